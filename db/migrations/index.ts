@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026_11_29_100000_foundation';
+
+/**
+ * Listed statically (not read from the folder at run time) so the same migrator works under
+ * tsx, jest and a bundled build. Add each new migration here, in timestamp order.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_29_100000_foundation': foundation,
+};

@@ -1,0 +1,65 @@
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { AppContext } from './context';
+import { AppError, notFoundHandler, problemHandler } from './lib/errors';
+import { registerOperationsRoutes } from './operations.http';
+import { registerDomainRoutes } from './routes';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Builds the Express app without listening: the server and the tests share it. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    res.setHeader('x-request-id', id);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (_req, res) => String(res.getHeader('x-request-id')),
+      customProps: (_req, res) => ({ requestId: res.getHeader('x-request-id') }),
+      // Paths only: query strings and bodies may carry references or codes.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = ctx.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      end({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+    });
+    next();
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  app.use(helmet());
+
+  // The API speaks JSON only: a body of any other type is refused before it is parsed.
+  app.use('/v1', (req, _res, next) => {
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is('application/json')) {
+      next(new AppError(415, 'Unsupported media type', 'Send the body as application/json.'));
+      return;
+    }
+    next();
+  });
+  app.use('/v1', express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
+
+  registerOperationsRoutes(ctx, app);
+  registerDomainRoutes(ctx, app);
+
+  app.use(notFoundHandler);
+  app.use(problemHandler(ctx.logger));
+  return app;
+}

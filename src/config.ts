@@ -1,0 +1,125 @@
+import path from 'node:path';
+import Joi from 'joi';
+
+/**
+ * Every environment variable Redress reads, parsed once. A bad value stops start-up with a
+ * message that names the variable, so an operator never discovers a typo in production traffic.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dbPoolMax: number;
+  lockTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicUrl: string;
+  piiKeys: string | undefined;
+  blindIndexKey: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  tokenTtlMinutes: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  trustProxy: boolean;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowMinutes: number;
+  demoData: boolean;
+  shutdownGraceMs: number;
+}
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().default('0.0.0.0'),
+  DATA_DIR: Joi.string().default('./data'),
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .empty(''),
+  DB_POOL_MAX: Joi.number().integer().min(1).max(500).default(20),
+  DB_LOCK_TIMEOUT_MS: Joi.number().integer().min(100).default(5000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: Joi.number().integer().min(1000).default(30000),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .empty(''),
+  SMTP_URL: Joi.string()
+    .uri({ scheme: ['smtp', 'smtps'] })
+    .empty(''),
+  MAIL_FROM: Joi.string().default('Redress <no-reply@redress.local>'),
+  PUBLIC_URL: Joi.string().uri().default('http://localhost:3000'),
+  PII_KEYS: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/)
+    .empty('')
+    .messages({ 'string.pattern.base': 'must be a comma-separated list of id:base64key (32-byte keys)' }),
+  BLIND_INDEX_KEY: Joi.string().base64().empty(''),
+  REDRESS_ADMIN_EMAIL: Joi.string().email().empty(''),
+  REDRESS_ADMIN_PASSWORD: Joi.string().min(12).empty(''),
+  TOKEN_TTL_MINUTES: Joi.number()
+    .integer()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(12 * 60),
+  BODY_LIMIT_BYTES: Joi.number().integer().min(1024).max(50_000_000).default(1_000_000),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  TRUST_PROXY: Joi.boolean().default(false),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: Joi.number().integer().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: Joi.number().integer().min(1).default(30),
+  LOGIN_WINDOW_MINUTES: Joi.number().integer().min(1).default(15),
+  DEMO_DATA: Joi.boolean(),
+  SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10000),
+})
+  .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
+  .unknown(true);
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const { value, error } = schema.validate(env, { abortEarly: false, convert: true });
+  if (error) {
+    const lines = error.details.map((d) => `  ${d.path.join('.')}: ${d.message.replace(/^"[^"]+" /, '')}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const v = value as Record<string, any>;
+  const nodeEnv = v.NODE_ENV as Config['nodeEnv'];
+  if (nodeEnv === 'production') {
+    const missing = ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY'].filter((k) => !v[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: is required when NODE_ENV=production`).join('\n')}`,
+      );
+    }
+  }
+  return {
+    nodeEnv,
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: path.resolve(v.DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
+    dbPoolMax: v.DB_POOL_MAX,
+    lockTimeoutMs: v.DB_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: v.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    redisUrl: v.REDIS_URL,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM,
+    publicUrl: v.PUBLIC_URL,
+    piiKeys: v.PII_KEYS,
+    blindIndexKey: v.BLIND_INDEX_KEY,
+    adminEmail: v.REDRESS_ADMIN_EMAIL,
+    adminPassword: v.REDRESS_ADMIN_PASSWORD,
+    tokenTtlMinutes: v.TOKEN_TTL_MINUTES,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    logLevel: v.LOG_LEVEL,
+    trustProxy: v.TRUST_PROXY,
+    loginMaxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+    loginMaxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    loginWindowMinutes: v.LOGIN_WINDOW_MINUTES,
+    // Demo data only on the embedded database unless asked for: never surprise a production DB.
+    demoData: v.DEMO_DATA ?? !v.DATABASE_URL,
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,25 @@
+import type { Config } from './config';
+import type { FieldCipher } from './lib/crypto';
+import type { Db } from './lib/db';
+import type { Logger } from './lib/logger';
+import type { Metrics } from './lib/metrics';
+import type { OpenApiRegistry } from './lib/openapi';
+
+/** What the outbox side offers the HTTP side: a nudge to relay soon after a commit. */
+export interface OutboxNotifier {
+  kick(): void;
+}
+
+/** Everything a request handler may need, built once at start-up (or per test). */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  dbKind: 'postgres' | 'pglite';
+  logger: Logger;
+  cipher: FieldCipher;
+  metrics: Metrics;
+  openapi: OpenApiRegistry;
+  outbox: OutboxNotifier;
+  /** Extra readiness checks (e.g. Redis) registered by the jobs layer. */
+  readinessChecks: Record<string, () => Promise<void>>;
+}

@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Db } from './db';
+import { ForbiddenError, UnauthorizedError } from './errors';
+
+export const ROLES = ['admin', 'legal_aid', 'fund_admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * The one permission table: what each role may ever do. Need-to-know (which records) is decided
+ * separately, by scoping queries to the caller's organization or fund.
+ */
+export const PERMISSIONS = {
+  'organizations:create': ['admin'],
+  'organizations:read': ['admin'],
+  'users:create': ['admin'],
+  'users:read': ['admin'],
+  'audit:read': ['admin', 'auditor'],
+  'victims:write': ['legal_aid'],
+  'victims:read': ['legal_aid', 'fund_admin'],
+  'claims:write': ['legal_aid', 'fund_admin'],
+  'claims:read': ['legal_aid', 'fund_admin', 'auditor'],
+  'funds:write': ['fund_admin'],
+  'funds:read': ['fund_admin', 'auditor'],
+  'ledger:write': ['fund_admin'],
+  'ledger:read': ['fund_admin', 'auditor'],
+  'disbursements:write': ['fund_admin'],
+  'disbursements:read': ['fund_admin', 'auditor'],
+  'jobs:admin': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleMay(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export interface Actor {
+  userId: string;
+  role: Role;
+  organizationId: string | null;
+  tokenId: string;
+}
+
+/** Tokens are random; only their SHA-256 is stored, so a database leak yields no usable token. */
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+export function newToken(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+export function actorOf(req: object): Actor {
+  const actor = (req as any).actor as Actor | undefined;
+  if (!actor) throw new UnauthorizedError();
+  return actor;
+}
+
+export function authenticate(db: Db): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
+    if (!match) {
+      next(new UnauthorizedError());
+      return;
+    }
+    const row = await db
+      .selectFrom('auth_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select(['t.id as tokenId', 'u.id as userId', 'u.role', 'u.organization_id', 'u.active'])
+      .where('t.token_hash', '=', hashToken(match[1]!))
+      .where('t.revoked_at', 'is', null)
+      .where('t.expires_at', '>', new Date())
+      .executeTakeFirst();
+    if (!row || !row.active) {
+      next(new UnauthorizedError('The token is invalid, expired or revoked.'));
+      return;
+    }
+    (req as any).actor = {
+      userId: row.userId,
+      role: row.role,
+      organizationId: row.organization_id,
+      tokenId: row.tokenId,
+    } satisfies Actor;
+    next();
+  };
+}
+
+export function authorize(permission: Permission): RequestHandler {
+  return (req, _res, next) => {
+    const actor = actorOf(req);
+    next(
+      roleMay(actor.role, permission)
+        ? undefined
+        : new ForbiddenError(`The ${actor.role} role may not ${permission}.`),
+    );
+  };
+}

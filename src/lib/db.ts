@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config';
+import type { Database } from './database';
+import { createPglitePool } from './pglite-pool';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+
+// Money is bigint minor units: int8 and numeric must never pass through a JS number.
+// Dates stay 'YYYY-MM-DD' strings: a Date object would shift them by the server's time zone.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+pg.types.setTypeParser(INT8, (v) => v);
+pg.types.setTypeParser(NUMERIC, (v) => v);
+pg.types.setTypeParser(DATE, (v) => v);
+
+export interface DbHandle {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  txSettings: { lockTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config): Promise<DbHandle> {
+  const txSettings = {
+    lockTimeoutMs: config.lockTimeoutMs,
+    idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
+  };
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', txSettings, close: () => db.destroy() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dir = path.join(config.dataDir, 'pglite');
+  fs.mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create(dir, {
+    parsers: { [INT8]: (v: string) => v, [NUMERIC]: (v: string) => v, [DATE]: (v: string) => v },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPglitePool(pglite) }) });
+  return { db, kind: 'pglite', txSettings, close: () => db.destroy() };
+}
+
+let settings = { lockTimeoutMs: 5000, idleInTransactionTimeoutMs: 30000 };
+
+/** Called once at start-up so every transaction gets the configured timeouts. */
+export function configureTransactions(s: typeof settings): void {
+  settings = s;
+}
+
+/**
+ * The one way to open a transaction. Like pg-boss, it sets local timeouts so that a stuck lock
+ * becomes an error the caller sees, never a request that hangs forever.
+ */
+export async function transact<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('lock_timeout', ${String(settings.lockTimeoutMs)}, true),
+      set_config('idle_in_transaction_session_timeout', ${String(settings.idleInTransactionTimeoutMs)}, true)`.execute(
+      trx,
+    );
+    return fn(trx);
+  });
+}

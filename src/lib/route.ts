@@ -1,0 +1,100 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type Joi from 'joi';
+import type { AppContext } from '../context';
+import { actorOf, authenticate, authorize, type Actor, type Permission } from './auth';
+import { ValidationError } from './errors';
+import type { RouteDoc } from './openapi';
+import { validateRequest, valid, type Validated } from './validate';
+
+export interface RouteSpec {
+  method: RouteDoc['method'];
+  path: string;
+  summary: string;
+  tags: string[];
+  /** null: public (no token). Otherwise the permission-table entry the caller's role needs. */
+  permission: Permission | null;
+  /** Money-moving POSTs: an Idempotency-Key header is required. */
+  idempotent?: boolean;
+  body?: Joi.Schema;
+  query?: Joi.Schema;
+  params?: Joi.Schema;
+  responses: RouteDoc['responses'];
+}
+
+export interface Call {
+  actor: Actor;
+  requestId: string;
+  ip: string;
+  idempotencyKey: string | undefined;
+  body: any;
+  query: any;
+  params: any;
+}
+
+export type PublicCall = Omit<Call, 'actor'> & { actor: Actor | null };
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function requireIdempotencyKey(req: Request, _res: Response, next: NextFunction): void {
+  const key = req.get('idempotency-key');
+  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+    next(
+      new ValidationError([
+        {
+          path: 'Idempotency-Key',
+          message: 'header is required: 1-255 printable characters, unique per operation',
+        },
+      ]),
+    );
+    return;
+  }
+  next();
+}
+
+export function callOf(req: Request, res: Response): PublicCall {
+  const v: Validated = valid(req) ?? { body: req.body, query: req.query, params: req.params };
+  return {
+    actor: ((req as any).actor as Actor | undefined) ?? null,
+    requestId: String(res.getHeader('x-request-id') ?? ''),
+    ip: req.ip ?? '',
+    idempotencyKey: req.get('idempotency-key'),
+    body: v.body,
+    query: v.query,
+    params: v.params,
+  };
+}
+
+/**
+ * Declares one endpoint: authentication, the permission check, validation and its OpenAPI
+ * entry all come from the same spec, so docs and behaviour cannot drift apart.
+ */
+export function defineRoute(
+  ctx: AppContext,
+  router: Router,
+  spec: RouteSpec,
+  handler: (call: Call, req: Request, res: Response) => Promise<void>,
+): void;
+export function defineRoute(
+  ctx: AppContext,
+  router: Router,
+  spec: RouteSpec & { permission: null },
+  handler: (call: PublicCall, req: Request, res: Response) => Promise<void>,
+): void;
+export function defineRoute(
+  ctx: AppContext,
+  router: Router,
+  spec: RouteSpec,
+  handler: (call: any, req: Request, res: Response) => Promise<void>,
+): void {
+  ctx.openapi.add({ ...spec, idempotent: spec.idempotent ?? false });
+  const chain: RequestHandler[] = [];
+  if (spec.permission) chain.push(authenticate(ctx.db), authorize(spec.permission));
+  if (spec.idempotent) chain.push(requireIdempotencyKey);
+  chain.push(validateRequest({ body: spec.body, query: spec.query, params: spec.params }));
+  chain.push(async (req, res) => {
+    const call = callOf(req, res);
+    if (spec.permission) call.actor = actorOf(req);
+    await handler(call, req, res);
+  });
+  router[spec.method](spec.path, ...chain);
+}

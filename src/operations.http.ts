@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import type { Express } from 'express';
+import type { AppContext } from './context';
+import { AppError } from './lib/errors';
+
+const VERSION = '1.0.0';
+
+export function registerOperationsRoutes(ctx: AppContext, app: Express): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    let ok = true;
+    const all: Record<string, () => Promise<void>> = {
+      database: async () => {
+        await sql`select 1`.execute(ctx.db);
+      },
+      ...ctx.readinessChecks,
+    };
+    await Promise.all(
+      Object.entries(all).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), 2000);
+          checks[name] = 'ok';
+        } catch (err) {
+          ok = false;
+          checks[name] = err instanceof Error ? err.message : 'failed';
+        }
+      }),
+    );
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  app.get('/openapi.json', (_req, res) => {
+    res.json(ctx.openapi.document(VERSION));
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new AppError(503, 'Timeout', `no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

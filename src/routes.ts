@@ -1,0 +1,9 @@
+import { Router, type Express } from 'express';
+import type { AppContext } from './context';
+
+/** Every domain's HTTP routes, mounted in one place. */
+export function registerDomainRoutes(ctx: AppContext, app: Express): void {
+  const router = Router();
+  // Each domain adds its `register...Routes(ctx, router)` call here.
+  app.use(router);
+}

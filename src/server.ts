@@ -1,0 +1,51 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { buildRuntime } from './bootstrap';
+import { ConfigError, loadConfig } from './config';
+import { ensureBootstrapAdmin } from './auth/bootstrap';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { ctx, handle } = await buildRuntime(config);
+  await ensureBootstrapAdmin(ctx);
+  const app = createApp(ctx);
+  const server: Server = app.listen(config.port, config.host, () => {
+    ctx.logger.info(
+      { port: config.port, database: handle.kind },
+      `Redress listening on http://localhost:${config.port}`,
+    );
+  });
+
+  // Graceful shutdown: stop accepting, let in-flight requests finish, then close pools.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      ctx.logger.warn('grace period over; closing remaining connections');
+      server.closeAllConnections();
+    }, config.shutdownGraceMs);
+    force.unref();
+    server.close(() => {
+      void handle.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(
+      `Redress failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+  }
+  process.exit(1);
+});
