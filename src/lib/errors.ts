@@ -89,8 +89,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const known = err instanceof AppError ? err : fromBodyParser(err);
     const requestId = String(res.getHeader('x-request-id') ?? '');
     if (!known) {
-      (req as any).log?.error({ err }, 'unhandled error') ??
-        logger.error({ err, requestId }, 'unhandled error');
+      const log: Logger = (req as any).log ?? logger;
+      log.error({ err, requestId }, 'unhandled error');
     }
     const problem =
       known ?? new AppError(500, 'Internal error', `Something went wrong; quote request id ${requestId}.`);
