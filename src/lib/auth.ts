@@ -96,3 +96,11 @@ export function authorize(permission: Permission): RequestHandler {
     );
   };
 }
+
+/**
+ * Need-to-know: whether a record owned by `organizationId` is within the actor's reach.
+ * Callers answer 404 (never 403) when it is not, so existence is not revealed.
+ */
+export function sameOrganization(actor: Actor, organizationId: string | null | undefined): boolean {
+  return !!actor.organizationId && actor.organizationId === organizationId;
+}
