@@ -30,6 +30,7 @@ export function createApp(ctx: AppContext): Express {
       // Paths only: query strings and bodies may carry references or codes.
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
   );

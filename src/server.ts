@@ -10,10 +10,9 @@ async function main(): Promise<void> {
   await ensureBootstrapAdmin(ctx);
   const app = createApp(ctx);
   const server: Server = app.listen(config.port, config.host, () => {
-    ctx.logger.info(
-      { port: config.port, database: handle.kind },
-      `Redress listening on http://localhost:${config.port}`,
-    );
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    ctx.logger.info({ port, database: handle.kind }, `Redress listening on http://localhost:${port}`);
   });
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, then close pools.
