@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from './context';
 import { AppError, notFoundHandler, problemHandler } from './lib/errors';
+import { sealAuditAfterResponse } from './audit/audit.http';
 import { registerOperationsRoutes } from './operations.http';
 import { registerDomainRoutes } from './routes';
 
@@ -56,6 +57,8 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
   app.use('/v1', express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
+  // Audit events are chained after they commit; nudge the sealer once the response is out.
+  app.use('/v1', sealAuditAfterResponse(ctx));
 
   registerOperationsRoutes(ctx, app);
   registerDomainRoutes(ctx, app);

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026_11_29_100000_foundation';
+import * as auditGuard from './2026_11_29_100100_audit_guard_and_indexes';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -7,4 +8,5 @@ import * as foundation from './2026_11_29_100000_foundation';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_29_100000_foundation': foundation,
+  '2026_11_29_100100_audit_guard_and_indexes': auditGuard,
 };

@@ -1,5 +1,14 @@
+import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
-import type { Trx } from '../lib/db';
+import { transact, type Trx } from '../lib/db';
+import { ValidationError } from '../lib/errors';
+import { decodeCursor, encodeCursor, type AuditEventView, type AuditVerification } from './audit';
+import { scheduleAuditSeal, sealAuditEvents, verifyAuditChain } from './audit-chain';
+import { listEvents } from './audit.repository';
+
+export { scheduleAuditSeal, sealAuditEvents, verifyAuditChain } from './audit-chain';
+
+type AuditCtx = Pick<AppContext, 'db' | 'logger'>;
 
 export interface AuditEvent {
   actor: Pick<Actor, 'userId' | 'role'> | null;
@@ -29,4 +38,75 @@ export async function recordAudit(trx: Trx, event: AuditEvent): Promise<void> {
       hash: null,
     })
     .execute();
+}
+
+export interface AuditListQuery {
+  limit: number;
+  cursor?: string;
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+}
+
+/** Newest first. The read itself is recorded, in the same transaction. */
+export async function listAuditEvents(
+  ctx: AuditCtx,
+  actor: Actor,
+  requestId: string,
+  query: AuditListQuery,
+): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+  let beforeId: string | null = null;
+  if (query.cursor !== undefined) {
+    beforeId = decodeCursor(query.cursor);
+    if (beforeId === null) throw new ValidationError([{ path: 'cursor', message: 'is not a valid cursor' }]);
+  }
+  const filters = { action: query.action, resourceType: query.resourceType, resourceId: query.resourceId };
+  const page = await transact(ctx.db, async (trx) => {
+    const rows = await listEvents(trx, { limit: query.limit, beforeId, ...filters });
+    const items = rows.slice(0, query.limit).map((r): AuditEventView => ({
+      id: r.id,
+      occurredAt: r.occurredAt,
+      actorId: r.actorId,
+      actorRole: r.actorRole,
+      action: r.action,
+      resourceType: r.resourceType,
+      resourceId: r.resourceId,
+      requestId: r.requestId,
+      outcome: r.outcome,
+      details: r.details,
+    }));
+    await recordAudit(trx, {
+      actor,
+      action: 'audit.read',
+      resourceType: 'audit_event',
+      requestId,
+      details: { filters, limit: query.limit, paged: beforeId !== null, returned: items.length },
+    });
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last.id) : null };
+  });
+  void scheduleAuditSeal(ctx.db, ctx.logger);
+  return page;
+}
+
+/** Seals what has committed, then recomputes the chain; the check itself is recorded. */
+export async function verifyAuditTrail(
+  ctx: AuditCtx,
+  actor: Actor,
+  requestId: string,
+): Promise<AuditVerification> {
+  await sealAuditEvents(ctx.db);
+  const result = await verifyAuditChain(ctx.db);
+  await transact(ctx.db, (trx) =>
+    recordAudit(trx, {
+      actor,
+      action: 'audit.verify',
+      resourceType: 'audit_chain',
+      requestId,
+      outcome: 'success',
+      details: { ...result },
+    }),
+  );
+  void scheduleAuditSeal(ctx.db, ctx.logger);
+  return result;
 }

@@ -28,12 +28,17 @@ export interface KeyMaterial {
 
 export function parseKeyRing(piiKeys: string, blindIndexKey: string): KeyMaterial {
   const keys = piiKeys.split(',').map((part) => {
-    const [id, b64] = part.split(':') as [string, string];
+    const [id, b64, extra] = part.trim().split(':');
+    if (!id || !/^[A-Za-z0-9_-]+$/.test(id) || b64 === undefined || extra !== undefined)
+      throw new Error('PII_KEYS: must be a comma-separated list of id:base64key');
     const key = Buffer.from(b64, 'base64');
     if (key.length !== 32)
       throw new Error(`PII_KEYS: key ${id} must be 32 bytes (base64 of 32 random bytes)`);
     return { id, key };
   });
+  // A repeated id would make old ciphertexts decrypt with the wrong key.
+  const ids = new Set(keys.map((k) => k.id));
+  if (ids.size !== keys.length) throw new Error('PII_KEYS: key ids must be unique');
   const index = Buffer.from(blindIndexKey, 'base64');
   if (index.length < 32) throw new Error('BLIND_INDEX_KEY: must be at least 32 bytes (base64)');
   return { keys, blindIndexKey: index };
@@ -58,7 +63,12 @@ export function resolveKeyMaterial(config: Config, logger: Logger): KeyMaterial 
   const file = path.join(config.dataDir, 'keys.json');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(config.dataDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(generateKeyMaterial(), null, 2), { mode: 0o600 });
+    try {
+      // 'wx': when two processes start at once, the second keeps the first one's keys.
+      fs.writeFileSync(file, JSON.stringify(generateKeyMaterial(), null, 2), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   logger.warn(
     { file },

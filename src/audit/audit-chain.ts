@@ -1,0 +1,124 @@
+import type { Db } from '../lib/db';
+import { transact } from '../lib/db';
+import { GENESIS_HASH } from '../lib/hash-chain';
+import type { Logger } from '../lib/logger';
+import { sealHash, type AuditVerification } from './audit';
+import {
+  chainBatch,
+  hasUnsealed,
+  lastSealed,
+  lockAuditSealer,
+  maxChainSeq,
+  unsealedBatch,
+  writeSeals,
+} from './audit.repository';
+
+/**
+ * Seals committed, unsealed audit events onto the end of the chain (see lib/hash-chain.ts for
+ * why sealing happens after commit, in seal order rather than id order). Each batch is its own
+ * short transaction under one advisory lock, so any number of API and worker processes may call
+ * this at once: they take turns, and every committed event is sealed exactly once.
+ * Returns how many events this call sealed.
+ */
+export async function sealAuditEvents(db: Db, options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 500;
+  let sealed = 0;
+  for (;;) {
+    const n = await transact(db, async (trx) => {
+      await lockAuditSealer(trx);
+      // Read under the lock: the previous holder's seals are committed and visible by now.
+      const last = await lastSealed(trx);
+      const rows = await unsealedBatch(trx, batchSize);
+      let seq = BigInt(last?.chainSeq ?? '0');
+      let prev = last?.hash ?? GENESIS_HASH;
+      const seals = rows.map((row) => {
+        seq += 1n;
+        const hash = sealHash(prev, row);
+        const seal = { id: row.id, chainSeq: seq.toString(), prevHash: prev, hash };
+        prev = hash;
+        return seal;
+      });
+      const written = await writeSeals(trx, seals);
+      if (written !== seals.length) {
+        // Cannot happen under the lock; if it does, roll back rather than leave a gap.
+        throw new Error(`audit sealer wrote ${written} of ${seals.length} seals`);
+      }
+      return written;
+    });
+    sealed += n;
+    if (n < batchSize) return sealed;
+  }
+}
+
+/**
+ * Recomputes the whole chain, batch by batch in chain order (never the whole table in memory):
+ * every hash from the row's content and its predecessor's hash, every prev link, and that
+ * sequence numbers run 1, 2, 3... without a gap (a deleted row shows as a gap).
+ */
+export async function verifyAuditChain(
+  db: Db,
+  options: { batchSize?: number } = {},
+): Promise<AuditVerification> {
+  const batchSize = options.batchSize ?? 1000;
+  // Rows sealed while we walk are checked next time; the walk ends where the chain ended at start.
+  const upTo = await maxChainSeq(db);
+  let checked = 0;
+  if (upTo === null) return { ok: true, eventsChecked: 0, firstBrokenEvent: null };
+  let expectedSeq = 1n;
+  let prevHash = GENESIS_HASH;
+  let after = '0';
+  for (;;) {
+    const rows = await chainBatch(db, after, upTo, batchSize);
+    for (const row of rows) {
+      checked += 1;
+      const hash = sealHash(prevHash, row);
+      const intact = BigInt(row.chainSeq) === expectedSeq && row.prevHash === prevHash && row.hash === hash;
+      if (!intact) return { ok: false, eventsChecked: checked, firstBrokenEvent: row.id };
+      expectedSeq += 1n;
+      prevHash = hash;
+      after = row.chainSeq;
+    }
+    if (rows.length < batchSize) return { ok: true, eventsChecked: checked, firstBrokenEvent: null };
+  }
+}
+
+interface SealerState {
+  running: Promise<void> | null;
+  followUp: Promise<void> | null;
+}
+const sealers = new WeakMap<Db, SealerState>();
+
+/**
+ * The cheap call for after a commit: at most one seal runs per process and database at a time;
+ * kicks that arrive meanwhile share a single follow-up run, so a burst of requests costs two
+ * seals, not hundreds. When nothing is unsealed it costs one indexed query. Never rejects:
+ * an event left unsealed is picked up by the next kick, the periodic job or /v1/audit/verify.
+ */
+export function scheduleAuditSeal(db: Db, logger: Logger): Promise<void> {
+  let state = sealers.get(db);
+  if (!state) {
+    state = { running: null, followUp: null };
+    sealers.set(db, state);
+  }
+  const s = state;
+  if (s.running === null) {
+    s.running = runSeal(db, logger).finally(() => {
+      s.running = null;
+    });
+    return s.running;
+  }
+  // The running seal may have read before our commit became visible: run once more after it.
+  s.followUp ??= s.running.then(() => {
+    s.followUp = null;
+    return scheduleAuditSeal(db, logger);
+  });
+  return s.followUp;
+}
+
+async function runSeal(db: Db, logger: Logger): Promise<void> {
+  try {
+    if (await hasUnsealed(db)) await sealAuditEvents(db);
+  } catch (err) {
+    logger.warn({ err }, 'audit sealing failed; it will be retried');
+  }
+}

@@ -1,0 +1,129 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db, Trx } from '../lib/db';
+import type { AuditContent, ChainLink } from './audit';
+
+// Text made by PostgreSQL, with every microsecond, so the sealer and the verifier hash the same string.
+const OCCURRED_AT: RawBuilder<string> = sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function contentColumns() {
+  return [
+    'id',
+    OCCURRED_AT.as('occurredAt'),
+    sql<string | null>`actor_id::text`.as('actorId'),
+    'actor_role as actorRole',
+    'action',
+    'resource_type as resourceType',
+    'resource_id as resourceId',
+    'request_id as requestId',
+    'outcome',
+  ] as const;
+}
+
+/** Serializes sealers across every process sharing the database (distinct from other chains' locks). */
+const AUDIT_SEAL_LOCK = '7260011001';
+
+export async function lockAuditSealer(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_SEAL_LOCK}::bigint)`.execute(trx);
+}
+
+export async function lastSealed(trx: Trx): Promise<{ chainSeq: string; hash: string } | undefined> {
+  const row = await trx
+    .selectFrom('audit_events')
+    .select(['chain_seq', 'hash'])
+    .where('chain_seq', 'is not', null)
+    .orderBy('chain_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { chainSeq: row.chain_seq!, hash: row.hash ?? '' } : undefined;
+}
+
+/** Committed rows not yet chained; rows of open transactions are invisible here, as intended. */
+export async function unsealedBatch(trx: Trx, limit: number): Promise<AuditContent[]> {
+  return trx
+    .selectFrom('audit_events')
+    .select([...contentColumns(), sql<string>`details::text`.as('details')])
+    .where('chain_seq', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function hasUnsealed(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('id')
+    .where('chain_seq', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Writes a batch of seals in one statement; returns how many rows took their seal. */
+export async function writeSeals(
+  trx: Trx,
+  seals: Array<{ id: string; chainSeq: string; prevHash: string; hash: string }>,
+): Promise<number> {
+  if (seals.length === 0) return 0;
+  const values = sql.join(
+    seals.map((s) => sql`(${s.id}::bigint, ${s.chainSeq}::bigint, ${s.prevHash}::text, ${s.hash}::text)`),
+  );
+  const result = await sql`update audit_events a
+    set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
+    from (values ${values}) as v (id, seq, prev, hash)
+    where a.id = v.id and a.chain_seq is null`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function maxChainSeq(db: Db): Promise<string | null> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.max('chain_seq').as('max'))
+    .executeTakeFirst();
+  return row?.max ?? null;
+}
+
+/** Sealed rows after `afterSeq`, in chain order, up to `upToSeq`. */
+export async function chainBatch(
+  db: Db,
+  afterSeq: string,
+  upToSeq: string,
+  limit: number,
+): Promise<Array<AuditContent & ChainLink>> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select([
+      ...contentColumns(),
+      sql<string>`details::text`.as('details'),
+      'chain_seq as chainSeq',
+      'prev_hash as prevHash',
+      'hash',
+    ])
+    .where('chain_seq', '>', afterSeq)
+    .where('chain_seq', '<=', upToSeq)
+    .orderBy('chain_seq')
+    .limit(limit)
+    .execute();
+  return rows as Array<AuditContent & ChainLink>;
+}
+
+export interface AuditListFilter {
+  limit: number;
+  beforeId: string | null;
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+}
+
+/** Newest first; one row more than asked, so the caller knows whether a next page exists. */
+export async function listEvents(trx: Trx, f: AuditListFilter) {
+  let q = trx
+    .selectFrom('audit_events')
+    .select([...contentColumns(), 'details'])
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1);
+  if (f.beforeId !== null) q = q.where('id', '<', f.beforeId);
+  if (f.action !== undefined) q = q.where('action', '=', f.action);
+  if (f.resourceType !== undefined) q = q.where('resource_type', '=', f.resourceType);
+  if (f.resourceId !== undefined) q = q.where('resource_id', '=', f.resourceId);
+  return q.execute();
+}
