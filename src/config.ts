@@ -31,6 +31,12 @@ export interface Config {
   loginWindowMinutes: number;
   demoData: boolean;
   shutdownGraceMs: number;
+  queuePrefix: string;
+  jobAttempts: number;
+  jobBackoffMs: number;
+  jobConcurrency: number;
+  relayIntervalMs: number;
+  relayBatchSize: number;
 }
 
 const schema = Joi.object({
@@ -72,6 +78,15 @@ const schema = Joi.object({
   LOGIN_WINDOW_MINUTES: Joi.number().integer().min(1).default(15),
   DEMO_DATA: Joi.boolean(),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10000),
+  QUEUE_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('redress')
+    .messages({ 'string.pattern.base': 'must be 1-64 letters, digits, ".", "_" or "-"' }),
+  JOB_ATTEMPTS: Joi.number().integer().min(1).max(50).default(10),
+  JOB_BACKOFF_MS: Joi.number().integer().min(1).default(10000),
+  JOB_CONCURRENCY: Joi.number().integer().min(1).max(100).default(5),
+  RELAY_INTERVAL_MS: Joi.number().integer().min(50).default(1000),
+  RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -121,5 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Demo data only on the embedded database unless asked for: never surprise a production DB.
     demoData: v.DEMO_DATA ?? !v.DATABASE_URL,
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    queuePrefix: v.QUEUE_PREFIX,
+    jobAttempts: v.JOB_ATTEMPTS,
+    jobBackoffMs: v.JOB_BACKOFF_MS,
+    jobConcurrency: v.JOB_CONCURRENCY,
+    relayIntervalMs: v.RELAY_INTERVAL_MS,
+    relayBatchSize: v.RELAY_BATCH_SIZE,
   };
 }

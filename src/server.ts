@@ -3,16 +3,27 @@ import { createApp } from './app';
 import { buildRuntime } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
+import { jobsModeFor, startJobs } from '../jobs/start';
+import { formatDemoLogins, seedDemoData } from '../db/seeds/demo';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const { ctx, handle } = await buildRuntime(config);
   await ensureBootstrapAdmin(ctx);
+  if (ctx.config.demoData) {
+    const logins = await seedDemoData(ctx);
+    if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
+  }
+  // Without REDIS_URL jobs run here; with it this process still relays the outbox (see jobsModeFor).
+  const jobs = startJobs(ctx, { mode: jobsModeFor(config, handle.kind) });
   const app = createApp(ctx);
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    ctx.logger.info({ port, database: handle.kind }, `Redress listening on http://localhost:${port}`);
+    ctx.logger.info(
+      { port, database: handle.kind, jobs: jobs.mode },
+      `Redress listening on http://localhost:${port}`,
+    );
   });
 
   // Graceful shutdown: stop accepting, let in-flight requests finish, then close pools.
@@ -27,10 +38,13 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     server.close(() => {
-      void handle.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      void jobs
+        .stop()
+        .then(() => handle.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
     server.closeIdleConnections();
   };

@@ -1,37 +1,31 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import { transact } from '../lib/db';
-import { recordAudit } from '../audit/audit.service';
+import { anyUserWithRole, userExistsWithEmail } from './auth.repository';
+import { normalizeEmail } from './auth';
 import { hashPassword } from './passwords';
+import { createUserIn } from './users.service';
 
 /** Creates the bootstrap admin from REDRESS_ADMIN_EMAIL/PASSWORD when no admin exists yet. */
 export async function ensureBootstrapAdmin(ctx: AppContext): Promise<void> {
   const { adminEmail, adminPassword } = ctx.config;
   if (!adminEmail || !adminPassword) return;
+  const email = normalizeEmail(adminEmail);
   const passwordHash = await hashPassword(adminPassword);
   await transact(ctx.db, async (trx) => {
-    const existing = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('role', '=', 'admin')
-      .executeTakeFirst();
-    if (existing) return;
-    const user = await trx
-      .insertInto('users')
-      .values({
-        email: adminEmail.toLowerCase(),
-        name: 'Administrator',
-        password_hash: passwordHash,
-        role: 'admin',
-        organization_id: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      actor: null,
-      action: 'user.bootstrap',
-      resourceType: 'user',
-      resourceId: user.id,
-    });
+    // several API processes may start at once: one creates the admin, the others then see it
+    await sql`select pg_advisory_xact_lock(hashtextextended('redress:bootstrap-admin', 0))`.execute(trx);
+    if (await anyUserWithRole(trx, 'admin')) return;
+    if (await userExistsWithEmail(trx, email)) {
+      ctx.logger.warn('REDRESS_ADMIN_EMAIL belongs to an existing non-admin user; no admin created');
+      return;
+    }
+    const user = await createUserIn(
+      trx,
+      { email, name: 'Administrator', passwordHash, role: 'admin', organizationId: null },
+      { actor: null, via: 'bootstrap' },
+      { welcome: false },
+    );
     ctx.logger.info({ userId: user.id }, 'bootstrap admin created');
   });
 }

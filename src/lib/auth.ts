@@ -11,6 +11,7 @@ export type Role = (typeof ROLES)[number];
  * separately, by scoping queries to the caller's organization or fund.
  */
 export const PERMISSIONS = {
+  'auth:session': ['admin', 'legal_aid', 'fund_admin', 'auditor'], // sign out
   'organizations:create': ['admin'],
   'organizations:read': ['admin'],
   'users:create': ['admin'],

@@ -32,6 +32,11 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
   };
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });
+    // An idle client whose connection dies (server restart, terminated backend, a database
+    // dropped WITH (FORCE) just after pool.end()) emits 'error' on the pool, which crashes the
+    // process without a listener. The pool has already dropped that client; the next query
+    // opens a new one.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', txSettings, close: () => db.destroy() };
   }

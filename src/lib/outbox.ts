@@ -1,14 +1,34 @@
-import type { Trx } from './db';
+import { sql } from 'kysely';
+import type { Db, Trx } from './db';
+
+/**
+ * What each outbox topic carries. Payloads hold ids, never identifying data: they are copied
+ * into Redis and shown to admins with failed jobs. The handler loads what it needs by id.
+ * Adding a topic here makes jobs/queues.ts fail to compile until it is mapped to a job.
+ */
+export interface OutboxPayloads {
+  'user.welcome': { userId: string };
+}
+
+export type OutboxTopic = keyof OutboxPayloads;
+
+/** A message read back from the outbox (the payload is whatever was stored: validate it). */
+export interface OutboxMessage {
+  id: string;
+  topic: string;
+  payload: unknown;
+  createdAt: Date;
+}
 
 /**
  * Records a message to send, in the same transaction as the change that causes it: if the
  * change commits the message exists, if it rolls back it never did. The relay (jobs/relay.ts)
- * moves it to the queue.
+ * moves it to the queue; call `ctx.outbox.kick()` after the commit so that happens at once.
  */
-export async function enqueueOutbox(
+export async function enqueueOutbox<T extends OutboxTopic>(
   trx: Trx,
-  topic: string,
-  payload: Record<string, unknown>,
+  topic: T,
+  payload: OutboxPayloads[T],
 ): Promise<string> {
   const row = await trx
     .insertInto('outbox')
@@ -16,4 +36,88 @@ export async function enqueueOutbox(
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
+}
+
+/**
+ * Takes up to `limit` unrelayed messages, oldest first, locking them for this transaction.
+ * SKIP LOCKED: a second relay running at the same moment takes the next rows instead of
+ * waiting, so two relays never move the same message. Only `topics` this process knows are
+ * taken: a message from a newer release waits for a worker that understands it.
+ */
+export async function claimPendingOutbox(
+  trx: Trx,
+  options: { topics: readonly string[]; limit: number; skipIds?: readonly string[] },
+): Promise<OutboxMessage[]> {
+  if (options.topics.length === 0) return [];
+  let query = trx
+    .selectFrom('outbox')
+    .select(['id', 'topic', 'payload', 'created_at'])
+    .where('relayed_at', 'is', null)
+    .where('topic', 'in', [...options.topics]);
+  if (options.skipIds && options.skipIds.length > 0) {
+    query = query.where('id', 'not in', [...options.skipIds]);
+  }
+  const rows = await query.orderBy('id').limit(options.limit).forUpdate().skipLocked().execute();
+  return rows.map(rowToMessage);
+}
+
+export async function markOutboxRelayed(trx: Trx, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('outbox')
+    .set({ relayed_at: sql<Date>`now()` })
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/**
+ * Locks one message for the rest of the transaction, so two runs of the same job (a stalled
+ * Bull job taken over while the first is still sending) take turns: the second sees the first's
+ * delivery row and does nothing.
+ */
+export async function lockOutboxMessage(trx: Trx, id: string): Promise<OutboxMessage | undefined> {
+  const row = await trx
+    .selectFrom('outbox')
+    .select(['id', 'topic', 'payload', 'created_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  return row ? rowToMessage(row) : undefined;
+}
+
+export async function findOutboxDelivery(
+  trx: Trx,
+  id: string,
+): Promise<{ deliveredAt: Date; detail: string | null } | undefined> {
+  const row = await trx
+    .selectFrom('outbox_deliveries')
+    .select(['delivered_at', 'detail'])
+    .where('outbox_id', '=', id)
+    .executeTakeFirst();
+  return row ? { deliveredAt: row.delivered_at, detail: row.detail } : undefined;
+}
+
+export async function recordOutboxDelivery(trx: Trx, id: string, detail: string): Promise<void> {
+  await trx
+    .insertInto('outbox_deliveries')
+    .values({ outbox_id: id, detail: detail.slice(0, 1000) })
+    .onConflict((oc) => oc.column('outbox_id').doNothing())
+    .execute();
+}
+
+/** How far behind the relay is: for readiness and metrics. */
+export async function outboxBacklog(db: Db): Promise<{ pending: number; oldestAgeSeconds: number | null }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select([
+      sql<string>`count(*)`.as('pending'),
+      sql<string | null>`extract(epoch from now() - min(created_at))::int8`.as('oldest'),
+    ])
+    .where('relayed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { pending: Number(row.pending), oldestAgeSeconds: row.oldest === null ? null : Number(row.oldest) };
+}
+
+function rowToMessage(row: { id: string; topic: string; payload: unknown; created_at: Date }): OutboxMessage {
+  return { id: row.id, topic: row.topic, payload: row.payload, createdAt: row.created_at };
 }

@@ -1,0 +1,138 @@
+import type Bull from 'bull';
+import type Joi from 'joi';
+import type { Config } from '../src/config';
+import type { Trx } from '../src/lib/db';
+import type { Logger } from '../src/lib/logger';
+import type { OutboxTopic } from '../src/lib/outbox';
+import type { MailKey, Mailer } from '../src/notifications/mailer';
+import { sendWelcomeEmail, welcomePayloadSchema } from '../src/notifications/welcome';
+
+/**
+ * The one file that owns every job: its name, the outbox topic it carries out, its Bull queue,
+ * its payload schema, its handler and the retry policy. Adding a job means adding it here;
+ * start-up refuses a registry where a name lacks a handler or a handler lacks a name.
+ */
+
+export const QUEUE_NAMES = ['mail'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export const JOB_NAMES = ['mail.welcome'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/**
+ * Which job carries out each outbox topic. One job per topic, because the job id and the
+ * delivery record are both the outbox id: a change with two effects writes two outbox rows.
+ * Typed by topic, so a topic added to OutboxPayloads does not compile until it is mapped.
+ */
+export const TOPIC_JOBS: Record<OutboxTopic, JobName> = {
+  'user.welcome': 'mail.welcome',
+};
+
+/** What a handler gets: the transaction that holds its outbox row, and the side effects. */
+export interface JobRun {
+  trx: Trx;
+  outboxId: string;
+  config: Config;
+  logger: Logger;
+  mailer: Mailer;
+  /** Stable per message: the same send repeated is recognisably the same e-mail. */
+  mailKey: MailKey;
+}
+
+export interface JobDefinition<P = any> {
+  queue: QueueName;
+  payload: Joi.ObjectSchema<P>;
+  /**
+   * Carries out the effect and returns the detail kept in outbox_deliveries. It runs at most
+   * once per message that has no delivery row yet (jobs/execute.ts checks and records), so a
+   * handler need not track that itself; it must not commit anything of its own elsewhere.
+   */
+  handle(run: JobRun, payload: P): Promise<string>;
+}
+
+function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
+  return definition;
+}
+
+export const JOB_HANDLERS: Record<JobName, JobDefinition> = {
+  'mail.welcome': defineJob({
+    queue: 'mail',
+    payload: welcomePayloadSchema,
+    handle: (run, payload) =>
+      sendWelcomeEmail(
+        { db: run.trx, mailer: run.mailer, publicUrl: run.config.publicUrl },
+        payload,
+        run.mailKey,
+      ),
+  }),
+};
+
+/** The job that carries out a topic, or undefined for a topic this release does not know. */
+export function jobForTopic(topic: string): JobName | undefined {
+  return Object.prototype.hasOwnProperty.call(TOPIC_JOBS, topic)
+    ? TOPIC_JOBS[topic as OutboxTopic]
+    : undefined;
+}
+
+export function knownTopics(): OutboxTopic[] {
+  return Object.keys(TOPIC_JOBS) as OutboxTopic[];
+}
+
+/**
+ * Exactly one handler per job name, every topic mapped to a known job, every job on a known
+ * queue. The compiler checks most of this; the run-time check also catches a registry put
+ * together dynamically (and is what start-up calls).
+ */
+export function checkJobRegistry(
+  handlers: Record<string, JobDefinition> = JOB_HANDLERS,
+  names: readonly string[] = JOB_NAMES,
+  topics: Record<string, string> = TOPIC_JOBS,
+): void {
+  const problems: string[] = [];
+  const handled = Object.keys(handlers);
+  for (const name of names) {
+    if (!handled.includes(name)) problems.push(`job "${name}" has no handler`);
+  }
+  for (const name of handled) {
+    if (!names.includes(name)) problems.push(`handler "${name}" is not a known job name`);
+    const queue = handlers[name]?.queue;
+    if (!(QUEUE_NAMES as readonly string[]).includes(queue ?? '')) {
+      problems.push(`job "${name}" is on unknown queue "${String(queue)}"`);
+    }
+  }
+  for (const [topic, job] of Object.entries(topics)) {
+    if (!names.includes(job)) problems.push(`topic "${topic}" maps to unknown job "${job}"`);
+  }
+  if (problems.length > 0) throw new Error(`Invalid job registry: ${problems.join('; ')}`);
+}
+
+/**
+ * Retry policy and de-duplication. jobId = outbox id: adding the same message twice (a relay
+ * that crashed between queue.add and its commit) collapses into the job already there.
+ * Completed jobs are kept a while so that collapse also works after they ran; failed jobs are
+ * kept for admins to see and retry.
+ */
+export function jobOptions(config: Config, outboxId: string): Bull.JobOptions {
+  return {
+    jobId: String(outboxId),
+    attempts: config.jobAttempts,
+    backoff: { type: 'exponential', delay: config.jobBackoffMs },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+    removeOnFail: false,
+  };
+}
+
+/** The same exponential schedule as Bull's, for the in-process (embedded) runner. */
+export function retryDelayMs(config: Config, attemptsMade: number): number {
+  return config.jobBackoffMs * 2 ** Math.max(0, attemptsMade - 1);
+}
+
+/**
+ * What goes into Redis. The payload is there for people looking at a failed job; the worker
+ * reads the locked outbox row, which stays the truth.
+ */
+export interface QueuedJobData {
+  outboxId: string;
+  topic: string;
+  payload: unknown;
+}

@@ -1,0 +1,117 @@
+import type Bull from 'bull';
+import type { Config } from '../src/config';
+import type { AppContext } from '../src/context';
+import { createMailer, type Mailer } from '../src/notifications/mailer';
+import { createQueueSet, type QueueSet } from './bull';
+import { executeOutboxJob, PermanentJobError, type JobDeps } from './execute';
+import { checkJobRegistry, JOB_HANDLERS, JOB_NAMES, type QueuedJobData } from './queues';
+import { InlineRetries, relayInline, relayToQueues, startRelayLoop, type RelayLoop } from './relay';
+
+/**
+ * - `embedded`: no Redis; the relay runs each handler in this process.
+ * - `relay`: move outbox rows into Bull; a worker process runs them (the API with REDIS_URL).
+ * - `worker`: relay and run the Bull jobs (`npm run worker`).
+ */
+export type JobsMode = 'embedded' | 'relay' | 'worker';
+
+export interface Jobs {
+  mode: JobsMode;
+  relay: RelayLoop;
+  queues?: QueueSet;
+  mailer?: Mailer;
+  stop(): Promise<void>;
+}
+
+/**
+ * What the API process runs. With Redis it relays too, not only the worker: a pass is one
+ * indexed query when nothing is pending, SKIP LOCKED keeps any number of relays apart, and
+ * `ctx.outbox.kick()` after a commit then puts the job into Redis at once, even while no worker
+ * is up. On the embedded database a separate worker cannot open the same files, so the API
+ * process runs the Bull jobs itself.
+ */
+export function jobsModeFor(config: Config, dbKind: AppContext['dbKind']): JobsMode {
+  if (!config.redisUrl) return 'embedded';
+  return dbKind === 'pglite' ? 'worker' : 'relay';
+}
+
+/**
+ * Starts the relay loop (and, in worker mode, the Bull processors) for `ctx`, and points
+ * `ctx.outbox.kick()` at it. Nothing runs until this is called, so tests that build a runtime
+ * start jobs explicitly and stop them with `stop()`.
+ */
+export function startJobs(ctx: AppContext, options: { mode: JobsMode; mailer?: Mailer }): Jobs {
+  checkJobRegistry();
+  const { config, logger, db } = ctx;
+  const loopOptions = { intervalMs: config.relayIntervalMs, batchSize: config.relayBatchSize, logger };
+
+  if (options.mode === 'embedded') {
+    const mailer = options.mailer ?? createMailer(config);
+    const retries = new InlineRetries(config);
+    const relay = startRelayLoop(() => relayInline({ db, config, logger, mailer, retries }), loopOptions);
+    ctx.outbox = { kick: () => relay.kick() };
+    return {
+      mode: 'embedded',
+      relay,
+      mailer,
+      stop: async () => {
+        ctx.outbox = { kick: () => undefined };
+        await relay.stop();
+        if (!options.mailer) mailer.close();
+      },
+    };
+  }
+
+  if (!config.redisUrl) throw new Error(`jobs mode "${options.mode}" needs REDIS_URL`);
+  const queues = createQueueSet(config.redisUrl, { prefix: config.queuePrefix, logger });
+  ctx.readinessChecks.redis = () => queues.ping();
+  const mailer = options.mode === 'worker' ? (options.mailer ?? createMailer(config)) : undefined;
+  if (mailer) startProcessors(queues, { config, logger, mailer }, ctx);
+  const relay = startRelayLoop(() => relayToQueues({ db, config, logger, queues }), loopOptions);
+  ctx.outbox = { kick: () => relay.kick() };
+  return {
+    mode: options.mode,
+    relay,
+    queues,
+    mailer,
+    stop: async () => {
+      ctx.outbox = { kick: () => undefined };
+      delete ctx.readinessChecks.redis;
+      await relay.stop();
+      await queues.close(config.shutdownGraceMs);
+      if (mailer && !options.mailer) mailer.close();
+    },
+  };
+}
+
+function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void {
+  const { logger } = deps;
+  for (const name of JOB_NAMES) {
+    const queue = queues.get(JOB_HANDLERS[name].queue);
+    const processor = async (job: Bull.Job<QueuedJobData>): Promise<string> => {
+      try {
+        const result = await executeOutboxJob(ctx.db, deps, job.data.outboxId);
+        return result.outcome === 'delivered' ? result.detail : 'already delivered';
+      } catch (err) {
+        // No retry can fix it: fail now and keep the job for an admin to look at.
+        if (err instanceof PermanentJobError) await job.discard();
+        throw err;
+      }
+    };
+    // Resolves only when the queue closes: not awaited.
+    queue.process(name, deps.config.jobConcurrency, processor).catch((err: unknown) => {
+      logger.error(
+        { err: err instanceof Error ? err.message : String(err), job: name },
+        'job processor stopped',
+      );
+    });
+  }
+  for (const queue of queues.all()) {
+    queue.on('failed', (job: Bull.Job<QueuedJobData>, err: Error) => {
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof PermanentJobError;
+      logger[final ? 'error' : 'warn'](
+        { job: job.name, outboxId: job.data.outboxId, attemptsMade: job.attemptsMade, err: err.message },
+        final ? 'job failed for good' : 'job failed; will retry',
+      );
+    });
+  }
+}

@@ -1,0 +1,163 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type Joi from 'joi';
+import pino from 'pino';
+import { organizationBody, userBody } from '../src/auth/users.http';
+import { createOrganization, createUser } from '../src/auth/users.service';
+import { buildRuntime } from '../src/bootstrap';
+import { ConfigError, loadConfig } from '../src/config';
+import type { AppContext } from '../src/context';
+import { AppError, ValidationError } from '../src/lib/errors';
+import { toFieldErrors } from '../src/lib/validate';
+
+/**
+ * `npm run cli -- <command> [options]`: administrative commands against the configured database
+ * (PostgreSQL with DATABASE_URL, else the embedded PGlite in DATA_DIR; stop `npm start` first
+ * there, PGlite serves one process at a time). Each command prints what it created on stdout,
+ * so scripts can capture it; messages go to stderr. Exit codes: 0 done, 1 refused, 2 bad usage.
+ */
+
+interface Io {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+type Values = Record<string, string | undefined>;
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Turns parsed options into the validated input (throws ValidationError), before any I/O. */
+  input(values: Values): unknown;
+  run(ctx: AppContext, input: any): Promise<string>;
+}
+
+const caller = { actor: null, via: 'cli' } as const;
+
+const COMMANDS: Record<string, Command> = {
+  'create-organization': {
+    summary: 'Create an organization; prints its id',
+    usage: '--name <name> --kind legal_aid|fund_agency|other',
+    options: { name: { type: 'string' }, kind: { type: 'string' } },
+    input: (v) => validate(organizationBody, { name: v.name, kind: v.kind }),
+    run: async (ctx, input) => (await createOrganization(ctx, input, caller)).id,
+  },
+  'create-user': {
+    summary: 'Create a staff account; prints its id (the welcome e-mail goes out via the worker)',
+    usage:
+      '--email <email> --name <name> --role admin|legal_aid|fund_admin|auditor [--organization <id>] --password <12+ characters>',
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      organization: { type: 'string' },
+      password: { type: 'string' },
+    },
+    input: (v) =>
+      validate(userBody, {
+        email: v.email,
+        name: v.name,
+        role: v.role,
+        password: v.password,
+        organizationId: v.organization,
+      }),
+    run: async (ctx, input) => (await createUser(ctx, input, caller)).id,
+  },
+};
+
+class UsageError extends Error {}
+
+function validate(schema: Joi.Schema, raw: Record<string, string | undefined>): unknown {
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const { value, error } = schema.validate(present, {
+    abortEarly: false,
+    errors: { wrap: { label: false } },
+  });
+  if (error) throw new ValidationError(toFieldErrors(error));
+  return value;
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name} ${c.usage}\n      ${c.summary}`);
+  return `Usage: npm run cli -- <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+function describe(err: AppError): string {
+  const fields = err instanceof ValidationError ? err.errors : [];
+  // option names on the command line, not API field names
+  const name = (path: string) => (path === 'organizationId' ? 'organization' : path);
+  const title = err instanceof ValidationError ? 'Invalid arguments:' : err.message;
+  return [title, ...fields.map((f) => `  --${name(f.path)}: ${f.message}`)].join('\n');
+}
+
+/** Runs one command; returns the process exit code. Exported for tests. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? io.stderr : io.stdout)(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  let input: unknown;
+  try {
+    if (!command) throw new UsageError(`Unknown command "${name}".`);
+    let values: Values;
+    try {
+      values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
+        .values as Values;
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    input = command.input(values);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ValidationError) {
+      const detail = err instanceof ValidationError ? describe(err) : err.message;
+      io.stderr(`${detail}\n\n${usage()}`);
+      return 2;
+    }
+    throw err;
+  }
+
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  // logs to stderr, so stdout carries only the result
+  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
+  const { ctx, handle } = await buildRuntime(config, { logger });
+  try {
+    io.stdout(`${await command.run(ctx, input)}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError) {
+      io.stderr(`${describe(err)}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,160 @@
+import type { Router } from 'express';
+import Joi from 'joi';
+import type { AppContext } from '../context';
+import { ROLES } from '../lib/auth';
+import { defineRoute } from '../lib/route';
+import { decodeCursor, MIN_PASSWORD_LENGTH, ORGANIZATION_KINDS } from './auth';
+import { createOrganization, createUser, listOrganizations, listUsers } from './users.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Any TLD: staff addresses may be on internal domains (.local, .internal).
+export const emailSchema = Joi.string()
+  .trim()
+  .lowercase()
+  .email({ tlds: { allow: false } })
+  .max(254);
+
+/** A cursor from a previous page, decoded into its sort-key values (validated like any input). */
+function cursorSchema(length: number, check: (values: string[]) => boolean = () => true) {
+  return Joi.string()
+    .max(1000)
+    .custom((value: string, helpers) => {
+      const values = decodeCursor(value, length);
+      return values && check(values) ? values : helpers.error('any.invalid');
+    })
+    .messages({ 'any.invalid': 'is not a cursor from a previous page' });
+}
+
+const limitSchema = Joi.number().integer().min(1).max(500).default(50);
+
+export const organizationBody = Joi.object({
+  name: Joi.string().trim().min(1).max(200).required(),
+  kind: Joi.string()
+    .valid(...ORGANIZATION_KINDS)
+    .required(),
+});
+
+export const userBody = Joi.object({
+  email: emailSchema.required(),
+  name: Joi.string().trim().min(1).max(200).required(),
+  password: Joi.string().min(MIN_PASSWORD_LENGTH).max(1024).required(),
+  role: Joi.string()
+    .valid(...ROLES)
+    .required(),
+  organizationId: Joi.string()
+    .uuid()
+    .allow(null)
+    .description('Required for legal_aid (a legal_aid or other organization) and fund_admin (a fund_agency)'),
+});
+
+const organizationResponse = Joi.object({
+  id: Joi.string().uuid(),
+  name: Joi.string(),
+  kind: Joi.string().valid(...ORGANIZATION_KINDS),
+  createdAt: Joi.string().isoDate(),
+});
+
+const userResponse = Joi.object({
+  id: Joi.string().uuid(),
+  email: Joi.string(),
+  name: Joi.string(),
+  role: Joi.string().valid(...ROLES),
+  organizationId: Joi.string().uuid().allow(null),
+  active: Joi.boolean(),
+  createdAt: Joi.string().isoDate(),
+});
+
+const pageOf = (item: Joi.Schema) =>
+  Joi.object({ items: Joi.array().items(item), nextCursor: Joi.string().allow(null) });
+
+export function registerUserRoutes(ctx: AppContext, router: Router): void {
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/organizations',
+      summary: 'Create an organization (a legal aid office, a fund agency, ...)',
+      tags: ['organizations'],
+      permission: 'organizations:create',
+      body: organizationBody,
+      responses: { 201: { description: 'Created', schema: organizationResponse } },
+    },
+    async (call, _req, res) => {
+      const organization = await createOrganization(ctx, call.body, {
+        actor: call.actor,
+        requestId: call.requestId,
+      });
+      res.status(201).json(organization);
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/organizations',
+      summary: 'List organizations, by name',
+      tags: ['organizations'],
+      permission: 'organizations:read',
+      query: Joi.object({ limit: limitSchema, cursor: cursorSchema(2, ([, id]) => UUID.test(id ?? '')) }),
+      responses: { 200: { description: 'A page of organizations', schema: pageOf(organizationResponse) } },
+    },
+    async (call, _req, res) => {
+      const after = (call.query.cursor as [string, string] | undefined) ?? null;
+      res.json(await listOrganizations(ctx.db, { limit: call.query.limit, after }));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/users',
+      summary: 'Create a staff account; a welcome e-mail is sent',
+      tags: ['users'],
+      permission: 'users:create',
+      body: userBody,
+      responses: {
+        201: { description: 'Created', schema: userResponse },
+        409: { description: 'A user with this e-mail address already exists' },
+      },
+    },
+    async (call, _req, res) => {
+      const user = await createUser(ctx, call.body, { actor: call.actor, requestId: call.requestId });
+      res.status(201).json(user);
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/users',
+      summary: 'List staff accounts, by e-mail (never with password hashes)',
+      tags: ['users'],
+      permission: 'users:read',
+      query: Joi.object({
+        limit: limitSchema,
+        cursor: cursorSchema(1),
+        role: Joi.string().valid(...ROLES),
+        organizationId: Joi.string().uuid(),
+      }),
+      responses: { 200: { description: 'A page of users', schema: pageOf(userResponse) } },
+    },
+    async (call, _req, res) => {
+      const cursor = call.query.cursor as [string] | undefined;
+      res.json(
+        await listUsers(ctx.db, {
+          limit: call.query.limit,
+          afterEmail: cursor?.[0] ?? null,
+          role: call.query.role,
+          organizationId: call.query.organizationId,
+        }),
+      );
+    },
+  );
+}

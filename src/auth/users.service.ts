@@ -1,0 +1,184 @@
+import type { AppContext } from '../context';
+import { recordAudit } from '../audit/audit.service';
+import type { Actor, Role } from '../lib/auth';
+import { transact, type Db, type Trx } from '../lib/db';
+import { ConflictError, ValidationError } from '../lib/errors';
+import { enqueueOutbox } from '../lib/outbox';
+import {
+  encodeCursor,
+  normalizeEmail,
+  ORGANIZATION_RULES,
+  organizationMismatch,
+  type Organization,
+  type OrganizationKind,
+  type Page,
+  type User,
+} from './auth';
+import {
+  findOrganization,
+  insertOrganization,
+  insertUser,
+  listOrganizations as selectOrganizations,
+  listUsers as selectUsers,
+  userExistsWithEmail,
+  type OrganizationRow,
+  type UserRow,
+} from './auth.repository';
+import { hashPassword } from './passwords';
+
+/** Who asked: a signed-in admin, or null for start-up and command-line tools. */
+export interface Caller {
+  actor: Pick<Actor, 'userId' | 'role'> | null;
+  requestId?: string | null;
+  via?: 'http' | 'cli' | 'bootstrap' | 'seed';
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  password: string;
+  role: Role;
+  organizationId?: string | null;
+}
+
+export function organizationRowToOrganization(row: OrganizationRow): Organization {
+  return { id: row.id, name: row.name, kind: row.kind, createdAt: row.created_at.toISOString() };
+}
+
+export function userRowToUser(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    organizationId: row.organization_id,
+    active: row.active,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function createOrganization(
+  ctx: AppContext,
+  input: { name: string; kind: OrganizationKind },
+  caller: Caller,
+): Promise<Organization> {
+  return transact(ctx.db, (trx) => createOrganizationIn(trx, input, caller));
+}
+
+/** The same, inside a caller's transaction (the demo seed creates several things at once). */
+export async function createOrganizationIn(
+  trx: Trx,
+  input: { name: string; kind: OrganizationKind },
+  caller: Caller,
+): Promise<Organization> {
+  const row = await insertOrganization(trx, { name: input.name.trim(), kind: input.kind });
+  await recordAudit(trx, {
+    actor: caller.actor,
+    action: 'organization.create',
+    resourceType: 'organization',
+    resourceId: row.id,
+    requestId: caller.requestId,
+    details: { kind: row.kind, via: caller.via ?? 'http' },
+  });
+  return organizationRowToOrganization(row);
+}
+
+export async function listOrganizations(
+  db: Db,
+  page: { limit: number; after: [string, string] | null },
+): Promise<Page<Organization>> {
+  // one extra row tells whether another page follows
+  const rows = await selectOrganizations(db, { limit: page.limit + 1, after: page.after });
+  const items = rows.slice(0, page.limit).map(organizationRowToOrganization);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > page.limit && last ? encodeCursor([last.name, last.id]) : null,
+  };
+}
+
+/**
+ * Creates a staff account and, in the same transaction, the welcome e-mail's outbox message
+ * (its payload carries only the user id: the handler reads the rest when it runs).
+ */
+export async function createUser(ctx: AppContext, input: NewUser, caller: Caller): Promise<User> {
+  // scrypt is slow: hash before the transaction so no connection waits on it
+  const passwordHash = await hashPassword(input.password);
+  const user = await transact(ctx.db, (trx) =>
+    createUserIn(trx, { ...input, passwordHash }, caller, { welcome: true }),
+  );
+  ctx.outbox.kick();
+  return user;
+}
+
+export async function createUserIn(
+  trx: Trx,
+  input: Omit<NewUser, 'password'> & { passwordHash: string },
+  caller: Caller,
+  options: { welcome: boolean },
+): Promise<User> {
+  const email = normalizeEmail(input.email);
+  const organizationId = input.organizationId ?? null;
+  await checkOrganization(trx, input.role, organizationId);
+  // checked first for a clear answer; the unique index settles a race (see isDuplicateEmail)
+  if (await userExistsWithEmail(trx, email)) throw duplicateEmail();
+  let row: UserRow;
+  try {
+    row = await insertUser(trx, {
+      email,
+      name: input.name.trim(),
+      passwordHash: input.passwordHash,
+      role: input.role,
+      organizationId,
+    });
+  } catch (err) {
+    throw isDuplicateEmail(err) ? duplicateEmail() : err;
+  }
+  if (options.welcome) await enqueueOutbox(trx, 'user.welcome', { userId: row.id });
+  await recordAudit(trx, {
+    actor: caller.actor,
+    action: 'user.create',
+    resourceType: 'user',
+    resourceId: row.id,
+    requestId: caller.requestId,
+    details: { role: row.role, organizationId, via: caller.via ?? 'http' },
+  });
+  return userRowToUser(row);
+}
+
+async function checkOrganization(trx: Trx, role: Role, organizationId: string | null): Promise<void> {
+  if (organizationId === null) {
+    if (ORGANIZATION_RULES[role].required) {
+      throw new ValidationError([{ path: 'organizationId', message: `is required for a ${role} user` }]);
+    }
+    return;
+  }
+  const organization = await findOrganization(trx, organizationId);
+  if (!organization) {
+    throw new ValidationError([{ path: 'organizationId', message: 'no such organization' }]);
+  }
+  const mismatch = organizationMismatch(role, organization.kind);
+  if (mismatch) throw new ValidationError([{ path: 'organizationId', message: mismatch }]);
+}
+
+function duplicateEmail(): ConflictError {
+  return new ConflictError('A user with this e-mail address already exists.');
+}
+
+function isDuplicateEmail(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' && (e.constraint === undefined || e.constraint === 'users_email_key');
+}
+
+export async function listUsers(
+  db: Db,
+  filter: { limit: number; afterEmail: string | null; role?: Role; organizationId?: string },
+): Promise<Page<User>> {
+  const rows = await selectUsers(db, { ...filter, limit: filter.limit + 1 });
+  const items = rows.slice(0, filter.limit).map(userRowToUser);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > filter.limit && last ? encodeCursor([last.email]) : null,
+  };
+}

@@ -1,0 +1,90 @@
+import crypto from 'node:crypto';
+import Redis from 'ioredis';
+import { sql } from 'kysely';
+import { transact, type Db } from '../../src/lib/db';
+import { enqueueOutbox } from '../../src/lib/outbox';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Nothing listens on port 1: a Redis that is "down" without touching the real one. */
+export const UNREACHABLE_REDIS_URL = 'redis://127.0.0.1:1';
+
+/** A Bull key prefix of this test file's own, so parallel files never share a queue. */
+export function uniqueQueuePrefix(): string {
+  return `redress-test-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes every Redis key under `prefix` (the test's queues). */
+export async function deleteQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+let userSeq = 0;
+
+/** A staff user inserted straight into the table (the users endpoint belongs to another file). */
+export async function insertUser(
+  db: Db,
+  overrides: { email?: string; name?: string; active?: boolean } = {},
+): Promise<{ id: string; email: string; name: string }> {
+  userSeq += 1;
+  const email = overrides.email ?? `staff${userSeq}-${crypto.randomBytes(3).toString('hex')}@example.org`;
+  const name = overrides.name ?? `Staff Member ${userSeq}`;
+  const row = await db
+    .insertInto('users')
+    .values({
+      email,
+      name,
+      password_hash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
+      role: 'legal_aid',
+      organization_id: null,
+      active: overrides.active ?? true,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, email, name };
+}
+
+/** What the users endpoint does after creating a user: one outbox row in its transaction. */
+export async function enqueueWelcome(db: Db, userId: string): Promise<string> {
+  return transact(db, (trx) => enqueueOutbox(trx, 'user.welcome', { userId }));
+}
+
+export async function outboxState(db: Db): Promise<{ pending: number; relayed: number; delivered: number }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select([
+      sql<string>`count(*) filter (where relayed_at is null)`.as('pending'),
+      sql<string>`count(*) filter (where relayed_at is not null)`.as('relayed'),
+      sql<string>`(select count(*) from outbox_deliveries)`.as('delivered'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { pending: Number(row.pending), relayed: Number(row.relayed), delivered: Number(row.delivered) };
+}
+
+/** Polls `check` until it returns a value other than undefined/false. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

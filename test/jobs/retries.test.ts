@@ -1,0 +1,122 @@
+import { InlineRetries, relayInline } from '../../jobs/relay';
+import { startJobs } from '../../jobs/start';
+import { loadConfig } from '../../src/config';
+import { createMailer } from '../../src/notifications/mailer';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+import {
+  deleteQueueKeys,
+  enqueueWelcome,
+  eventually,
+  insertUser,
+  REDIS_URL,
+  sleep,
+  uniqueQueuePrefix,
+} from './fixtures';
+
+let t: TestApp;
+let smtp: TestSmtp;
+const prefix = uniqueQueuePrefix();
+
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  t = await createTestApp({
+    REDIS_URL,
+    SMTP_URL: smtp.url,
+    QUEUE_PREFIX: prefix,
+    JOB_ATTEMPTS: '10',
+    JOB_BACKOFF_MS: '150',
+    RELAY_INTERVAL_MS: '100',
+  });
+});
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+  await deleteQueueKeys(prefix);
+});
+
+async function deliveries(outboxId: string): Promise<number> {
+  const rows = await t.ctx.db
+    .selectFrom('outbox_deliveries')
+    .select('outbox_id')
+    .where('outbox_id', '=', outboxId)
+    .execute();
+  return rows.length;
+}
+
+describe('retries while the SMTP server is down', () => {
+  it('retries a Bull job with backoff and delivers it once when SMTP comes back', async () => {
+    const user = await insertUser(t.ctx.db);
+    await smtp.stop();
+    const outboxId = await enqueueWelcome(t.ctx.db, user.id);
+    const jobs = startJobs(t.ctx, { mode: 'worker' });
+    try {
+      const mail = jobs.queues!.get('mail');
+      // At least two attempts fail against the closed port before the server returns.
+      const failing = await eventually(
+        async () => {
+          const job = await mail.getJob(outboxId);
+          return job && job.attemptsMade >= 2 ? job : undefined;
+        },
+        10_000,
+        'two failed attempts',
+      );
+      expect(failing.failedReason).toMatch(/ECONNREFUSED|connect/i);
+      expect(await deliveries(outboxId)).toBe(0);
+
+      const before = smtp.messages.length;
+      await smtp.start();
+      const received = await smtp.waitFor((m) => m.envelopeTo.includes(user.email), 15_000);
+      expect(received.subject).toBe('Your Redress account');
+      const done = await eventually(async () => {
+        const job = await mail.getJob(outboxId);
+        return job && (await job.isCompleted()) ? job : undefined;
+      });
+      expect(done.attemptsMade).toBeGreaterThanOrEqual(2);
+      await sleep(500);
+      expect(smtp.messages.length - before).toBe(1);
+      expect(await deliveries(outboxId)).toBe(1);
+    } finally {
+      await jobs.stop();
+      await smtp.start();
+    }
+  });
+
+  it('retries in-process (no Redis) on the same schedule and delivers once', async () => {
+    const user = await insertUser(t.ctx.db);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: t.databaseUrl,
+      SMTP_URL: smtp.url,
+      JOB_ATTEMPTS: '5',
+      JOB_BACKOFF_MS: '500',
+      LOG_LEVEL: 'silent',
+    });
+    const mailer = createMailer(config);
+    const retries = new InlineRetries(config);
+    const pass = () => relayInline({ db: t.ctx.db, config, logger: t.ctx.logger, mailer, retries });
+    try {
+      await pass(); // earlier tests' rows are all delivered: nothing else is pending
+      await smtp.stop();
+      const outboxId = await enqueueWelcome(t.ctx.db, user.id);
+
+      expect(await pass()).toEqual({ relayed: [], failed: [outboxId] });
+      // Inside the backoff the message is not tried again.
+      expect(await pass()).toEqual({ relayed: [], failed: [] });
+      await sleep(550);
+      expect(await pass()).toEqual({ relayed: [], failed: [outboxId] });
+
+      await smtp.start();
+      const before = smtp.messages.length;
+      await sleep(1050); // second backoff: 1000 ms
+      expect(await pass()).toEqual({ relayed: [outboxId], failed: [] });
+      expect(await pass()).toEqual({ relayed: [], failed: [] });
+      await smtp.waitFor((m) => m.envelopeTo.includes(user.email));
+      expect(smtp.messages.length - before).toBe(1);
+      expect(await deliveries(outboxId)).toBe(1);
+    } finally {
+      mailer.close();
+      await smtp.start();
+    }
+  });
+});
