@@ -1,6 +1,7 @@
 import type Bull from 'bull';
 import type { Config } from '../src/config';
 import type { AppContext } from '../src/context';
+import { scheduleAuditSeal } from '../src/audit/audit-chain';
 import { createMailer, type Mailer } from '../src/notifications/mailer';
 import { createQueueSet, type QueueSet } from './bull';
 import { executeOutboxJob, PermanentJobError, type JobDeps } from './execute';
@@ -40,6 +41,22 @@ export function jobsModeFor(config: Config, dbKind: AppContext['dbKind']): JobsM
  * start jobs explicitly and stop them with `stop()`.
  */
 export function startJobs(ctx: AppContext, options: { mode: JobsMode; mailer?: Mailer }): Jobs {
+  const jobs = startJobRunners(ctx, options);
+  // The API seals audit events after each response; this sweep catches what a crashed process
+  // left unsealed, so the chain never lags by more than a minute.
+  const sweep = setInterval(() => void scheduleAuditSeal(ctx.db, ctx.logger), 60_000);
+  sweep.unref();
+  const stop = jobs.stop;
+  return {
+    ...jobs,
+    stop: async () => {
+      clearInterval(sweep);
+      await stop();
+    },
+  };
+}
+
+function startJobRunners(ctx: AppContext, options: { mode: JobsMode; mailer?: Mailer }): Jobs {
   checkJobRegistry();
   const { config, logger, db } = ctx;
   const loopOptions = { intervalMs: config.relayIntervalMs, batchSize: config.relayBatchSize, logger };

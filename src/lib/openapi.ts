@@ -14,6 +14,18 @@ export interface RouteDoc {
   responses: Record<number, { description: string; schema?: Joi.Schema; contentType?: string }>;
 }
 
+/**
+ * joi-to-swagger knows joi's built-in types only; a schema it cannot convert is published as an
+ * open schema with a note rather than failing the whole document.
+ */
+function toSwagger(schema: Joi.Schema): Record<string, unknown> {
+  try {
+    return j2s(schema).swagger as Record<string, unknown>;
+  } catch (err) {
+    return { description: `(schema not convertible: ${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
 /** Collects every route's joi schemas, so the published contract is the one that validates. */
 export class OpenApiRegistry {
   private readonly routes: RouteDoc[] = [];
@@ -36,7 +48,7 @@ export class OpenApiRegistry {
         ['query', r.query],
       ] as const) {
         if (!schema) continue;
-        const s = j2s(schema).swagger as { properties?: Record<string, unknown>; required?: string[] };
+        const s = toSwagger(schema) as { properties?: Record<string, unknown>; required?: string[] };
         for (const [name, prop] of Object.entries(s.properties ?? {})) {
           parameters.push({
             name,
@@ -59,7 +71,7 @@ export class OpenApiRegistry {
         responses[status] = {
           description: res.description,
           ...(res.schema
-            ? { content: { [res.contentType ?? 'application/json']: { schema: j2s(res.schema).swagger } } }
+            ? { content: { [res.contentType ?? 'application/json']: { schema: toSwagger(res.schema) } } }
             : {}),
         };
       }
@@ -76,7 +88,7 @@ export class OpenApiRegistry {
           ? {
               requestBody: {
                 required: true,
-                content: { 'application/json': { schema: j2s(r.body).swagger } },
+                content: { 'application/json': { schema: toSwagger(r.body) } },
               },
             }
           : {}),
