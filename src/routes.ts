@@ -1,7 +1,11 @@
 import { Router, type Express } from 'express';
 import { registerAuditRoutes } from './audit/audit.http';
 import { registerAuthRoutes } from './auth/auth.http';
+import { registerClaimRoutes } from './claims/claims.http';
 import type { AppContext } from './context';
+import { registerFundRoutes } from './funds/funds.http';
+import { registerLedgerRoutes } from './ledger/ledger.http';
+import { registerVictimRoutes } from './victims/victims.http';
 
 /** Every domain's HTTP routes, mounted in one place. */
 export function registerDomainRoutes(ctx: AppContext, app: Express): void {
@@ -9,5 +13,9 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   // Each domain adds its `register...Routes(ctx, router)` call here.
   registerAuditRoutes(ctx, router);
   registerAuthRoutes(ctx, router);
+  registerFundRoutes(ctx, router);
+  registerLedgerRoutes(ctx, router);
+  registerVictimRoutes(ctx, router);
+  registerClaimRoutes(ctx, router);
   app.use(router);
 }

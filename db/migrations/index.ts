@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026_11_29_100000_foundation';
 import * as auditGuard from './2026_11_29_100100_audit_guard_and_indexes';
+import * as ledger from './2026_11_29_200000_ledger';
+import * as victimsClaims from './2026_11_29_300000_victims_claims';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -9,4 +11,6 @@ import * as auditGuard from './2026_11_29_100100_audit_guard_and_indexes';
 export const migrations: Record<string, Migration> = {
   '2026_11_29_100000_foundation': foundation,
   '2026_11_29_100100_audit_guard_and_indexes': auditGuard,
+  '2026_11_29_200000_ledger': ledger,
+  '2026_11_29_300000_victims_claims': victimsClaims,
 };

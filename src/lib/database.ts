@@ -1,6 +1,11 @@
 import type { AuditTables } from '../audit/audit.table';
 import type { AuthTables } from '../auth/auth.table';
+import type { ClaimsTables } from '../claims/claims.table';
+import type { FundTables } from '../funds/funds.table';
+import type { LedgerTables } from '../ledger/ledger.table';
 import type { PlatformTables } from './platform.table';
+import type { VictimsTables } from '../victims/victims.table';
 
 /** Every table, composed from the domains' own `*.table.ts` files. */
-export interface Database extends AuthTables, AuditTables, PlatformTables {}
+export interface Database
+  extends AuthTables, AuditTables, PlatformTables, VictimsTables, ClaimsTables, LedgerTables, FundTables {}

@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { migrateToLatest } from '../../db/migrate';
+import { buildRuntime, type Runtime } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config';
+import { generateKeyMaterial, parseKeyRing } from '../../src/lib/crypto';
+import { createLogger } from '../../src/lib/logger';
+
+/** What every benchmark module gets: a fresh, migrated database and a way to start the API. */
+export interface BenchEnv {
+  databaseUrl: string;
+  runtime: Runtime;
+  startApi(): Promise<Api>;
+}
+
+export interface Api {
+  url: string;
+  pid: number;
+  /** Peak resident set size of the API process so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function urlFor(db: string): string {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+async function admin(sqlText: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sqlText);
+  } finally {
+    await c.end();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promise<T> {
+  const name = `redress_bench_${process.pid}`;
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  const databaseUrl = urlFor(name);
+  const keys = generateKeyMaterial();
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    PII_KEYS: keys.piiKeys,
+    BLIND_INDEX_KEY: keys.blindIndexKey,
+    LOG_LEVEL: 'warn',
+    DATA_DIR: path.join(os.tmpdir(), name),
+  };
+  const config = loadConfig({ ...env, DB_POOL_MAX: '20' });
+  const runtime = await buildRuntime(config, {
+    logger: createLogger('warn'),
+    keys: parseKeyRing(keys.piiKeys, keys.blindIndexKey),
+    migrate: false,
+  });
+  await migrateToLatest(runtime.ctx.db);
+  const children: ChildProcess[] = [];
+  try {
+    return await fn({
+      databaseUrl,
+      runtime,
+      async startApi() {
+        const port = await freePort();
+        // BENCH_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API under load.
+        const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+        const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server.ts'], {
+          env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        children.push(child);
+        const url = `http://127.0.0.1:${port}`;
+        for (let i = 0; ; i++) {
+          if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+          try {
+            if ((await fetch(`${url}/readyz`)).ok) break;
+          } catch {
+            // not listening yet
+          }
+          if (i > 200) throw new Error('API did not become ready');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return {
+          url,
+          pid: child.pid!,
+          peakRssMb: () => {
+            const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            return m ? Number(m[1]) / 1024 : NaN;
+          },
+          stop: () =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+            }),
+        };
+      },
+    });
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await runtime.handle.close();
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}

@@ -1,0 +1,269 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { code, receiptPostings, type Fund } from '../../src/funds/funds';
+import { loadFund } from '../../src/funds/funds.repository';
+import { createFund } from '../../src/funds/funds.service';
+import { postEntry } from '../../src/ledger/ledger.service';
+import { hashToken, newToken, type Actor } from '../../src/lib/auth';
+import { transact } from '../../src/lib/db';
+import type { BenchEnv } from './env';
+
+export const title = 'Ledger';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const fmt = (n: number, d = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function setup(env: BenchEnv) {
+  const db = env.runtime.ctx.db;
+  const org = await db
+    .insertInto('organizations')
+    .values({ name: 'Bench agency', kind: 'fund_agency' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto('users')
+    .values({
+      email: 'bench@example.org',
+      name: 'Bench',
+      password_hash: 'x',
+      role: 'fund_admin',
+      organization_id: org.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const token = newToken();
+  await db
+    .insertInto('auth_tokens')
+    .values({
+      user_id: user.id,
+      token_hash: hashToken(token),
+      expires_at: new Date(Date.now() + 86400_000),
+      revoked_at: null,
+    })
+    .execute();
+  const actor: Actor = { userId: user.id, role: 'fund_admin', organizationId: org.id, tokenId: 'bench' };
+  const call = {
+    actor,
+    requestId: 'bench',
+    ip: '',
+    idempotencyKey: undefined,
+    body: {},
+    query: {},
+    params: {},
+  };
+  const funds: Fund[] = [];
+  for (let i = 0; i < 52; i++) {
+    const f = await createFund(env.runtime.ctx, call, { name: `Bench fund ${i}`, currency: 'THB' });
+    funds.push((await loadFund(db, db, f.id))!);
+  }
+  return { token, funds };
+}
+
+function pgbench(env: BenchEnv, funds: Fund[]): number {
+  const script = path.join(os.tmpdir(), `redress-pgbench-${process.pid}.sql`);
+  fs.writeFileSync(
+    script,
+    `\\set f random(0, ${funds.length - 1})
+BEGIN;
+SELECT set_config('lock_timeout', '5000', true), set_config('idle_in_transaction_session_timeout', '30000', true);
+SELECT ledger_post_entry('receipt', 'pgbench receipt', NULL, NULL, NULL, '{}'::jsonb,
+  ARRAY[bank, rev, alloc, pot]::bigint[], ARRAY['debit', 'credit', 'debit', 'credit'], ARRAY[100, 100, 100, 100]::bigint[])
+  FROM bench_accounts WHERE f = :f;
+END;
+`,
+  );
+  try {
+    const out = execFileSync(
+      'pgbench',
+      ['-n', '-c', '16', '-j', '2', '-T', String(SECONDS), '-M', 'prepared', '-f', script, env.databaseUrl],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+    if (!m) throw new Error(`pgbench output not understood:\n${out}`);
+    return Number(m[1]);
+  } finally {
+    fs.rmSync(script, { force: true });
+  }
+}
+
+async function serviceThroughput(env: BenchEnv, funds: Fund[]): Promise<number> {
+  const db = env.runtime.ctx.db;
+  const deadline = Date.now() + SECONDS * 1000;
+  let n = 0;
+  const started = Date.now();
+  await Promise.all(
+    funds.map(async (fund) => {
+      while (Date.now() < deadline) {
+        await transact(db, (trx) =>
+          postEntry(trx, {
+            kind: 'receipt',
+            description: 'service bench',
+            postings: receiptPostings(fund, {
+              source: 'fine',
+              pot: 'unrestricted',
+              currency: 'THB',
+              amount: 100n,
+            }),
+          }),
+        );
+        n++;
+      }
+    }),
+  );
+  return n / ((Date.now() - started) / 1000);
+}
+
+async function httpReceipts(url: string, token: string, funds: Fund[]) {
+  let i = 0;
+  const run = crypto.randomBytes(4).toString('hex');
+  const result = await autocannon({
+    url,
+    connections: 32,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const n = i++;
+          return {
+            ...req,
+            path: `/v1/funds/${funds[n % funds.length]!.id}/receipts`,
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'idempotency-key': `bench-${run}-${n}`,
+            },
+            body: JSON.stringify({
+              source: 'donation',
+              amount: '10.00',
+              currency: 'THB',
+              receivedOn: '2026-11-29',
+            }),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** N postings on one fund's pot and bank, written in bulk (triggers off) with spread timestamps. */
+async function bulkPostings(env: BenchEnv, fund: Fund, n: number): Promise<{ mid: Date }> {
+  const pot = fund.accounts.get(code.pot('unrestricted', 'THB'))!;
+  const bank = fund.accounts.get(code.bank('THB'))!;
+  const base = new Date(Date.now() - n - 60_000);
+  await env.runtime.ctx.db.connection().execute(async (c) => {
+    await sql`set session_replication_role = replica`.execute(c);
+    await sql`with e as (
+        insert into ledger_entries (kind, description, metadata, chain_seq, prev_hash, hash)
+        select 'other', 'bulk', jsonb_build_object('i', g), null, null, null from generate_series(1, ${n}::int) g
+        returning id, (metadata->>'i')::bigint as i)
+      insert into ledger_postings (entry_id, account_id, side, amount, currency, balance_after, posted_at)
+      select id, ${bank}::bigint, 'debit', 1, 'THB', i, ${base}::timestamptz + i * interval '1 ms' from e
+      union all
+      select id, ${pot}::bigint, 'credit', 1, 'THB', i, ${base}::timestamptz + i * interval '1 ms' from e`.execute(
+      c,
+    );
+    await sql`update ledger_accounts set posted = ${n}, version = ${n} where id in (${bank}, ${pot})`.execute(
+      c,
+    );
+    await sql`set session_replication_role = origin`.execute(c);
+    await sql`analyze ledger_postings`.execute(c);
+  });
+  return { mid: new Date(base.getTime() + n / 2) };
+}
+
+async function latency(url: string, token: string, n: number): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(n * 0.5)]!, p99: times[Math.floor(n * 0.99)]! };
+}
+
+export async function run(env: BenchEnv): Promise<string> {
+  const { token, funds } = await setup(env);
+  const [spread, hot, service, pgFunds, small, large] = [
+    funds.slice(0, 32),
+    funds[32]!,
+    funds.slice(33, 49),
+    funds.slice(33, 49),
+    funds[50]!,
+    funds[51]!,
+  ];
+  const db = env.runtime.ctx.db;
+  await sql`create table bench_accounts (f int primary key, bank bigint, rev bigint, alloc bigint, pot bigint)`.execute(
+    db,
+  );
+  for (const [i, f] of pgFunds.entries()) {
+    const a = (c: string) => f.accounts.get(c)!;
+    await sql`insert into bench_accounts values (${i}, ${a(code.bank('THB'))}, ${a(code.revenue('fine', 'THB'))}, ${a(code.allocated('THB'))}, ${a(code.pot('unrestricted', 'THB'))})`.execute(
+      db,
+    );
+  }
+
+  const api = await env.startApi();
+  try {
+    process.stdout.write('  pgbench (raw SQL journal entry, 16 clients)...\n');
+    const raw = pgbench(env, pgFunds);
+    process.stdout.write('  service function (16 concurrent)...\n');
+    const svc = await serviceThroughput(env, service);
+    process.stdout.write('  HTTP receipts (autocannon, 32 connections, 32 funds)...\n');
+    const http = await httpReceipts(api.url, token, spread);
+    process.stdout.write('  hot pot (autocannon, 32 connections, one pot)...\n');
+    const hotPot = await httpReceipts(api.url, token, [hot]);
+    process.stdout.write('  bulk postings (10 thousand and 1 million) and balance reads...\n');
+    const s = await bulkPostings(env, small, 10_000);
+    const l = await bulkPostings(env, large, 1_000_000);
+    const read = (f: Fund, q = '') => latency(`${api.url}/v1/funds/${f.id}/balances${q}`, token, 400);
+    await read(small); // warm the fund cache and the connection
+    const r10k = await read(small);
+    const r1m = await read(large);
+    const asOf10k = await read(small, `?asOf=${s.mid.toISOString()}`);
+    const asOf1m = await read(large, `?asOf=${l.mid.toISOString()}`);
+    const rss = api.peakRssMb();
+
+    const ms = (v: number) => `${fmt(v, 2)} ms`;
+    return [
+      `Run: ${SECONDS} s per throughput figure. PostgreSQL, the API and the load generator share the machine.`,
+      '',
+      '| figure | result | target |',
+      '|---|---|---|',
+      `| raw SQL journal entry via pgbench (16 clients, \`ledger_post_entry\`) | ${fmt(raw)} tps | physical limit |`,
+      `| ledger engine: \`postEntry\` service function, 16 concurrent, no HTTP | ${fmt(svc)} entries/s = **${fmt(svc / raw, 2)}× raw** | ≥ 0.7× raw |`,
+      `| HTTP receipts, 32 connections (autocannon), Idempotency-Key, auth, validation, audit | ${fmt(http.rps)} receipts/s = **${fmt(http.rps / raw, 2)}× raw** (p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.non2xx}) | ≥ 0.35× raw (stretch 0.5×) |`,
+      `| hot pot: every receipt into one pot, 32 connections | ${fmt(hotPot.rps)} entries/s (p50 ${hotPot.p50} ms, p99 ${hotPot.p99} ms, non-2xx ${hotPot.non2xx}) | ≥ 300/s |`,
+      `| balance read (GET /v1/funds/:id/balances), 10 thousand postings on the pot | p50 ${ms(r10k.p50)}, p99 ${ms(r10k.p99)} | p99 < 5 ms |`,
+      `| balance read, 1 million postings on the pot | p50 ${ms(r1m.p50)}, p99 ${ms(r1m.p99)} (${fmt(r1m.p99 / r10k.p99, 2)}× the 10 thousand p99) | p99 < 5 ms, ≤ 1.5× |`,
+      `| \`asOf\` balance read, 10 thousand postings | p50 ${ms(asOf10k.p50)}, p99 ${ms(asOf10k.p99)} | |`,
+      `| \`asOf\` balance read, 1 million postings | p50 ${ms(asOf1m.p50)}, p99 ${ms(asOf1m.p99)} | |`,
+      `| API peak RSS (VmHWM) after all of the above | ${fmt(rss)} MB | < 250 MB |`,
+      '',
+      'Balance reads are 400 sequential requests each over HTTP (token check included). The bulk',
+      'postings are inserted with triggers off (session_replication_role = replica) with balance_after',
+      'and posted_at filled in, as the trigger would; reads then go through the normal API.',
+    ].join('\n');
+  } finally {
+    await api.stop();
+  }
+}

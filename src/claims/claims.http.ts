@@ -1,0 +1,172 @@
+import type { Router } from 'express';
+import Joi from 'joi';
+import type { AppContext } from '../context';
+import { sendIdempotent } from '../lib/idempotency';
+import { defineRoute } from '../lib/route';
+import { listClaims } from './claims.list';
+import {
+  claimIdParams,
+  claimResponse,
+  createClaimBody,
+  listQuery,
+  paymentBody,
+  policyBody,
+  transitionBody,
+} from './claims.schemas';
+import { createClaim, getClaim } from './claims.service';
+import { getPolicy, putPolicy } from './policy.service';
+import { recordPaymentReceived } from './payments.service';
+import { transitionClaim } from './transitions.service';
+import { registerWageRoutes } from './wages.http';
+
+const tags = ['Claims'];
+
+export function registerClaimRoutes(ctx: AppContext, router: Router): void {
+  registerWageRoutes(ctx, router);
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/claims',
+      summary: 'File a claim on one of the four routes',
+      tags,
+      permission: 'claims:write',
+      body: createClaimBody,
+      responses: {
+        201: { description: 'The claim, with history, deadlines and `warnings`', schema: claimResponse },
+      },
+    },
+    async (call, _req, res) => {
+      const { claim, warnings } = await createClaim(ctx, call.actor, call.body, call.requestId);
+      res.status(201).json({ ...claim, warnings });
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/claims',
+      summary:
+        'List claims in reach, newest first (filters: route, status, victim, assignee, fund, deadline within N days)',
+      tags,
+      permission: 'claims:read',
+      query: listQuery,
+      responses: {
+        200: {
+          description: 'A page of claims',
+          schema: Joi.object({
+            items: Joi.array().items(claimResponse),
+            nextCursor: Joi.string().allow(null),
+          }),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await listClaims(ctx, call.actor, call.query));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/claims/:id',
+      summary: 'Read a claim with its history and deadlines',
+      tags,
+      permission: 'claims:read',
+      params: claimIdParams,
+      responses: { 200: { description: 'The claim', schema: claimResponse } },
+    },
+    async (call, _req, res) => {
+      res.json(await getClaim(ctx, call.actor, call.params.id, call.requestId));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/claims/:id/transitions',
+      summary: "Move a claim along its route's state machine (409 names the allowed moves)",
+      tags,
+      permission: 'claims:write',
+      params: claimIdParams,
+      body: transitionBody,
+      responses: { 200: { description: 'The claim after the move', schema: claimResponse } },
+    },
+    async (call, _req, res) => {
+      res.json(await transitionClaim(ctx, call.actor, call.params.id, call.body, call.requestId));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/claims/:id/payments-received',
+      summary: 'Record money that reached the victim or the fund for one head of loss',
+      tags,
+      permission: 'claims:write',
+      params: claimIdParams,
+      body: paymentBody,
+      responses: {
+        201: { description: 'The payment and the claim after it', schema: Joi.object().unknown(true) },
+      },
+    },
+    async (call, _req, res) => {
+      sendIdempotent(res, await recordPaymentReceived(ctx, call));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/funds/:id/subrogation-policy',
+      summary: 'Whether the victim or the fund is made whole first when a perpetrator pays after the fund',
+      tags,
+      permission: 'funds:read',
+      params: claimIdParams,
+      responses: {
+        200: {
+          description: 'The policy',
+          schema: Joi.object({ fundId: Joi.string(), policy: Joi.string() }),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await getPolicy(ctx, call.actor, call.params.id));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'put',
+      path: '/v1/funds/:id/subrogation-policy',
+      summary: 'Set the fund’s subrogation policy (victim_first by default)',
+      tags,
+      permission: 'funds:write',
+      params: claimIdParams,
+      body: policyBody,
+      responses: {
+        200: {
+          description: 'The policy',
+          schema: Joi.object({ fundId: Joi.string(), policy: Joi.string() }),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await putPolicy(ctx, call.actor, call.params.id, call.body.policy, call.requestId));
+    },
+  );
+}

@@ -1,0 +1,129 @@
+import Joi from 'joi';
+import { currencyCode, money } from '../lib/money';
+import { CRIMINAL_MODES, ROUTES, ROUTE_MACHINES } from './route-machines';
+import { HEADS, PAID_TO, PAYERS, SUBROGATION_POLICIES } from './claims';
+import { pastDate, uuid } from './joi-extras';
+
+const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
+
+const text = (max: number) => Joi.string().trim().min(1).max(max);
+
+const headLine = Joi.object({
+  head: Joi.string()
+    .valid(...HEADS)
+    .required(),
+  amount: money().positive().currency(Joi.ref('/currency')).required(),
+  description: text(500).when('head', { is: 'other', then: Joi.required() }),
+});
+
+export const createClaimBody = Joi.object({
+  victimId: uuid().required(),
+  route: Joi.string()
+    .valid(...ROUTES)
+    .required(),
+  mode: Joi.string()
+    .valid(...CRIMINAL_MODES)
+    .when('route', { is: 'criminal', then: Joi.required(), otherwise: Joi.forbidden() }),
+  fundId: uuid().when('route', { is: 'state_fund', then: Joi.required(), otherwise: Joi.forbidden() }),
+  jurisdiction: Joi.string()
+    .pattern(/^[A-Z]{2}$/)
+    .required()
+    .messages({
+      'string.pattern.base': '{{#label}} must be an ISO 3166-1 alpha-2 country code such as "TH"',
+    }),
+  forum: text(200),
+  caseNumber: text(100),
+  respondent: text(200),
+  currency: currencyCode().required(),
+  heads: Joi.array().items(headLine).min(1).max(6).unique('head').required(),
+  filedOn: pastDate(),
+  causeOfActionOn: pastDate(),
+  assigneeId: uuid(),
+});
+
+export const claimIdParams = Joi.object({ id: uuid().required() });
+
+export const transitionBody = Joi.object({
+  to: Joi.string().max(40).required(),
+  note: Joi.string().trim().max(2000).allow(''),
+  occurredOn: pastDate(),
+  award: Joi.object({
+    currency: currencyCode(),
+    heads: Joi.array()
+      .items(
+        Joi.object({
+          head: Joi.string()
+            .valid(...HEADS)
+            .required(),
+          // Zero is a real award ("nothing for this head"); decimals are checked against the claim.
+          amount: money().required(),
+        }),
+      )
+      .min(1)
+      .max(6)
+      .unique('head')
+      .required(),
+  }),
+});
+
+export const paymentBody = Joi.object({
+  amount: money().positive().required(),
+  currency: currencyCode(),
+  head: Joi.string()
+    .valid(...HEADS)
+    .required(),
+  receivedOn: pastDate().required(),
+  payer: Joi.string()
+    .valid(...PAYERS)
+    .required(),
+  paidTo: Joi.string()
+    .valid(...PAID_TO)
+    .required(),
+  fundId: uuid(),
+  note: Joi.string().trim().max(2000),
+});
+
+export const listQuery = Joi.object({
+  route: Joi.string().valid(...ROUTES),
+  status: Joi.string().valid(...ALL_STATES),
+  victimId: uuid(),
+  assigneeId: uuid(),
+  fundId: uuid(),
+  deadlineWithinDays: Joi.number().integer().min(0).max(3650),
+  limit: Joi.number().integer().min(1).max(500).default(50),
+  cursor: Joi.string().max(100),
+});
+
+export const policyBody = Joi.object({
+  policy: Joi.string()
+    .valid(...SUBROGATION_POLICIES)
+    .required(),
+});
+
+export const claimResponse = Joi.object({
+  id: Joi.string(),
+  reference: Joi.string(),
+  victimId: Joi.string(),
+  route: Joi.string(),
+  status: Joi.string(),
+  currency: Joi.string(),
+  heads: Joi.array().items(
+    Joi.object({
+      head: Joi.string(),
+      claimed: Joi.string(),
+      awarded: Joi.string(),
+      received: Joi.string(),
+    }).unknown(true),
+  ),
+  totals: Joi.object({ claimed: Joi.string(), awarded: Joi.string(), received: Joi.string() }).unknown(true),
+  allowedTransitions: Joi.array().items(Joi.string()),
+  history: Joi.array().items(
+    Joi.object({
+      from: Joi.string().allow(null),
+      to: Joi.string(),
+      at: Joi.string(),
+      by: Joi.string(),
+    }).unknown(true),
+  ),
+  deadlines: Joi.array().items(Joi.object({ kind: Joi.string(), dueOn: Joi.string() }).unknown(true)),
+}).unknown(true);

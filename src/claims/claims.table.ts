@@ -1,0 +1,96 @@
+import type { Generated, JSONColumnType } from 'kysely';
+
+export interface ClaimsTable {
+  id: Generated<string>;
+  seq: Generated<string>;
+  reference: string;
+  victim_id: string;
+  organization_id: string;
+  route: string;
+  mode: string | null;
+  fund_id: string | null; // funds.id; no FK (the ledger's table), checked by the service
+  jurisdiction: string;
+  forum: string | null;
+  case_number: string | null;
+  respondent: string | null;
+  currency: string;
+  status: string;
+  status_since: string;
+  filed_on: string;
+  cause_of_action_on: string | null;
+  assignee_id: string | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Amounts are int8 minor units, read back as strings. */
+export interface ClaimHeadsTable {
+  claim_id: string;
+  head: string;
+  description: string | null;
+  claimed_minor: string;
+  decided_minor: string | null; // State fund: the decision before the offset
+  offset_minor: Generated<string>;
+  awarded_minor: Generated<string>;
+  received_minor: Generated<string>;
+}
+
+export interface AwardRecord {
+  heads: Array<{ head: string; decided: string; offset: string; awarded: string }>;
+}
+
+export interface ClaimTransitionsTable {
+  id: Generated<string>;
+  claim_id: string;
+  from_status: string | null;
+  to_status: string;
+  occurred_on: string;
+  recorded_at: Generated<Date>;
+  recorded_by: string;
+  note: string | null;
+  award: JSONColumnType<AwardRecord> | null;
+}
+
+export interface ClaimDeadlinesTable {
+  claim_id: string;
+  kind: string;
+  due_on: string;
+  met_on: string | null;
+  basis: string;
+}
+
+export interface PaymentsReceivedTable {
+  id: Generated<string>;
+  claim_id: string;
+  victim_id: string;
+  head: string;
+  amount_minor: string;
+  currency: string;
+  received_on: string;
+  payer: 'perpetrator' | 'employer' | 'fund' | 'other';
+  paid_to: 'victim' | 'fund';
+  fund_id: string | null;
+  recovery_minor: string;
+  trust_minor: string;
+  fund_receipt_id: string | null;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: Generated<Date>;
+}
+
+export interface FundSubrogationPoliciesTable {
+  fund_id: string;
+  policy: 'victim_first' | 'fund_first';
+  updated_by: string;
+  updated_at: Generated<Date>;
+}
+
+export interface ClaimsTables {
+  claims: ClaimsTable;
+  claim_heads: ClaimHeadsTable;
+  claim_transitions: ClaimTransitionsTable;
+  claim_deadlines: ClaimDeadlinesTable;
+  payments_received: PaymentsReceivedTable;
+  fund_subrogation_policies: FundSubrogationPoliciesTable;
+}

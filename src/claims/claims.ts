@@ -1,0 +1,160 @@
+import { formatMoney } from '../lib/money';
+import type { Deadline } from './deadlines';
+import { allowedTargets, transitionsFrom, type Route } from './route-machines';
+
+/** Heads of loss from the seed (section 2.3), plus `other` with a description. */
+export const HEADS = [
+  'unpaid_wages',
+  'legal_fees',
+  'medical_expenses',
+  'lost_opportunities',
+  'pain_and_suffering',
+  'other',
+] as const;
+export type Head = (typeof HEADS)[number];
+
+export const PAYERS = ['perpetrator', 'employer', 'fund', 'other'] as const;
+export const PAID_TO = ['victim', 'fund'] as const;
+export const SUBROGATION_POLICIES = ['victim_first', 'fund_first'] as const;
+export type SubrogationPolicy = (typeof SUBROGATION_POLICIES)[number];
+
+export interface HeadAmounts {
+  head: string;
+  description: string | null;
+  claimed: bigint;
+  /** State fund only: the decision before the offset; null elsewhere or before a decision. */
+  decided: bigint | null;
+  offset: bigint;
+  awarded: bigint;
+  received: bigint;
+}
+
+export interface ClaimRecord {
+  id: string;
+  reference: string;
+  victimId: string;
+  organizationId: string;
+  route: Route;
+  mode: string | null;
+  fundId: string | null;
+  jurisdiction: string;
+  forum: string | null;
+  caseNumber: string | null;
+  respondent: string | null;
+  currency: string;
+  status: string;
+  statusSince: string;
+  filedOn: string;
+  causeOfActionOn: string | null;
+  assigneeId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  heads: HeadAmounts[];
+}
+
+export interface HistoryEntry {
+  from: string | null;
+  to: string;
+  at: string;
+  occurredOn: string;
+  by: string;
+  note: string | null;
+  award: unknown;
+}
+
+/** Who is looking decides what is shown: auditors get no case numbers and no free-text notes. */
+export type ClaimAudience = 'case' | 'oversight';
+
+const positive = (n: bigint) => (n > 0n ? n : 0n);
+
+export function claimTotals(heads: HeadAmounts[]) {
+  const sum = (f: (h: HeadAmounts) => bigint) => heads.reduce((acc, h) => acc + f(h), 0n);
+  return {
+    claimed: sum((h) => h.claimed),
+    awarded: sum((h) => h.awarded),
+    received: sum((h) => h.received),
+    outstanding: sum((h) => positive(h.awarded - h.received)),
+  };
+}
+
+export function presentClaim(
+  c: ClaimRecord,
+  audience: ClaimAudience,
+  extra: { deadlines?: Deadline[]; history?: HistoryEntry[]; today?: string } = {},
+): Record<string, unknown> {
+  const m = (n: bigint) => formatMoney(n, c.currency);
+  const totals = claimTotals(c.heads);
+  const today = extra.today ?? new Date().toISOString().slice(0, 10);
+  return {
+    id: c.id,
+    reference: c.reference,
+    victimId: c.victimId,
+    route: c.route,
+    ...(c.route === 'criminal' ? { mode: c.mode } : {}),
+    ...(c.route === 'state_fund' ? { fundId: c.fundId } : {}),
+    jurisdiction: c.jurisdiction,
+    forum: c.forum,
+    ...(audience === 'case' ? { caseNumber: c.caseNumber } : {}),
+    respondent: c.respondent,
+    currency: c.currency,
+    status: c.status,
+    statusSince: c.statusSince,
+    filedOn: c.filedOn,
+    causeOfActionOn: c.causeOfActionOn,
+    assigneeId: c.assigneeId,
+    heads: c.heads.map((h) => ({
+      head: h.head,
+      ...(h.description !== null ? { description: h.description } : {}),
+      claimed: m(h.claimed),
+      ...(c.route === 'state_fund' && h.decided !== null
+        ? { decided: m(h.decided), offset: m(h.offset) }
+        : {}),
+      awarded: m(h.awarded),
+      received: m(h.received),
+      outstanding: m(positive(h.awarded - h.received)),
+    })),
+    totals: {
+      claimed: m(totals.claimed),
+      awarded: m(totals.awarded),
+      received: m(totals.received),
+      outstanding: m(totals.outstanding),
+    },
+    allowedTransitions: allowedTargets(c.route, c.status),
+    transitionRequirements: transitionsFrom(c.route, c.status).map((t) => ({
+      to: t.to,
+      requires: t.requires,
+      by: t.by,
+    })),
+    ...(extra.deadlines
+      ? {
+          deadlines: extra.deadlines.map((d) => ({
+            kind: d.kind,
+            dueOn: d.dueOn,
+            metOn: d.metOn,
+            status: deadlineStatus(d, today),
+            basis: d.basis,
+          })),
+        }
+      : {}),
+    ...(extra.history
+      ? {
+          history: extra.history.map((h) => ({
+            from: h.from,
+            to: h.to,
+            at: h.at,
+            occurredOn: h.occurredOn,
+            by: h.by,
+            ...(audience === 'case' ? { note: h.note } : {}),
+            ...(h.award ? { award: h.award } : {}),
+          })),
+        }
+      : {}),
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function deadlineStatus(d: Pick<Deadline, 'dueOn' | 'metOn'>, today: string): string {
+  if (d.metOn) return d.metOn <= d.dueOn ? 'met' : 'late';
+  return today > d.dueOn ? 'overdue' : 'open';
+}

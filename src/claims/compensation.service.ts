@@ -1,0 +1,123 @@
+import { recordAudit } from '../audit/audit.service';
+import type { AppContext } from '../context';
+import type { Actor } from '../lib/auth';
+import { transact, type Db, type Trx } from '../lib/db';
+import { formatMoney } from '../lib/money';
+import { victimAccess } from '../victims/victims.service';
+import { claimRowToRecord } from './claims.access';
+import type { SubrogationPolicy } from './claims';
+import { claimsOfVictim, headsOf, paymentsOfVictim, subrogationPolicy } from './claims.repository';
+import { compensationSummary, type SummaryClaim, type SummaryPayment } from './compensation';
+
+export interface VictimMoney {
+  claims: SummaryClaim[];
+  payments: SummaryPayment[];
+  policies: Map<string, SubrogationPolicy>;
+}
+
+/** Every claim and payment of one victim, in the shape the pure summary rules take. */
+export async function loadVictimMoney(db: Db | Trx, victimId: string): Promise<VictimMoney> {
+  const rows = await claimsOfVictim(db, victimId);
+  const heads = await headsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  const claims = rows.map((r) => {
+    const c = claimRowToRecord(r, heads);
+    return {
+      id: c.id,
+      reference: c.reference,
+      route: c.route,
+      status: c.status,
+      currency: c.currency,
+      fundId: c.fundId,
+      heads: c.heads,
+    };
+  });
+  const payments = (await paymentsOfVictim(db, victimId)).map((p) => ({
+    claimId: p.claim_id,
+    head: p.head,
+    currency: p.currency,
+    amount: BigInt(p.amount_minor),
+    payer: p.payer,
+    paidTo: p.paid_to,
+    recovery: BigInt(p.recovery_minor),
+    trust: BigInt(p.trust_minor),
+  }));
+  const policies = new Map<string, SubrogationPolicy>();
+  for (const fundId of new Set(claims.map((c) => c.fundId).filter((f): f is string => !!f)))
+    policies.set(fundId, await subrogationPolicy(db, fundId));
+  return { claims, payments, policies };
+}
+
+export function policyLookup(money: VictimMoney): (fundId: string) => SubrogationPolicy {
+  return (fundId) => money.policies.get(fundId) ?? 'victim_first';
+}
+
+export async function victimCompensation(
+  ctx: AppContext,
+  actor: Actor,
+  victimId: string,
+  requestId: string,
+): Promise<Record<string, unknown>> {
+  return transact(ctx.db, async (trx) => {
+    await victimAccess(trx, actor, victimId);
+    const money = await loadVictimMoney(trx, victimId);
+    const s = compensationSummary(money.claims, money.payments, policyLookup(money));
+    await recordAudit(trx, {
+      actor,
+      action: 'victim.compensation.read',
+      resourceType: 'victim',
+      resourceId: victimId,
+      requestId,
+    });
+    return {
+      victimId,
+      currencies: Object.fromEntries(
+        Object.entries(s.currencies).map(([cur, t]) => [
+          cur,
+          {
+            claimed: formatMoney(t.claimed, cur),
+            awarded: formatMoney(t.awarded, cur),
+            received: formatMoney(t.received, cur),
+            outstanding: formatMoney(t.outstanding, cur),
+            owedToFund: formatMoney(t.owedToFund, cur),
+          },
+        ]),
+      ),
+      byRoute: s.byRoute.map((r) => ({
+        route: r.route,
+        currency: r.currency,
+        claimIds: r.claimIds,
+        claimed: formatMoney(r.claimed, r.currency),
+        awarded: formatMoney(r.awarded, r.currency),
+        received: formatMoney(r.received, r.currency),
+        outstanding: formatMoney(r.outstanding, r.currency),
+        ...(r.route === 'state_fund' ? { offset: formatMoney(r.offset, r.currency) } : {}),
+      })),
+      byHead: s.byHead.map((h) => {
+        const m = (n: bigint) => formatMoney(n, h.currency);
+        return {
+          currency: h.currency,
+          head: h.head,
+          claimed: m(h.claimed),
+          awarded: m(h.awarded),
+          received: m(h.received),
+          outstanding: m(h.outstanding),
+          offset: m(h.offset),
+          owedToFund: m(h.owedToFund),
+          subrogation: h.subrogation
+            ? {
+                fundId: h.subrogation.fundId,
+                policy: h.subrogation.policy,
+                fundPaid: m(h.subrogation.fundPaid),
+                laterPaidByPerpetrator: m(h.subrogation.laterPaidByPerpetrator),
+                dueToFund: m(h.subrogation.dueToFund),
+                recoveredByFund: m(h.subrogation.recoveredByFund),
+              }
+            : null,
+        };
+      }),
+    };
+  });
+}

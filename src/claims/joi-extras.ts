@@ -1,0 +1,36 @@
+import Joi from 'joi';
+import { todayUtc } from './dates';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The latest calendar date anywhere on Earth right now (UTC+14), so "today" is never refused. */
+export function latestToday(now: Date = new Date()): string {
+  return todayUtc(new Date(now.getTime() + 14 * 3_600_000));
+}
+
+/** A real calendar date as 'YYYY-MM-DD' (2025-02-30 is refused), kept as a string. */
+export function isoDate(): Joi.StringSchema {
+  return Joi.string()
+    .pattern(ISO_DATE)
+    .custom((value: string, helpers) => {
+      const d = new Date(`${value}T00:00:00Z`);
+      if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value)
+        return helpers.error('date.real');
+      return value;
+    })
+    .messages({
+      'string.pattern.base': '{{#label}} must be a date as YYYY-MM-DD',
+      'date.real': '{{#label}} is not a calendar date',
+    });
+}
+
+/** A date that has already happened (today allowed). */
+export function pastDate(): Joi.StringSchema {
+  return isoDate()
+    .custom((value: string, helpers) => (value > latestToday() ? helpers.error('date.future') : value))
+    .messages({ 'date.future': '{{#label}} must not be in the future' });
+}
+
+export function uuid(): Joi.StringSchema {
+  return Joi.string().guid();
+}

@@ -1,0 +1,197 @@
+import { recordAudit } from '../audit/audit.service';
+import type { AppContext } from '../context';
+import type { Actor } from '../lib/auth';
+import { transact, type Trx } from '../lib/db';
+import { idempotent, type IdempotentResult } from '../lib/idempotency';
+import type { Call } from '../lib/route';
+import { ConflictError, ValidationError, type FieldError } from '../lib/errors';
+import { formatMoney, parseMoney } from '../lib/money';
+import { lockVictim } from '../victims/victims.repository';
+import { claimFor, headRowToAmounts } from './claims.access';
+import { headsOf, insertPayment, lockClaim, addReceived, type ClaimRow } from './claims.repository';
+import { claimResponse } from './claims.service';
+import { headFigures } from './compensation';
+import { loadVictimMoney, policyLookup, type VictimMoney } from './compensation.service';
+
+export interface PaymentInput {
+  amount: string;
+  currency?: string;
+  head: string;
+  receivedOn: string;
+  payer: 'perpetrator' | 'employer' | 'fund' | 'other';
+  paidTo: 'victim' | 'fund';
+  fundId?: string;
+  note?: string;
+}
+
+function checkPayment(claim: ClaimRow, input: PaymentInput): bigint {
+  const errors: FieldError[] = [];
+  let amount = 0n;
+  if (input.currency && input.currency !== claim.currency)
+    errors.push({ path: 'currency', message: `the claim is in ${claim.currency}` });
+  try {
+    amount = parseMoney(input.amount, claim.currency);
+  } catch (err) {
+    errors.push({ path: 'amount', message: (err as Error).message });
+  }
+  if (input.receivedOn < claim.filed_on)
+    errors.push({
+      path: 'receivedOn',
+      message: `must not be before the claim was filed (${claim.filed_on})`,
+    });
+  if (claim.route === 'state_fund' && (input.payer !== 'fund' || input.paidTo !== 'victim'))
+    errors.push({ path: 'payer', message: 'a State-fund claim is paid by the fund to the victim' });
+  if (claim.route !== 'state_fund' && input.payer === 'fund')
+    errors.push({ path: 'payer', message: 'the fund pays only on State-fund claims' });
+  if (input.fundId && input.paidTo !== 'fund')
+    errors.push({ path: 'fundId', message: 'fundId is given only for money paid into a fund' });
+  if (errors.length > 0) throw new ValidationError(errors);
+  return amount;
+}
+
+/** Money paid into the fund goes to the fund of the victim's State-fund claim in that currency. */
+function receivingFund(money: VictimMoney, claim: ClaimRow, input: PaymentInput): string {
+  const funds = [
+    ...new Set(
+      money.claims
+        .filter((c) => c.route === 'state_fund' && c.currency === claim.currency)
+        .map((c) => c.fundId!),
+    ),
+  ];
+  if (input.fundId) {
+    if (!funds.includes(input.fundId))
+      throw new ValidationError([
+        { path: 'fundId', message: 'the victim has no State-fund claim with this fund in this currency' },
+      ]);
+    return input.fundId;
+  }
+  if (funds.length === 1) return funds[0]!;
+  if (funds.length === 0)
+    throw new ConflictError(
+      `The victim has no State-fund claim in ${claim.currency}; record the money as paid to the victim.`,
+    );
+  throw new ValidationError([
+    { path: 'fundId', message: 'the victim has claims with several funds: name the fund' },
+  ]);
+}
+
+/**
+ * For money paid into the fund: which fund, and how much of it is the fund's recovery (what
+ * subrogation gives it back) rather than money held in trust for the victim.
+ */
+function intoFund(
+  money: VictimMoney,
+  claim: ClaimRow,
+  input: PaymentInput,
+  amount: bigint,
+): { fundId: string | null; recovery: bigint } {
+  if (input.paidTo !== 'fund') return { fundId: null, recovery: 0n };
+  const fundId = receivingFund(money, claim, input);
+  const pending = {
+    claimId: claim.id,
+    head: input.head,
+    currency: claim.currency,
+    amount,
+    payer: input.payer,
+    paidTo: 'fund' as const,
+    recovery: 0n,
+    trust: amount,
+  };
+  const after = headFigures(
+    claim.currency,
+    input.head,
+    money.claims,
+    [...money.payments, pending],
+    policyLookup(money),
+  );
+  const open = (after.subrogation?.dueToFund ?? 0n) - (after.subrogation?.recoveredByFund ?? 0n);
+  return { fundId, recovery: open <= 0n ? 0n : open < amount ? open : amount };
+}
+
+/**
+ * Records money received. Not a ★ endpoint in the contract, so Idempotency-Key is optional;
+ * when given, a retry replays the first answer instead of recording the money twice.
+ */
+export async function recordPaymentReceived(
+  ctx: AppContext,
+  call: Pick<Call, 'actor' | 'requestId' | 'idempotencyKey' | 'params' | 'body'>,
+): Promise<IdempotentResult> {
+  const { actor } = call;
+  const claimId = call.params.id as string;
+  const input = call.body as PaymentInput;
+  const key = call.idempotencyKey;
+  if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key))
+    throw new ValidationError([{ path: 'Idempotency-Key', message: '1-255 printable characters' }]);
+  const found = await claimFor(ctx.db, actor, claimId);
+  const amount = checkPayment(found, input);
+  const effect = async (trx: Trx) => ({
+    status: 201,
+    body: await recordIn(trx, ctx, actor, found, input, amount, call.requestId),
+  });
+  if (key) return idempotent(ctx.db, call, 'POST /v1/claims/:id/payments-received', effect);
+  return { ...(await transact(ctx.db, effect)), replayed: false };
+}
+
+async function recordIn(
+  trx: Trx,
+  ctx: AppContext,
+  actor: Actor,
+  found: ClaimRow,
+  input: PaymentInput,
+  amount: bigint,
+  requestId: string,
+): Promise<Record<string, unknown>> {
+  const claimId = found.id;
+  await lockVictim(trx, found.victim_id);
+  const claim = (await lockClaim(trx, claimId))!;
+  const head = (await headsOf(trx, [claimId])).map(headRowToAmounts).find((h) => h.head === input.head);
+  if (!head)
+    throw new ValidationError([{ path: 'head', message: `'${input.head}' was not claimed on this claim` }]);
+  if (claim.status === 'withdrawn' || claim.status === 'closed')
+    throw new ConflictError(`The claim is ${claim.status}; no payment can be recorded on it.`);
+  if (head.received + amount > head.awarded)
+    throw new ConflictError(
+      `Only ${formatMoney(head.awarded - head.received, claim.currency)} of the ${input.head} award is outstanding.`,
+    );
+  const money = await loadVictimMoney(trx, claim.victim_id);
+  const { fundId, recovery } = intoFund(money, claim, input, amount);
+  const payment = await insertPayment(trx, {
+    claim_id: claimId,
+    victim_id: claim.victim_id,
+    head: input.head,
+    amount_minor: amount.toString(),
+    currency: claim.currency,
+    received_on: input.receivedOn,
+    payer: input.payer,
+    paid_to: input.paidTo,
+    fund_id: fundId,
+    recovery_minor: recovery.toString(),
+    trust_minor: (input.paidTo === 'fund' ? amount - recovery : 0n).toString(),
+    fund_receipt_id: null,
+    note: input.note?.trim() || null,
+    recorded_by: actor.userId,
+  });
+  await addReceived(trx, claimId, input.head, amount);
+  await recordAudit(trx, {
+    actor,
+    action: 'claim.payment_received',
+    resourceType: 'claim',
+    resourceId: claimId,
+    requestId,
+    details: { paymentId: payment.id, head: input.head, payer: input.payer, paidTo: input.paidTo },
+  });
+  const m = (n: string) => formatMoney(n, claim.currency);
+  return {
+    id: payment.id,
+    claimId,
+    head: payment.head,
+    amount: m(payment.amount_minor),
+    currency: payment.currency,
+    receivedOn: payment.received_on,
+    payer: payment.payer,
+    paidTo: payment.paid_to,
+    ...(fundId ? { fundId, recovery: m(payment.recovery_minor), heldInTrust: m(payment.trust_minor) } : {}),
+    note: payment.note,
+    claim: await claimResponse(trx, actor, (await lockClaim(trx, claimId))!),
+  };
+}

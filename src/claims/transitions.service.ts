@@ -1,0 +1,174 @@
+import { recordAudit } from '../audit/audit.service';
+import type { AppContext } from '../context';
+import type { Actor } from '../lib/auth';
+import { transact, type Trx } from '../lib/db';
+import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../lib/errors';
+import { formatMoney, parseMoney } from '../lib/money';
+import { lockVictim } from '../victims/victims.repository';
+import { refreshWitness } from '../victims/victims.service';
+import { refreshDeadlines } from './claim-deadlines';
+import { claimFor, headRowToAmounts } from './claims.access';
+import type { AwardRecord } from './claims.table';
+import { claimResponse } from './claims.service';
+import {
+  headsOf,
+  insertTransition,
+  lockClaim,
+  setHeadAward,
+  setStatus,
+  type ClaimRow,
+} from './claims.repository';
+import { decisionOffset } from './compensation';
+import { loadVictimMoney } from './compensation.service';
+import { maxDate, todayUtc } from './dates';
+import {
+  allowedTargets,
+  findTransition,
+  stateRule,
+  statesOf,
+  type Route,
+  type TransitionRule,
+} from './route-machines';
+
+export interface TransitionInput {
+  to: string;
+  note?: string;
+  occurredOn?: string;
+  award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
+}
+
+function checkRequirements(claim: ClaimRow, t: TransitionRule, input: TransitionInput, claimed: Set<string>) {
+  const errors: FieldError[] = [];
+  const award = new Map<string, bigint>();
+  if (t.requires.includes('award')) {
+    if (!input.award)
+      errors.push({ path: 'award', message: `moving to '${t.to}' needs an award breakdown by head` });
+    if (input.award?.currency && input.award.currency !== claim.currency)
+      errors.push({ path: 'award.currency', message: `the claim is in ${claim.currency}` });
+    input.award?.heads.forEach((h, i) => {
+      if (!claimed.has(h.head))
+        errors.push({ path: `award.heads[${i}].head`, message: `'${h.head}' was not claimed on this claim` });
+      try {
+        const minor = parseMoney(h.amount, claim.currency);
+        if (minor < 0n) errors.push({ path: `award.heads[${i}].amount`, message: 'must not be negative' });
+        award.set(h.head, minor);
+      } catch (err) {
+        errors.push({ path: `award.heads[${i}].amount`, message: (err as Error).message });
+      }
+    });
+  } else if (input.award) {
+    errors.push({ path: 'award', message: `moving to '${t.to}' takes no award` });
+  }
+  if (t.requires.includes('reason') && !input.note?.trim())
+    errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
+  if (input.occurredOn && input.occurredOn < claim.status_since)
+    errors.push({
+      path: 'occurredOn',
+      message: `must not be before the current status began (${claim.status_since})`,
+    });
+  if (errors.length > 0) throw new ValidationError(errors);
+  return award;
+}
+
+/** Applies an award (or its removal) to every head; returns what the history keeps. */
+async function applyOutcome(
+  trx: Trx,
+  claim: ClaimRow,
+  outcome: 'award' | 'no_award',
+  award: Map<string, bigint>,
+): Promise<AwardRecord> {
+  const heads = (await headsOf(trx, [claim.id])).map(headRowToAmounts);
+  const money =
+    outcome === 'award' && claim.route === 'state_fund' ? await loadVictimMoney(trx, claim.victim_id) : null;
+  const record: AwardRecord = { heads: [] };
+  for (const h of heads) {
+    const amount = outcome === 'award' ? (award.get(h.head) ?? 0n) : 0n;
+    const offset = money
+      ? decisionOffset(
+          amount,
+          { id: claim.id, currency: claim.currency },
+          h.head,
+          money.claims,
+          money.payments,
+        )
+      : 0n;
+    const awarded = amount - offset;
+    if (awarded < h.received)
+      throw new ConflictError(
+        `${formatMoney(h.received, claim.currency)} was already received for ${h.head}; the award cannot be less.`,
+      );
+    await setHeadAward(trx, claim.id, h.head, { decided: money ? amount : null, offset, awarded });
+    const f = (n: bigint) => formatMoney(n, claim.currency);
+    record.heads.push({ head: h.head, decided: f(amount), offset: f(offset), awarded: f(awarded) });
+  }
+  return record;
+}
+
+async function checkFullyPaid(trx: Trx, claim: ClaimRow): Promise<void> {
+  const heads = (await headsOf(trx, [claim.id])).map(headRowToAmounts);
+  const awarded = heads.reduce((a, h) => a + h.awarded, 0n);
+  const short = heads.reduce((a, h) => a + (h.awarded > h.received ? h.awarded - h.received : 0n), 0n);
+  if (awarded === 0n || short > 0n)
+    throw new ConflictError(
+      awarded === 0n
+        ? 'Nothing was awarded, so the claim cannot be paid.'
+        : `${formatMoney(short, claim.currency)} of the award is still outstanding; record the payments first.`,
+    );
+}
+
+export async function transitionClaim(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: TransitionInput,
+  requestId: string,
+): Promise<Record<string, unknown>> {
+  const found = await claimFor(ctx.db, actor, id);
+  const route = found.route as Route;
+  if (!stateRule(route, input.to))
+    throw new ValidationError([
+      { path: 'to', message: `must be a ${route} state: ${statesOf(route).join(', ')}` },
+    ]);
+  return transact(ctx.db, async (trx) => {
+    // Victim before claim, everywhere: one lock order, no deadlocks.
+    await lockVictim(trx, found.victim_id);
+    const claim = (await lockClaim(trx, id))!;
+    const t = findTransition(route, claim.status, input.to);
+    if (!t) {
+      const allowed = allowedTargets(route, claim.status);
+      throw new ConflictError(
+        `A ${route} claim in '${claim.status}' cannot move to '${input.to}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (closed)'}.`,
+        { allowedTransitions: allowed },
+      );
+    }
+    if (!t.by.includes(actor.role))
+      throw new ForbiddenError(`Only ${t.by.join(' or ')} may record '${t.to}' on a ${route} claim.`);
+    const claimed = new Set((await headsOf(trx, [id])).map((h) => h.head));
+    const award = checkRequirements(claim, t, input, claimed);
+    const outcome = stateRule(route, t.to)!.outcome;
+    const record = outcome ? await applyOutcome(trx, claim, outcome, award) : null;
+    if (t.requires.includes('fully_paid')) await checkFullyPaid(trx, claim);
+    const occurredOn = input.occurredOn ?? maxDate(todayUtc(), claim.status_since);
+    await insertTransition(trx, {
+      claim_id: id,
+      from_status: claim.status,
+      to_status: t.to,
+      occurred_on: occurredOn,
+      recorded_by: actor.userId,
+      note: input.note?.trim() || null,
+      award: record && outcome === 'award' ? JSON.stringify(record) : null,
+    });
+    const updated = await setStatus(trx, id, t.to, occurredOn);
+    const deadlines = await refreshDeadlines(trx, ctx.cipher, updated);
+    if (route === 'criminal') await refreshWitness(trx, claim.victim_id, actor.userId);
+    await recordAudit(trx, {
+      actor,
+      action: 'claim.transition',
+      resourceType: 'claim',
+      resourceId: id,
+      requestId,
+      details: { from: claim.status, to: t.to },
+    });
+    return claimResponse(trx, actor, updated, deadlines);
+  });
+}

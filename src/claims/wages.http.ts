@@ -1,0 +1,103 @@
+import type { Router } from 'express';
+import Joi from 'joi';
+import type { AppContext } from '../context';
+import { ValidationError, type FieldError } from '../lib/errors';
+import { currencyCode, money } from '../lib/money';
+import { defineRoute } from '../lib/route';
+import { todayUtc } from './dates';
+import { isoDate, pastDate } from './joi-extras';
+import { isCountryCode } from './rules';
+import { calculateWages, type WageInput } from './wages';
+
+const quantity = Joi.number().min(0).max(100000).precision(2);
+const amount = money().currency(Joi.ref('/currency'));
+
+const wageBody = Joi.object({
+  jurisdiction: Joi.string()
+    .pattern(/^[A-Z]{2}$/)
+    .required(),
+  currency: currencyCode().required(),
+  calculateOn: pastDate(),
+  wage: Joi.object({
+    amount: amount.positive().required(),
+    per: Joi.string().valid('hour', 'day', 'month').required(),
+  }).required(),
+  normalHoursPerDay: Joi.number().greater(0).max(24).precision(2),
+  overtimeMultiplier: Joi.string().pattern(/^[1-9](\.\d{1,4})?$/),
+  periods: Joi.array()
+    .items(
+      Joi.object({
+        from: pastDate().required(),
+        to: pastDate().required(),
+        dueOn: isoDate(),
+        hoursWorked: quantity,
+        daysWorked: quantity.max(31),
+        months: quantity.max(12),
+        overtimeHours: quantity.max(1000),
+      }),
+    )
+    .min(1)
+    .max(240)
+    .required(),
+  payments: Joi.array()
+    .items(Joi.object({ paidOn: pastDate().required(), amount: amount.positive().required() }))
+    .max(1000),
+  deductions: Joi.array()
+    .items(
+      Joi.object({
+        kind: Joi.string().valid('recruitment_fee', 'document_fee', 'debt', 'other').required(),
+        amount: amount.positive().required(),
+        paidOn: pastDate().required(),
+        description: Joi.string().trim().max(500),
+      }),
+    )
+    .max(100),
+});
+
+function crossCheck(b: WageInput): void {
+  const errors: FieldError[] = [];
+  if (!isCountryCode(b.jurisdiction))
+    errors.push({ path: 'jurisdiction', message: 'must be an ISO 3166-1 alpha-2 country code' });
+  const unit = b.wage.per === 'hour' ? 'hoursWorked' : b.wage.per === 'day' ? 'daysWorked' : null;
+  b.periods.forEach((p, i) => {
+    if (p.from > p.to) errors.push({ path: `periods[${i}].to`, message: 'must not be before from' });
+    if (unit && p[unit] === undefined)
+      errors.push({ path: `periods[${i}].${unit}`, message: `is required for a wage per ${b.wage.per}` });
+  });
+  b.payments?.forEach((p, i) => {
+    if (p.paidOn > b.calculateOn)
+      errors.push({ path: `payments[${i}].paidOn`, message: 'must not be after calculateOn' });
+  });
+  b.deductions?.forEach((d, i) => {
+    if (d.paidOn > b.calculateOn)
+      errors.push({ path: `deductions[${i}].paidOn`, message: 'must not be after calculateOn' });
+  });
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+export function registerWageRoutes(ctx: AppContext, router: Router): void {
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/claims/calculate-wages',
+      summary:
+        'Unpaid wages and statutory interest from periods worked, wage, overtime, payments received (net) and unlawful fees; nothing is stored',
+      tags: ['Claims'],
+      permission: 'claims:read',
+      body: wageBody,
+      responses: {
+        200: {
+          description: 'The calculation, with `heads` ready for a labour claim',
+          schema: Joi.object().unknown(true),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      const input = { ...call.body, calculateOn: call.body.calculateOn ?? todayUtc() } as WageInput;
+      crossCheck(input);
+      res.json(calculateWages(input));
+    },
+  );
+}

@@ -1,0 +1,133 @@
+import type { Account } from '../ledger/ledger';
+import { accountsOfFunds, balancesAsOf, periodBalances } from '../ledger/ledger.repository';
+import type { Actor } from '../lib/auth';
+import type { Db } from '../lib/db';
+import { ValidationError } from '../lib/errors';
+import { formatMoney } from '../lib/money';
+import { code, PURPOSES, RECEIPT_SOURCES } from './funds';
+import { fundInReach, heldCurrency } from './funds.service';
+
+/** Read models of a fund, per currency (two currencies are never added together). */
+
+async function fundAccounts(db: Db, actor: Actor, fundId: string, currency: string | undefined) {
+  const fund = await fundInReach(db, db, actor, fundId, false);
+  const c = currency ?? fund.currency;
+  heldCurrency(fund, c);
+  const accounts = (await accountsOfFunds(db, [fund.id])).filter((a) => a.currency === c);
+  return { fund, currency: c, accounts };
+}
+
+export async function fundBalances(
+  db: Db,
+  actor: Actor,
+  fundId: string,
+  q: { asOf?: Date; currency?: string },
+) {
+  const { fund, currency, accounts } = await fundAccounts(db, actor, fundId, q.currency);
+  let current: Account[] = accounts;
+  if (q.asOf) {
+    const past = await balancesAsOf(
+      db,
+      accounts.map((a) => a.id),
+      q.asOf,
+    );
+    current = accounts.map((a) => ({ ...a, ...past.get(a.id)! }));
+  }
+  const byCode = new Map(current.map((a) => [a.code, a]));
+  const m = (v: bigint) => formatMoney(v, currency);
+  let total = 0n;
+  let pending = 0n;
+  const pots = fund.pots.map((p) => {
+    const a = byCode.get(code.pot(p.code, currency))!;
+    total += a.posted;
+    pending += a.pending;
+    return {
+      code: p.code,
+      name: p.name,
+      kind: p.kind,
+      purposes: p.purposes,
+      posted: m(a.posted),
+      pending: m(a.pending),
+      available: m(a.posted - a.pending),
+    };
+  });
+  const bank = byCode.get(code.bank(currency))!;
+  return {
+    fundId: fund.id,
+    currency,
+    currencies: fund.currencies,
+    asOf: (q.asOf ?? new Date()).toISOString(),
+    total: m(total),
+    pending: m(pending),
+    available: m(total - pending),
+    bankAndCash: m(bank.posted),
+    pots,
+  };
+}
+
+function dayStart(date: string): Date {
+  return new Date(`${date}T00:00:00.000Z`);
+}
+
+/**
+ * A period [from 00:00 UTC, the day after `to` 00:00 UTC). Every figure is a difference of two
+ * balance_after look-ups in ONE statement (one snapshot), so the statement ties to the ledger
+ * exactly: opening + receipts − disbursements + adjustments = closing, where adjustments are
+ * manual entries that moved pots and bank without revenue or expense (normally 0).
+ */
+export async function fundStatement(
+  db: Db,
+  actor: Actor,
+  fundId: string,
+  q: { from: string; to: string; currency?: string },
+) {
+  if (q.from > q.to)
+    throw new ValidationError([{ path: 'query.to', message: 'to must be on or after from' }]);
+  const { fund, currency, accounts } = await fundAccounts(db, actor, fundId, q.currency);
+  const start = dayStart(q.from);
+  const end = new Date(dayStart(q.to).getTime() + 24 * 3600 * 1000);
+  const ids = accounts.map((a) => a.id);
+  const period = await periodBalances(db, ids, start, end);
+  const byCode = new Map(accounts.map((a) => [a.code, a.id]));
+  const at = (which: 'opening' | 'closing', accountCode: string) =>
+    period.get(byCode.get(accountCode)!)?.[which] ?? 0n;
+  const opening = 'opening' as const;
+  const closing = 'closing' as const;
+  const moved = (accountCode: string) => at(closing, accountCode) - at(opening, accountCode);
+  const m = (v: bigint) => formatMoney(v, currency);
+
+  const potsOpen = fund.pots.reduce((s, p) => s + at(opening, code.pot(p.code, currency)), 0n);
+  const potsClose = fund.pots.reduce((s, p) => s + at(closing, code.pot(p.code, currency)), 0n);
+  let receipts = 0n;
+  let disbursements = 0n;
+  const receiptsBySource: Record<string, string> = {};
+  for (const s of RECEIPT_SOURCES) {
+    const v = moved(code.revenue(s, currency));
+    receipts += v;
+    receiptsBySource[s] = m(v);
+  }
+  const disbursementsByPurpose: Record<string, string> = {};
+  for (const p of PURPOSES) {
+    const v = moved(code.expense(p, currency));
+    disbursements += v;
+    disbursementsByPurpose[p] = m(v);
+  }
+  return {
+    fundId: fund.id,
+    currency,
+    from: q.from,
+    to: q.to,
+    opening: m(potsOpen),
+    receiptsBySource,
+    totalReceipts: m(receipts),
+    disbursementsByPurpose,
+    totalDisbursements: m(disbursements),
+    adjustments: m(potsClose - potsOpen - receipts + disbursements),
+    closing: m(potsClose),
+    pots: fund.pots.map((p) => ({
+      code: p.code,
+      opening: m(at(opening, code.pot(p.code, currency))),
+      closing: m(at(closing, code.pot(p.code, currency))),
+    })),
+  };
+}

@@ -1,0 +1,207 @@
+import type { Router } from 'express';
+import Joi from 'joi';
+import type { AppContext } from '../context';
+import { isoDate, listQuery } from '../ledger/ledger.http';
+import { sendIdempotent } from '../lib/idempotency';
+import { currencyCode, money } from '../lib/money';
+import { defineRoute } from '../lib/route';
+import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
+import { fundBalances, fundStatement } from './funds-reports';
+import {
+  createFund,
+  fundInReach,
+  fundView,
+  listFunds,
+  recordReceipt,
+  transferBetweenPots,
+} from './funds.service';
+
+const TAGS = ['Funds'];
+const params = Joi.object({ id: Joi.string().guid().required() });
+const potCode = () =>
+  Joi.string()
+    .pattern(POT_CODE)
+    .messages({ 'string.pattern.base': '{{#label}} must be a pot code (lower case letters, digits, _)' });
+const amountFields = {
+  amount: money().positive().max(40).currency(Joi.ref('currency')).required(),
+  currency: currencyCode().required(),
+};
+
+const createBody = Joi.object({
+  name: Joi.string().trim().min(1).max(200).required(),
+  currency: currencyCode().required().description('Main (reporting) currency; always held'),
+  currencies: Joi.array()
+    .items(currencyCode())
+    .unique()
+    .max(20)
+    .description('Further currencies the fund holds'),
+  restrictions: Joi.array()
+    .items(
+      Joi.object({
+        code: potCode()
+          .invalid(...BUILT_IN_POTS)
+          .required(),
+        name: Joi.string().trim().min(1).max(200).required(),
+        purposes: Joi.array()
+          .items(Joi.string().valid(...PURPOSES))
+          .unique()
+          .min(1)
+          .required(),
+      }),
+    )
+    .unique('code')
+    .max(50),
+});
+
+const receiptBody = Joi.object({
+  source: Joi.string()
+    .valid(...RECEIPT_SOURCES)
+    .required(),
+  ...amountFields,
+  pot: potCode().description(
+    'Defaults to unrestricted; a donor-restricted donation names its restriction pot',
+  ),
+  receivedOn: isoDate().required(),
+  reference: Joi.string().trim().min(1).max(200),
+  donor: Joi.string().trim().min(1).max(200),
+});
+
+const transferBody = Joi.object({
+  from: potCode().required(),
+  to: potCode().required(),
+  ...amountFields,
+  reason: Joi.string().trim().min(1).max(400).required(),
+});
+
+export function registerFundRoutes(ctx: AppContext, router: Router): void {
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/funds',
+      summary: 'Create a fund with its pots and accounts (per currency held)',
+      tags: TAGS,
+      permission: 'funds:write',
+      body: createBody,
+      responses: { 201: { description: '{id, name, currency, currencies, pots}' } },
+    },
+    async (call, _req, res) => {
+      res.status(201).json(await createFund(ctx, call, call.body));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/funds',
+      summary: 'Funds in reach',
+      tags: TAGS,
+      permission: 'funds:read',
+      query: Joi.object(listQuery),
+      responses: { 200: { description: '{items, nextCursor}' } },
+    },
+    async (call, _req, res) => {
+      res.json(await listFunds(ctx.db, call.actor, call.query));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/funds/:id',
+      summary: 'One fund',
+      tags: TAGS,
+      permission: 'funds:read',
+      params,
+      responses: { 200: { description: 'The fund' } },
+    },
+    async (call, _req, res) => {
+      res.json(fundView(await fundInReach(ctx.db, ctx.db, call.actor, call.params.id, false)));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/funds/:id/receipts',
+      summary: 'Record money received, by source, into a pot',
+      tags: TAGS,
+      permission: 'funds:write',
+      idempotent: true,
+      params,
+      body: receiptBody,
+      responses: { 201: { description: '{id, entryId, ...}' } },
+    },
+    async (call, _req, res) => {
+      sendIdempotent(res, await recordReceipt(ctx, call, call.params.id, call.body));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/funds/:id/pot-transfers',
+      summary: 'Move money between pots (e.g. release reserved into unrestricted), with a reason',
+      tags: TAGS,
+      permission: 'funds:write',
+      idempotent: true,
+      params,
+      body: transferBody,
+      responses: { 201: { description: 'The transfer with its entryId' } },
+    },
+    async (call, _req, res) => {
+      sendIdempotent(res, await transferBetweenPots(ctx, call, call.params.id, call.body));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/funds/:id/balances',
+      summary: 'Pot balances (posted, pending, available) in one currency, now or as of a moment',
+      tags: TAGS,
+      permission: 'funds:read',
+      params,
+      query: Joi.object({
+        asOf: Joi.date().iso(),
+        currency: currencyCode().description('Defaults to the fund currency'),
+      }),
+      responses: { 200: { description: '{fundId, currency, asOf, total, pots}' } },
+    },
+    async (call, _req, res) => {
+      res.json(await fundBalances(ctx.db, call.actor, call.params.id, call.query));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/funds/:id/statement',
+      summary:
+        'Statement for a period (dates inclusive, UTC): opening + receipts − disbursements + adjustments = closing',
+      tags: TAGS,
+      permission: 'funds:read',
+      params,
+      query: Joi.object({ from: isoDate().required(), to: isoDate().required(), currency: currencyCode() }),
+      responses: {
+        200: { description: '{opening, receiptsBySource, disbursementsByPurpose, adjustments, closing}' },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await fundStatement(ctx.db, call.actor, call.params.id, call.query));
+    },
+  );
+}

@@ -1,0 +1,330 @@
+import crypto from 'node:crypto';
+import { recordAudit } from '../audit/audit.service';
+import type { AppContext } from '../context';
+import { kickLedgerSealer } from '../ledger/ledger-chain';
+import type { EntryInput } from '../ledger/ledger';
+import { withLedgerErrors } from '../ledger/ledger-errors';
+import { insertAccounts } from '../ledger/ledger.repository';
+import { postEntry, postReservation, reserve, voidReservation } from '../ledger/ledger.service';
+import { sameOrganization, type Actor } from '../lib/auth';
+import { transact, type Db, type Trx } from '../lib/db';
+import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { idempotent, type IdempotentResult } from '../lib/idempotency';
+import { formatMoney, parseMoney } from '../lib/money';
+import type { Call } from '../lib/route';
+import {
+  accountPlan,
+  disbursementLines,
+  potAllows,
+  potsFor,
+  receiptPostings,
+  transferPostings,
+  transferRefusal,
+  type Fund,
+  type Pot,
+} from './funds';
+import {
+  insertFund,
+  insertPots,
+  insertPotTransfer,
+  insertReceiptWithEntry,
+  listFundIds,
+  loadFund,
+} from './funds.repository';
+
+export function fundView(f: Fund) {
+  return {
+    id: f.id,
+    name: f.name,
+    organizationId: f.organizationId,
+    currency: f.currency,
+    currencies: f.currencies,
+    pots: f.pots.map((p) => ({ code: p.code, name: p.name, kind: p.kind, purposes: p.purposes })),
+    createdAt: f.createdAt.toISOString(),
+  };
+}
+
+/** A fund within the actor's reach (its organization's fund admins; auditors read all), or 404. */
+export async function fundInReach(
+  db: Db,
+  q: Db | Trx,
+  actor: Actor,
+  id: string,
+  write: boolean,
+): Promise<Fund> {
+  const fund = await loadFund(q, db, id);
+  const reach = actor.role === 'auditor' && !write ? true : sameOrganization(actor, fund?.organizationId);
+  if (!fund || !reach) throw new NotFoundError('fund');
+  return fund;
+}
+
+export async function listFunds(db: Db, actor: Actor, q: { limit: number; cursor?: string }) {
+  const org =
+    actor.role === 'auditor' ? null : (actor.organizationId ?? '00000000-0000-0000-0000-000000000000');
+  let after: string | undefined;
+  if (q.cursor) {
+    const m = /^fund:([0-9a-f-]{36})$/.exec(Buffer.from(q.cursor, 'base64url').toString());
+    if (!m) throw new ValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
+    after = m[1];
+  }
+  const ids = await listFundIds(db, org, after, q.limit + 1);
+  const shown = ids.slice(0, q.limit);
+  const funds = await Promise.all(shown.map((id) => loadFund(db, db, id)));
+  return {
+    items: funds.filter((f) => f !== undefined).map(fundView),
+    nextCursor:
+      ids.length > q.limit ? Buffer.from(`fund:${shown[shown.length - 1]}`).toString('base64url') : null,
+  };
+}
+
+export function heldCurrency(fund: Fund, currency: string, path = 'currency'): void {
+  if (!fund.currencies.includes(currency)) {
+    throw new ValidationError([
+      { path, message: `${currency} is not held by this fund (it holds ${fund.currencies.join(', ')})` },
+    ]);
+  }
+}
+
+export function potOf(fund: Fund, codeName: string, path = 'pot'): Pot {
+  const pot = fund.pots.find((p) => p.code === codeName);
+  if (!pot)
+    throw new ValidationError([
+      {
+        path,
+        message: `no pot "${codeName}" in this fund (pots: ${fund.pots.map((p) => p.code).join(', ')})`,
+      },
+    ]);
+  return pot;
+}
+
+export interface CreateFundBody {
+  name: string;
+  currency: string;
+  currencies?: string[];
+  restrictions?: Array<{ code: string; name: string; purposes: string[] }>;
+}
+
+export async function createFund(ctx: AppContext, call: Call, body: CreateFundBody) {
+  const organizationId = call.actor.organizationId;
+  if (!organizationId)
+    throw new ForbiddenError('A fund belongs to an organization, and your account has none.');
+  const currencies = [...new Set([body.currency, ...(body.currencies ?? [])])];
+  const pots = potsFor(body.restrictions ?? []);
+  const fund = await transact(ctx.db, async (trx) => {
+    const row = await insertFund(trx, {
+      organizationId,
+      name: body.name,
+      currency: body.currency,
+      currencies,
+      createdBy: call.actor.userId,
+    });
+    await insertPots(trx, row.id, pots);
+    const accounts = await insertAccounts(trx, accountPlan(row.id, currencies, pots));
+    await recordAudit(trx, {
+      actor: call.actor,
+      action: 'fund.create',
+      resourceType: 'fund',
+      resourceId: row.id,
+      requestId: call.requestId,
+      details: { currencies, pots: pots.map((p) => p.code), accounts: accounts.length },
+    });
+    return { ...row, accounts };
+  });
+  return fundView({
+    id: fund.id,
+    organizationId,
+    name: body.name,
+    currency: body.currency,
+    currencies,
+    createdAt: fund.createdAt,
+    pots,
+    accounts: new Map(fund.accounts.map((a) => [a.code, a.id])),
+  });
+}
+
+export interface ReceiptBody {
+  source: string;
+  amount: string;
+  currency: string;
+  pot?: string;
+  receivedOn: string;
+  reference?: string;
+  donor?: string;
+}
+
+export async function recordReceipt(
+  ctx: AppContext,
+  call: Call,
+  fundId: string,
+  body: ReceiptBody,
+): Promise<IdempotentResult> {
+  const result = await withLedgerErrors(() =>
+    idempotent(ctx.db, call, 'POST /v1/funds/:id/receipts', async (trx) => {
+      const fund = await fundInReach(ctx.db, trx, call.actor, fundId, true);
+      heldCurrency(fund, body.currency);
+      const pot = potOf(fund, body.pot ?? 'unrestricted');
+      const amount = parseMoney(body.amount, body.currency);
+      const id = crypto.randomUUID();
+      // Audit first and post last: the accounts stay locked only from the posting to commit.
+      await recordAudit(trx, {
+        actor: call.actor,
+        action: 'fund_receipt.create',
+        resourceType: 'fund_receipt',
+        resourceId: id,
+        requestId: call.requestId,
+        details: { fundId, source: body.source, pot: pot.code, currency: body.currency },
+      });
+      const entry: EntryInput = {
+        kind: 'receipt',
+        description:
+          `Receipt (${body.source}) into pot ${pot.code}${body.reference ? `, ref ${body.reference}` : ''}`.slice(
+            0,
+            500,
+          ),
+        effectiveOn: body.receivedOn,
+        createdBy: call.actor.userId,
+        metadata: { fundId, receiptId: id, source: body.source, pot: pot.code },
+        postings: receiptPostings(fund, {
+          source: body.source,
+          pot: pot.code,
+          currency: body.currency,
+          amount,
+        }),
+      };
+      const { entryId, createdAt } = await insertReceiptWithEntry(trx, entry, {
+        id,
+        fundId,
+        source: body.source,
+        pot: pot.code,
+        amount,
+        currency: body.currency,
+        receivedOn: body.receivedOn,
+        reference: body.reference ?? null,
+        donor: body.donor ?? null,
+        createdBy: call.actor.userId,
+      });
+      const row = { id, created_at: createdAt };
+      return {
+        status: 201,
+        body: {
+          id: row.id,
+          entryId,
+          fundId,
+          source: body.source,
+          pot: pot.code,
+          amount: formatMoney(amount, body.currency),
+          currency: body.currency,
+          receivedOn: body.receivedOn,
+          reference: body.reference ?? null,
+          donor: body.donor ?? null,
+          createdAt: row.created_at.toISOString(),
+        },
+      };
+    }),
+  );
+  kickLedgerSealer(ctx.db, ctx.logger);
+  return result;
+}
+
+export interface TransferBody {
+  from: string;
+  to: string;
+  amount: string;
+  currency: string;
+  reason: string;
+}
+
+export async function transferBetweenPots(
+  ctx: AppContext,
+  call: Call,
+  fundId: string,
+  body: TransferBody,
+): Promise<IdempotentResult> {
+  const result = await withLedgerErrors(() =>
+    idempotent(ctx.db, call, 'POST /v1/funds/:id/pot-transfers', async (trx) => {
+      const fund = await fundInReach(ctx.db, trx, call.actor, fundId, true);
+      heldCurrency(fund, body.currency);
+      const from = potOf(fund, body.from, 'from');
+      const to = potOf(fund, body.to, 'to');
+      const refusal = transferRefusal(from, to);
+      if (refusal) throw new ValidationError([{ path: 'to', message: refusal }]);
+      const amount = parseMoney(body.amount, body.currency);
+      const entryId = await postEntry(trx, {
+        kind: 'pot_transfer',
+        description: `Pot transfer ${from.code} → ${to.code}: ${body.reason}`.slice(0, 500),
+        createdBy: call.actor.userId,
+        metadata: { fundId, from: from.code, to: to.code, reason: body.reason },
+        postings: transferPostings(fund, { from: from.code, to: to.code, currency: body.currency, amount }),
+      });
+      const row = await insertPotTransfer(trx, {
+        fundId,
+        entryId,
+        from: from.code,
+        to: to.code,
+        amount,
+        currency: body.currency,
+        reason: body.reason,
+        createdBy: call.actor.userId,
+      });
+      await recordAudit(trx, {
+        actor: call.actor,
+        action: 'fund_pot_transfer.create',
+        resourceType: 'fund_pot_transfer',
+        resourceId: row.id,
+        requestId: call.requestId,
+        details: { fundId, entryId, from: from.code, to: to.code, currency: body.currency },
+      });
+      return {
+        status: 201,
+        body: {
+          id: row.id,
+          entryId,
+          fundId,
+          from: from.code,
+          to: to.code,
+          amount: formatMoney(amount, body.currency),
+          currency: body.currency,
+          reason: body.reason,
+          createdAt: row.created_at.toISOString(),
+        },
+      };
+    }),
+  );
+  kickLedgerSealer(ctx.db, ctx.logger);
+  return result;
+}
+
+/**
+ * Two-phase payment out of a pot, for disbursements: reserve (approval), then post (paid) or
+ * void (failed/cancelled). Runs in the caller's transaction. A pot that does not allow the
+ * purpose is a 400; not enough available is a 409 naming the pot.
+ */
+export async function reserveFromPot(
+  trx: Trx,
+  fund: Fund,
+  d: {
+    pot: string;
+    purpose: string;
+    currency: string;
+    amount: bigint;
+    description: string;
+    createdBy: string | null;
+    metadata?: Record<string, unknown>;
+  },
+): Promise<string> {
+  heldCurrency(fund, d.currency);
+  const pot = potOf(fund, d.pot);
+  if (!potAllows(pot, d.purpose)) {
+    throw new ValidationError([
+      { path: 'pot', message: `pot "${pot.code}" does not allow the purpose "${d.purpose}"` },
+    ]);
+  }
+  return reserve(trx, {
+    description: d.description,
+    createdBy: d.createdBy,
+    metadata: { fundId: fund.id, pot: pot.code, purpose: d.purpose, ...d.metadata },
+    lines: disbursementLines(fund, d),
+  });
+}
+
+export { postReservation as postPotReservation, voidReservation as voidPotReservation };

@@ -1,0 +1,204 @@
+import type { PostingInput } from '../ledger/ledger';
+import type { AccountSpec } from '../ledger/ledger.repository';
+
+/** Victim assistance funds: pots, the account plan, and the pure rules of moving money. */
+
+export const RECEIPT_SOURCES = [
+  'fine',
+  'confiscated_assets',
+  'donation',
+  'state_appropriation',
+  'recovery',
+  'interest',
+] as const;
+export type ReceiptSource = (typeof RECEIPT_SOURCES)[number];
+
+export const PURPOSES = [
+  'compensation_award',
+  'interim_assistance',
+  'medical',
+  'legal',
+  'accommodation',
+  'livelihood',
+  'education',
+  'return_travel',
+  'other',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const BUILT_IN_POTS = ['unrestricted', 'reserved'] as const;
+export const POT_CODE = /^[a-z][a-z0-9_]{0,39}$/;
+
+export interface Pot {
+  code: string;
+  name: string;
+  kind: 'unrestricted' | 'reserved' | 'restricted' | 'trust';
+  purposes: string[];
+}
+
+export interface Fund {
+  id: string;
+  organizationId: string;
+  name: string;
+  currency: string;
+  currencies: string[];
+  createdAt: Date;
+  pots: Pot[];
+  /** account code → account id, e.g. 'pot:unrestricted:THB' → '17' */
+  accounts: Map<string, string>;
+}
+
+/** `unrestricted` serves every purpose; `reserved` none until released; then each restriction. */
+export function potsFor(restrictions: Array<{ code: string; name: string; purposes: string[] }>): Pot[] {
+  return [
+    { code: 'unrestricted', name: 'Unrestricted', kind: 'unrestricted', purposes: [...PURPOSES] },
+    { code: 'reserved', name: 'Reserved (not yet released for payment)', kind: 'reserved', purposes: [] },
+    ...restrictions.map((r) => ({
+      code: r.code,
+      name: r.name,
+      kind: 'restricted' as const,
+      purposes: [...new Set(r.purposes)],
+    })),
+  ];
+}
+
+export const code = {
+  bank: (c: string) => `bank:${c}`,
+  pot: (pot: string, c: string) => `pot:${pot}:${c}`,
+  allocated: (c: string) => `allocated:${c}`,
+  revenue: (s: string, c: string) => `revenue:${s}:${c}`,
+  expense: (p: string, c: string) => `expense:${p}:${c}`,
+};
+
+/**
+ * Per currency: bank/cash (asset), one net-assets account per pot, revenue per receipt source,
+ * expense per purpose, and `allocated` — the contra account that carries revenue and expense
+ * into the pots as they happen (a real-time closing entry), so that at every moment the pots
+ * add up to bank/cash while revenue and expense still show where money came from and went.
+ * Bank and pots may never go below zero (a CHECK in PostgreSQL).
+ */
+export function accountPlan(fundId: string, currencies: string[], pots: Pot[]): AccountSpec[] {
+  const specs: AccountSpec[] = [];
+  const base = { fundId, pot: null, nonNegative: false } as const;
+  for (const c of currencies) {
+    specs.push({
+      ...base,
+      code: code.bank(c),
+      name: `Bank and cash (${c})`,
+      type: 'asset',
+      normalSide: 'debit',
+      currency: c,
+      role: 'bank',
+      nonNegative: true,
+    });
+    for (const p of pots) {
+      specs.push({
+        ...base,
+        code: code.pot(p.code, c),
+        name: `Pot: ${p.name} (${c})`,
+        type: 'net_assets',
+        normalSide: 'credit',
+        currency: c,
+        role: 'pot',
+        pot: p.code,
+        nonNegative: true,
+      });
+    }
+    specs.push({
+      ...base,
+      code: code.allocated(c),
+      name: `Revenue and expense allocated to pots (${c})`,
+      type: 'net_assets',
+      normalSide: 'debit',
+      currency: c,
+      role: 'allocated',
+    });
+    for (const s of RECEIPT_SOURCES) {
+      specs.push({
+        ...base,
+        code: code.revenue(s, c),
+        name: `Revenue: ${s} (${c})`,
+        type: 'revenue',
+        normalSide: 'credit',
+        currency: c,
+        role: 'revenue',
+      });
+    }
+    for (const p of PURPOSES) {
+      specs.push({
+        ...base,
+        code: code.expense(p, c),
+        name: `Expense: ${p} (${c})`,
+        type: 'expense',
+        normalSide: 'debit',
+        currency: c,
+        role: 'expense',
+      });
+    }
+  }
+  return specs;
+}
+
+function account(fund: Fund, accountCode: string): string {
+  const id = fund.accounts.get(accountCode);
+  if (!id) throw new Error(`fund ${fund.id} has no account ${accountCode}`);
+  return id;
+}
+
+/** Money in: bank up, revenue by source; the same amount allocated into the pot. */
+export function receiptPostings(
+  fund: Fund,
+  r: { source: string; pot: string; currency: string; amount: bigint },
+): PostingInput[] {
+  const c = r.currency;
+  return [
+    { accountId: account(fund, code.bank(c)), side: 'debit', amount: r.amount },
+    { accountId: account(fund, code.revenue(r.source, c)), side: 'credit', amount: r.amount },
+    { accountId: account(fund, code.allocated(c)), side: 'debit', amount: r.amount },
+    { accountId: account(fund, code.pot(r.pot, c)), side: 'credit', amount: r.amount },
+  ];
+}
+
+export function transferPostings(
+  fund: Fund,
+  t: { from: string; to: string; currency: string; amount: bigint },
+): PostingInput[] {
+  return [
+    { accountId: account(fund, code.pot(t.from, t.currency)), side: 'debit', amount: t.amount },
+    { accountId: account(fund, code.pot(t.to, t.currency)), side: 'credit', amount: t.amount },
+  ];
+}
+
+/** Money out for a purpose: expense up, bank down; the pot gives up the same amount. */
+export function disbursementLines(
+  fund: Fund,
+  d: { pot: string; purpose: string; currency: string; amount: bigint },
+): PostingInput[] {
+  const c = d.currency;
+  // The pot first: when money is short, the refusal names the pot (locks go in id order anyway).
+  return [
+    { accountId: account(fund, code.pot(d.pot, c)), side: 'debit', amount: d.amount },
+    { accountId: account(fund, code.allocated(c)), side: 'credit', amount: d.amount },
+    { accountId: account(fund, code.expense(d.purpose, c)), side: 'debit', amount: d.amount },
+    { accountId: account(fund, code.bank(c)), side: 'credit', amount: d.amount },
+  ];
+}
+
+export function potAllows(pot: Pot, purpose: string): boolean {
+  return pot.purposes.includes(purpose);
+}
+
+/**
+ * Restricted money stays restricted: out of a restricted pot only into another restricted pot
+ * whose purposes are all allowed by the source (never via `reserved` or `unrestricted`).
+ * Returns why a transfer is refused, or null.
+ */
+export function transferRefusal(from: Pot, to: Pot): string | null {
+  if (from.code === to.code) return 'from and to must be different pots';
+  if (from.kind !== 'restricted' && from.kind !== 'trust') return null;
+  const within =
+    to.kind === from.kind && to.purposes.length > 0 && to.purposes.every((p) => from.purposes.includes(p));
+  return within
+    ? null
+    : `pot "${from.code}" is restricted to ${from.purposes.join(', ')}; its money may only move to a pot restricted to some of those purposes`;
+}

@@ -1,0 +1,169 @@
+import { sql } from 'kysely';
+import { transact, type Db, type Trx } from '../lib/db';
+import { chainHash, GENESIS_HASH } from '../lib/hash-chain';
+import type { Logger } from '../lib/logger';
+import { entriesByIds, type EntryRow } from './ledger.repository';
+
+/*
+ * Tamper evidence for the ledger. Each sealed entry stores
+ *   hash = sha256(prev_hash ‖ canonical(entry with all its postings)).
+ *
+ * Why seal after commit: entry ids come from a sequence at insert time, but transactions commit
+ * in any order, so chaining in the posting transaction (or by id) would either serialize every
+ * write behind one lock held until commit, or chain an id before an earlier id has committed.
+ * Instead a sealer, holding one advisory lock, takes committed entries that have no chain_seq
+ * yet (they are only visible once committed), in id order, and appends them to the chain with
+ * chain_seq = last + 1. The chain order is therefore seal order: well-defined, gap-free, and
+ * writers never wait for it. The trigger on ledger_entries lets the chain columns be set once
+ * and never changed; /v1/ledger/verify seals what is left and recomputes every hash.
+ */
+
+const LEDGER_SEAL_LOCK = sql`hashtextextended('redress:ledger-sealer', 0)`;
+
+export function entryContent(e: EntryRow): unknown {
+  return {
+    id: e.id,
+    kind: e.kind,
+    description: e.description,
+    effectiveOn: e.effectiveOn,
+    reversesEntryId: e.reversesEntryId,
+    createdBy: e.createdBy,
+    createdAt: e.createdAt.toISOString(),
+    metadata: e.metadata,
+    postings: e.postings.map((p) => ({
+      id: p.id,
+      accountId: p.accountId,
+      side: p.side,
+      amount: p.amount.toString(),
+      currency: p.currency,
+      balanceAfter: p.balanceAfter.toString(),
+      postedAt: p.postedAt.toISOString(),
+    })),
+  };
+}
+
+async function sealBatch(trx: Trx, batchSize: number): Promise<number> {
+  await sql`select pg_advisory_xact_lock(${LEDGER_SEAL_LOCK})`.execute(trx);
+  const last = await trx
+    .selectFrom('ledger_entries')
+    .select(['chain_seq', 'hash'])
+    .where('chain_seq', 'is not', null)
+    .orderBy('chain_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const ids = await trx
+    .selectFrom('ledger_entries')
+    .select('id')
+    .where('chain_seq', 'is', null)
+    .orderBy('id')
+    .limit(batchSize)
+    .execute();
+  if (ids.length === 0) return 0;
+  const entries = (
+    await entriesByIds(
+      trx,
+      ids.map((r) => r.id),
+    )
+  ).reverse(); // ascending id
+  let seq = BigInt(last?.chain_seq ?? '0');
+  let prev = last?.hash ?? GENESIS_HASH;
+  const seals = entries.map((e) => {
+    seq += 1n;
+    const hash = chainHash(prev, entryContent(e));
+    const seal = { id: e.id, seq: seq.toString(), prev, hash };
+    prev = hash;
+    return seal;
+  });
+  await sql`update ledger_entries e set chain_seq = s.seq::bigint, prev_hash = s.prev, hash = s.hash
+    from jsonb_to_recordset(${JSON.stringify(seals)}::jsonb) as s(id text, seq text, prev text, hash text)
+    where e.id = s.id::bigint`.execute(trx);
+  return seals.length;
+}
+
+/** Seals every committed, unsealed entry; safe to call from any number of processes at once. */
+export async function sealLedger(db: Db, batchSize = 500): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await transact(db, (trx) => sealBatch(trx, batchSize));
+    total += n;
+    if (n < batchSize) return total;
+  }
+}
+
+export interface LedgerVerification {
+  ok: boolean;
+  entriesChecked: number;
+  firstBrokenEntry: string | null;
+  unsealedEntries: number;
+}
+
+/** Recomputes the chain batch by batch: every hash, every prev link, no gap in chain_seq. */
+export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerification> {
+  await sealLedger(db);
+  let checked = 0;
+  let expected = 1n;
+  let prev = GENESIS_HASH;
+  let after = '0';
+  for (;;) {
+    const rows = await db
+      .selectFrom('ledger_entries')
+      .select(['id', 'chain_seq', 'prev_hash', 'hash'])
+      .where('chain_seq', '>', after)
+      .orderBy('chain_seq')
+      .limit(batchSize)
+      .execute();
+    const entries = new Map(
+      (
+        await entriesByIds(
+          db,
+          rows.map((r) => r.id),
+        )
+      ).map((e) => [e.id, e]),
+    );
+    for (const r of rows) {
+      checked += 1;
+      const hash = chainHash(prev, entryContent(entries.get(r.id)!));
+      if (BigInt(r.chain_seq!) !== expected || r.prev_hash !== prev || r.hash !== hash) {
+        return { ok: false, entriesChecked: checked, firstBrokenEntry: r.id, unsealedEntries: 0 };
+      }
+      expected += 1n;
+      prev = hash;
+      after = r.chain_seq!;
+    }
+    if (rows.length < batchSize) break;
+  }
+  const { rows } = await sql<{
+    n: string;
+  }>`select count(*) as n from ledger_entries where chain_seq is null`.execute(db);
+  return { ok: true, entriesChecked: checked, firstBrokenEntry: null, unsealedEntries: Number(rows[0]!.n) };
+}
+
+const running = new WeakMap<Db, { busy: boolean; again: boolean }>();
+
+/**
+ * After a commit: seal soon, off the request path. One sealing loop per process and database;
+ * kicks during a run ask for one more pass (the run may have read before our commit). Never
+ * rejects; anything left is sealed by the next kick or by verify.
+ */
+export function kickLedgerSealer(db: Db, logger: Logger): void {
+  let s = running.get(db);
+  if (!s) running.set(db, (s = { busy: false, again: false }));
+  const state = s;
+  if (state.busy) {
+    state.again = true;
+    return;
+  }
+  state.busy = true;
+  void (async () => {
+    try {
+      do {
+        state.again = false;
+        await sealLedger(db);
+      } while (state.again);
+    } catch (err) {
+      logger.warn({ err }, 'ledger sealing failed; it will be retried');
+    } finally {
+      state.busy = false;
+    }
+  })();
+}

@@ -1,0 +1,78 @@
+import { AppError, BadRequestError, ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import { formatMoney, isCurrency } from '../lib/money';
+
+/**
+ * PostgreSQL enforces the books (see the ledger migration); its refusals arrive here as driver
+ * errors with our own SQLSTATEs and become the problems the API documents.
+ */
+export class InsufficientFundsError extends ConflictError {
+  constructor(info: {
+    accountId: string;
+    code: string;
+    pot: string | null;
+    currency: string;
+    available: string;
+    requested: string;
+  }) {
+    const money = (v: string) =>
+      isCurrency(info.currency) ? `${formatMoney(v, info.currency)} ${info.currency}` : v;
+    const where = info.pot ? `pot "${info.pot}"` : `account ${info.code}`;
+    super(
+      `Insufficient funds: ${where} has ${money(info.available)} available; ${money(info.requested)} requested.`,
+      {
+        pot: info.pot,
+        accountId: info.accountId,
+        currency: info.currency,
+        available: isCurrency(info.currency) ? formatMoney(info.available, info.currency) : info.available,
+        requested: isCurrency(info.currency) ? formatMoney(info.requested, info.currency) : info.requested,
+      },
+    );
+  }
+}
+
+interface PgError {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  message?: string;
+}
+
+export function ledgerErrorOf(err: unknown): AppError | undefined {
+  if (err instanceof AppError || typeof err !== 'object' || err === null) return undefined;
+  const e = err as PgError;
+  switch (e.code ?? '') {
+    case 'RL001':
+      return new InsufficientFundsError(JSON.parse(e.detail ?? '{}'));
+    case 'RL002':
+    case 'RL003':
+    case 'RL004':
+      return new ValidationError([{ path: 'postings', message: e.message ?? 'invalid entry' }], e.message);
+    case 'RL005':
+      return new ConflictError(
+        `${(e.message ?? 'The reservation is resolved').replace(/^./, (c) => c.toUpperCase())}.`,
+      );
+    case 'RL006':
+      return new NotFoundError('reservation');
+    case '23505':
+      if (e.constraint === 'ledger_entries_reversed_once')
+        return new ConflictError('This entry has already been reversed; an entry can be reversed once.');
+      return undefined;
+    case '23514':
+      if (e.constraint === 'ledger_accounts_available_non_negative')
+        return new ConflictError('Insufficient funds: the account may not go below zero.');
+      return undefined;
+    case '22003':
+      return new BadRequestError('An amount or balance is out of range.');
+    default:
+      return undefined;
+  }
+}
+
+/** Runs `fn`, turning the database's refusals into problems; anything else passes through. */
+export async function withLedgerErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw ledgerErrorOf(err) ?? err;
+  }
+}

@@ -1,0 +1,221 @@
+import type { Router } from 'express';
+import Joi from 'joi';
+import type { AppContext } from '../context';
+import { sendIdempotent } from '../lib/idempotency';
+import { money } from '../lib/money';
+import { defineRoute } from '../lib/route';
+import { verifyLedger } from './ledger-chain';
+import { exportJournal } from './ledger-export';
+import { accountGet, accountsList, entriesList, entryGet, trialBalance } from './ledger-reads';
+import { createManualEntry, reverseEntryCall } from './ledger.service';
+
+export const ledgerId = () =>
+  Joi.string()
+    .pattern(/^\d{1,18}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be an id' });
+export const isoDate = () =>
+  Joi.string()
+    .pattern(/^\d{4}-\d{2}-\d{2}$/)
+    .custom((v: string, h) =>
+      Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
+      new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
+        ? h.error('any.invalid')
+        : v,
+    )
+    .messages({
+      'string.pattern.base': '{{#label}} must be a date (YYYY-MM-DD)',
+      'any.invalid': '{{#label}} must be a valid date',
+    });
+export const listQuery = {
+  limit: Joi.number().integer().min(1).max(500).default(50),
+  cursor: Joi.string().max(200),
+};
+
+const TAGS = ['Ledger'];
+const idParams = Joi.object({ id: ledgerId().required() });
+const ok = (description: string) => ({ 200: { description } });
+
+export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/ledger/accounts',
+      summary: 'Accounts with posted, pending and available balances',
+      tags: TAGS,
+      permission: 'ledger:read',
+      query: Joi.object({ fundId: Joi.string().guid(), ...listQuery }),
+      responses: ok('{items, nextCursor}'),
+    },
+    async (call, _req, res) => {
+      res.json(await accountsList(ctx.db, call.actor, call.query));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/ledger/accounts/:id',
+      summary: 'One account',
+      tags: TAGS,
+      permission: 'ledger:read',
+      params: idParams,
+      responses: ok('The account'),
+    },
+    async (call, _req, res) => {
+      res.json(await accountGet(ctx.db, call.actor, call.params.id));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/ledger/entries',
+      summary: 'Journal entries with their postings, newest first',
+      tags: TAGS,
+      permission: 'ledger:read',
+      query: Joi.object({ accountId: ledgerId(), fundId: Joi.string().guid(), ...listQuery }),
+      responses: ok('{items, nextCursor}'),
+    },
+    async (call, _req, res) => {
+      res.json(await entriesList(ctx.db, call.actor, call.query));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/ledger/entries/:id',
+      summary: 'One entry',
+      tags: TAGS,
+      permission: 'ledger:read',
+      params: idParams,
+      responses: ok('The entry'),
+    },
+    async (call, _req, res) => {
+      res.json(await entryGet(ctx.db, call.actor, call.params.id));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/ledger/entries',
+      summary: 'Post a manual journal entry (must balance per currency; amounts in each account’s currency)',
+      tags: TAGS,
+      permission: 'ledger:write',
+      idempotent: true,
+      body: Joi.object({
+        description: Joi.string().trim().min(1).max(500).required(),
+        effectiveOn: isoDate(),
+        postings: Joi.array()
+          .items(
+            Joi.object({
+              accountId: ledgerId().required(),
+              side: Joi.string().valid('debit', 'credit').required(),
+              amount: money().positive().max(40).required(),
+            }),
+          )
+          .min(2)
+          .max(100)
+          .required(),
+      }),
+      responses: { 201: { description: 'The entry with its postings' } },
+    },
+    async (call, _req, res) => {
+      sendIdempotent(res, await createManualEntry(ctx, call, call.body));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/ledger/entries/:id/reverse',
+      summary: 'Reverse an entry (once); returns the reversing entry',
+      tags: TAGS,
+      permission: 'ledger:write',
+      idempotent: true,
+      params: idParams,
+      body: Joi.object({ reason: Joi.string().trim().min(1).max(400).required() }),
+      responses: { 201: { description: 'The reversing entry' } },
+    },
+    async (call, _req, res) => {
+      sendIdempotent(res, await reverseEntryCall(ctx, call, call.params.id, call.body.reason));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/ledger/trial-balance',
+      summary: 'Trial balance per currency, now or as of a moment',
+      tags: TAGS,
+      permission: 'ledger:read',
+      query: Joi.object({ asOf: Joi.date().iso(), fundId: Joi.string().guid() }),
+      responses: ok('{asOf, currencies, accounts}'),
+    },
+    async (call, _req, res) => {
+      res.json(await trialBalance(ctx.db, call.actor, call.query));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/ledger/export',
+      summary: 'The journal as plain text for ledger-cli / hledger',
+      tags: TAGS,
+      permission: 'ledger:read',
+      query: Joi.object({
+        format: Joi.string().valid('ledger').default('ledger'),
+        fundId: Joi.string().guid(),
+      }),
+      responses: {
+        200: { description: 'A ledger-cli journal', contentType: 'text/plain', schema: Joi.string() },
+      },
+    },
+    async (call, _req, res) => {
+      const journal = exportJournal(ctx.db, call.actor, call.query.fundId);
+      const first = await journal.next(); // errors before the first byte still become problems
+      res.type('text/plain; charset=utf-8');
+      try {
+        if (!first.done) res.write(first.value);
+        for await (const chunk of journal) res.write(chunk);
+        res.end();
+      } catch (err) {
+        res.destroy(err as Error); // mid-stream: a cut connection, never a truncated journal that looks whole
+      }
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/ledger/verify',
+      summary: 'Recompute the hash chain of every entry; names the first broken one',
+      tags: TAGS,
+      permission: 'ledger:read',
+      responses: ok('{ok, entriesChecked, firstBrokenEntry, unsealedEntries}'),
+    },
+    async (_call, _req, res) => {
+      res.json(await verifyLedger(ctx.db));
+    },
+  );
+}

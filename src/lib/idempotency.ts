@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import type { Response } from 'express';
+import type { Actor } from './auth';
+import { transact, type Db, type Trx } from './db';
+import { ConflictError, ValidationError } from './errors';
+import { canonicalJson } from './hash-chain';
+
+export interface IdempotentResult {
+  status: number;
+  body: unknown;
+  /** True when this answer is the stored first response to an earlier request. */
+  replayed: boolean;
+}
+
+export interface IdempotentCall {
+  actor: Pick<Actor, 'userId'>;
+  idempotencyKey: string | undefined;
+  params?: unknown;
+  body?: unknown;
+}
+
+export function requestHash(endpoint: string, call: IdempotentCall): string {
+  return crypto
+    .createHash('sha256')
+    .update(canonicalJson({ endpoint, params: call.params ?? {}, body: call.body ?? {} }))
+    .digest('hex');
+}
+
+/**
+ * Runs a money-moving operation at most once per (user, Idempotency-Key), for any domain.
+ *
+ * The key row is inserted FIRST, in the same transaction as the effect, and the response is
+ * written into it before commit: effect and record commit together or not at all. The primary
+ * key (user_id, key) is the lock: a concurrent request with the same key blocks on the insert
+ * until the first commits, then finds the row and replays it — 50 parallel identical requests
+ * make one effect and 50 identical answers. If the first attempt fails (4xx or crash) its row
+ * rolls back with it, so a retry runs afresh. The same key with another request: 409.
+ * Rows are kept permanently.
+ */
+export async function idempotent(
+  db: Db,
+  call: IdempotentCall,
+  endpoint: string,
+  effect: (trx: Trx) => Promise<{ status: number; body: unknown }>,
+): Promise<IdempotentResult> {
+  const key = call.idempotencyKey;
+  if (!key) throw new ValidationError([{ path: 'Idempotency-Key', message: 'header is required' }]);
+  const hash = requestHash(endpoint, call);
+  const userId = call.actor.userId;
+  return transact(db, async (trx) => {
+    const claimed = await trx
+      .insertInto('idempotency_keys')
+      .values({ user_id: userId, key, endpoint, request_hash: hash, status: 0, response: '{}' })
+      .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (!claimed) {
+      const prior = await trx
+        .selectFrom('idempotency_keys')
+        .select(['request_hash', 'status', 'response'])
+        .where('user_id', '=', userId)
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow();
+      if (prior.request_hash !== hash) {
+        throw new ConflictError(
+          'This Idempotency-Key was already used with a different request; use a new key for a new operation.',
+        );
+      }
+      return { status: prior.status, body: prior.response, replayed: true };
+    }
+    const result = await effect(trx);
+    // Answer with the stored form, so the first response and every replay are byte-identical.
+    const stored = await trx
+      .updateTable('idempotency_keys')
+      .set({ status: result.status, response: JSON.stringify(result.body) })
+      .where('user_id', '=', userId)
+      .where('key', '=', key)
+      .returning('response')
+      .executeTakeFirstOrThrow();
+    return { status: result.status, body: stored.response, replayed: false };
+  });
+}
+
+/** Sends an idempotent result; a replay is marked so clients and logs can tell. */
+export function sendIdempotent(res: Response, result: IdempotentResult): void {
+  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(result.status).json(result.body);
+}

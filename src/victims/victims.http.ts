@@ -1,0 +1,99 @@
+import type { Router } from 'express';
+import Joi from 'joi';
+import { victimCompensation } from '../claims/compensation.service';
+import type { AppContext } from '../context';
+import { defineRoute } from '../lib/route';
+import { createVictimBody, patchVictimBody, victimIdParams, victimResponse } from './victims.schemas';
+import { createVictim, getVictim, updateVictim } from './victims.service';
+
+const tags = ['Victims'];
+
+export function registerVictimRoutes(ctx: AppContext, router: Router): void {
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/victims',
+      summary: 'Register a victim (identifying fields are encrypted; duplicate documents give a warning)',
+      tags,
+      permission: 'victims:write',
+      body: createVictimBody,
+      responses: { 201: { description: 'The victim, with `warnings`', schema: victimResponse } },
+    },
+    async (call, _req, res) => {
+      const { victim, warnings } = await createVictim(ctx, call.actor, call.body, call.requestId);
+      res.status(201).json({ ...victim, warnings });
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/victims/:id',
+      summary: 'Read a victim (audited). Fund administrators get only what a payment needs.',
+      tags,
+      permission: 'victims:read',
+      params: victimIdParams,
+      responses: { 200: { description: 'The victim', schema: victimResponse } },
+    },
+    async (call, _req, res) => {
+      res.json(await getVictim(ctx, call.actor, call.params.id, call.requestId));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'patch',
+      path: '/v1/victims/:id',
+      summary: 'Update a victim; `witness` sets the witness status by hand or back to automatic',
+      tags,
+      permission: 'victims:write',
+      params: victimIdParams,
+      body: patchVictimBody,
+      responses: { 200: { description: 'The victim, with `warnings`', schema: victimResponse } },
+    },
+    async (call, _req, res) => {
+      const { victim, warnings } = await updateVictim(
+        ctx,
+        call.actor,
+        call.params.id,
+        call.body,
+        call.requestId,
+      );
+      res.json({ ...victim, warnings });
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/victims/:id/compensation',
+      summary:
+        'Joined-up compensation across every claim: per currency, route and head, with offsets and subrogation',
+      tags,
+      permission: 'victims:read',
+      params: victimIdParams,
+      responses: {
+        200: {
+          description: 'The summary',
+          schema: Joi.object({
+            victimId: Joi.string(),
+            currencies: Joi.object(),
+            byRoute: Joi.array(),
+            byHead: Joi.array(),
+          }).unknown(true),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await victimCompensation(ctx, call.actor, call.params.id, call.requestId));
+    },
+  );
+}

@@ -1,0 +1,89 @@
+import Joi from 'joi';
+import { pastDate, uuid } from '../claims/joi-extras';
+import { isCountryCode } from '../claims/rules';
+import { DOCUMENT_TYPES } from './victims';
+
+export function countryCode(): Joi.StringSchema {
+  return Joi.string()
+    .custom((v: string, h) => (isCountryCode(v) ? v : h.error('country.code')))
+    .messages({ 'country.code': '{{#label}} must be an ISO 3166-1 alpha-2 country code such as "TH"' });
+}
+
+const language = Joi.string()
+  .pattern(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
+  .max(35)
+  .messages({ 'string.pattern.base': '{{#label}} must be a language tag such as "th" or "fil"' });
+
+const contact = Joi.object({
+  email: Joi.string().trim().email().max(254),
+  phone: Joi.string()
+    .trim()
+    .pattern(/^\+?[0-9 ()-]{5,25}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be a phone number' }),
+  safeToContact: Joi.boolean().required(),
+});
+
+const guardian = Joi.object({
+  name: Joi.string().trim().min(1).max(200).required(),
+  relationship: Joi.string().trim().min(1).max(100),
+});
+
+const identityDocument = Joi.object({
+  type: Joi.string()
+    .valid(...DOCUMENT_TYPES)
+    .required(),
+  number: Joi.string().trim().min(3).max(40).required(),
+  issuingCountry: countryCode(),
+});
+
+const consent = Joi.object({
+  shareWithFundAgency: Joi.boolean().required(),
+  contactByEmail: Joi.boolean().required(),
+});
+
+const fields = {
+  fullName: Joi.string().trim().min(1).max(200),
+  dateOfBirth: pastDate(),
+  nationality: countryCode(),
+  preferredLanguage: language,
+  isChild: Joi.boolean(),
+  guardian,
+  contact,
+  consent,
+  identityDocuments: Joi.array().items(identityDocument).max(10),
+};
+
+export const createVictimBody = Joi.object({
+  ...fields,
+  fullName: fields.fullName.required(),
+  preferredLanguage: fields.preferredLanguage.required(),
+  consent: consent.required(),
+  jurisdiction: countryCode().when('identifiedOn', { is: Joi.exist(), then: Joi.required() }),
+  identifiedOn: pastDate(),
+});
+
+export const patchVictimBody = Joi.object({
+  ...fields,
+  witness: Joi.alternatives(
+    Joi.object({ isWitness: Joi.boolean().required() }),
+    Joi.object({ automatic: Joi.valid(true).required() }),
+  ),
+}).min(1);
+
+export const victimIdParams = Joi.object({ id: uuid().required() });
+
+export const victimResponse = Joi.object({
+  id: Joi.string(),
+  reference: Joi.string(),
+  fullName: Joi.string(),
+  dateOfBirth: Joi.string().allow(null),
+  preferredLanguage: Joi.string(),
+  isChild: Joi.boolean(),
+  contact: Joi.object().allow(null),
+  consent: consent,
+  witness: Joi.object({ isWitness: Joi.boolean(), setBy: Joi.string() }),
+  reflectionPeriod: Joi.object().allow(null),
+  warnings: Joi.array().items(
+    Joi.object({ code: Joi.string(), message: Joi.string(), references: Joi.array() }),
+  ),
+}).unknown(true);
