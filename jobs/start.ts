@@ -46,12 +46,11 @@ export function startJobs(ctx: AppContext, options: { mode: JobsMode; mailer?: M
   // left unsealed, so the chain never lags by more than a minute.
   const sweep = setInterval(() => void scheduleAuditSeal(ctx.db, ctx.logger), 60_000);
   sweep.unref();
-  const stop = jobs.stop;
   return {
     ...jobs,
     stop: async () => {
       clearInterval(sweep);
-      await stop();
+      await jobs.stop();
     },
   };
 }

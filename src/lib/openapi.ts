@@ -20,7 +20,7 @@ export interface RouteDoc {
  */
 function toSwagger(schema: Joi.Schema): Record<string, unknown> {
   try {
-    return j2s(schema).swagger as Record<string, unknown>;
+    return j2s(schema).swagger;
   } catch (err) {
     return { description: `(schema not convertible: ${err instanceof Error ? err.message : String(err)})` };
   }
