@@ -3,6 +3,7 @@ import { registerAuditRoutes } from './audit/audit.http';
 import { registerAuthRoutes } from './auth/auth.http';
 import { registerClaimRoutes } from './claims/claims.http';
 import type { AppContext } from './context';
+import { registerDisbursementRoutes } from './disbursements/disbursements.http';
 import { registerFundRoutes } from './funds/funds.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
 import { registerVictimRoutes } from './victims/victims.http';
@@ -17,5 +18,6 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerLedgerRoutes(ctx, router);
   registerVictimRoutes(ctx, router);
   registerClaimRoutes(ctx, router);
+  registerDisbursementRoutes(ctx, router);
   app.use(router);
 }

@@ -3,6 +3,7 @@ import * as foundation from './2026_11_29_100000_foundation';
 import * as auditGuard from './2026_11_29_100100_audit_guard_and_indexes';
 import * as ledger from './2026_11_29_200000_ledger';
 import * as victimsClaims from './2026_11_29_300000_victims_claims';
+import * as disbursements from './2026_11_29_400000_disbursements';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_100100_audit_guard_and_indexes': auditGuard,
   '2026_11_29_200000_ledger': ledger,
   '2026_11_29_300000_victims_claims': victimsClaims,
+  '2026_11_29_400000_disbursements': disbursements,
 };

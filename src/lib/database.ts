@@ -1,6 +1,7 @@
 import type { AuditTables } from '../audit/audit.table';
 import type { AuthTables } from '../auth/auth.table';
 import type { ClaimsTables } from '../claims/claims.table';
+import type { DisbursementTables } from '../disbursements/disbursements.table';
 import type { FundTables } from '../funds/funds.table';
 import type { LedgerTables } from '../ledger/ledger.table';
 import type { PlatformTables } from './platform.table';
@@ -8,4 +9,12 @@ import type { VictimsTables } from '../victims/victims.table';
 
 /** Every table, composed from the domains' own `*.table.ts` files. */
 export interface Database
-  extends AuthTables, AuditTables, PlatformTables, VictimsTables, ClaimsTables, LedgerTables, FundTables {}
+  extends
+    AuthTables,
+    AuditTables,
+    PlatformTables,
+    VictimsTables,
+    ClaimsTables,
+    LedgerTables,
+    FundTables,
+    DisbursementTables {}

@@ -1,0 +1,97 @@
+import Joi from 'joi';
+import { isoDate, listQuery as pageQuery } from '../ledger/ledger.http';
+import { POT_CODE, PURPOSES } from '../funds/funds';
+import { currencyCode, money } from '../lib/money';
+import { CHANNELS, STATUSES } from './disbursements';
+
+const text = (max: number) => Joi.string().trim().min(1).max(max);
+const country = () =>
+  Joi.string()
+    .pattern(/^[A-Z]{2}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be an ISO 3166 alpha-2 code' });
+const potCode = () =>
+  Joi.string()
+    .pattern(POT_CODE)
+    .messages({ 'string.pattern.base': '{{#label}} must be a pot code (lower case letters, digits, _)' });
+
+export const idParams = Joi.object({ id: Joi.string().guid().required() });
+
+/** What each channel needs to reach the payee; stored encrypted, never in a response of a POST. */
+const PAYEE = {
+  bank_transfer: Joi.object({
+    accountName: text(200).required(),
+    accountNumber: text(64).required(),
+    bankName: text(200).required(),
+    bankCode: text(64),
+    swift: Joi.string().pattern(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/),
+    country: country(),
+  }),
+  mobile_money: Joi.object({
+    provider: text(100).required(),
+    phoneNumber: Joi.string()
+      .pattern(/^\+?[0-9 ()-]{6,25}$/)
+      .required(),
+    accountName: text(200),
+  }),
+  cash: Joi.object({ recipientName: text(200), collectionPoint: text(200) }),
+  cheque: Joi.object({ payableTo: text(200).required(), mailingAddress: text(500) }),
+  partner_organization: Joi.object({
+    organizationName: text(200).required(),
+    country: country().required(),
+    contactEmail: Joi.string().email().max(254),
+    onwardChannel: Joi.string().valid('bank_transfer', 'mobile_money', 'cash', 'cheque'),
+  }),
+};
+
+export const requestBody = Joi.object({
+  fundId: Joi.string().guid().required(),
+  victimId: Joi.string().guid().required(),
+  claimId: Joi.string().guid(),
+  purpose: Joi.string()
+    .valid(...PURPOSES)
+    .required(),
+  amount: money().positive().max(40).currency(Joi.ref('currency')).required(),
+  currency: currencyCode().required(),
+  pot: potCode().description('Draw only on this pot; by default the fund chooses (restricted pots first)'),
+  rationale: text(4000)
+    .required()
+    .description('Why this is given: kept, and disclosed in the witness-assistance register'),
+  channel: Joi.string()
+    .valid(...CHANNELS)
+    .required(),
+  payee: Joi.when('channel', {
+    switch: Object.entries(PAYEE).map(([is, then]) => ({ is, then })),
+  }).description('Required except for cash; depends on the channel'),
+});
+
+export const reasonBody = Joi.object({ reason: text(1000).required() });
+
+export const paidBody = Joi.object({
+  paidOn: isoDate().required(),
+  externalReference: text(200),
+});
+
+export const approveBody = Joi.object({});
+
+export const policyBody = Joi.object({
+  potOrder: Joi.array().items(potCode()).unique().max(50).default([]),
+  approvalThresholds: Joi.array()
+    .items(
+      Joi.object({
+        currency: currencyCode().required(),
+        above: money().positive().max(40).currency(Joi.ref('currency')).required(),
+      }),
+    )
+    .unique('currency')
+    .max(20)
+    .default([]),
+});
+
+export const registerQuery = Joi.object({ format: Joi.string().valid('json', 'csv').default('json') });
+
+export const listQuery = Joi.object({
+  ...pageQuery,
+  fundId: Joi.string().guid(),
+  victimId: Joi.string().guid(),
+  status: Joi.string().valid(...STATUSES),
+});

@@ -1,0 +1,253 @@
+import { recordAudit } from '../audit/audit.service';
+import { claimFor } from '../claims/claims.access';
+import type { AppContext } from '../context';
+import { fundInReach, heldCurrency, potOf } from '../funds/funds.service';
+import { kickLedgerSealer } from '../ledger/ledger-chain';
+import { withLedgerErrors } from '../ledger/ledger-errors';
+import { postReservation, voidReservation } from '../ledger/ledger.service';
+import { transact, type Trx } from '../lib/db';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { idempotent, type IdempotentResult } from '../lib/idempotency';
+import { parseMoney } from '../lib/money';
+import type { Call } from '../lib/route';
+import { victimAccess } from '../victims/victims.service';
+import {
+  approvalsRequired,
+  canMove,
+  candidatePots,
+  newPaymentReference,
+  PAYEE_REQUIRED,
+  type Channel,
+  type Status,
+} from './disbursements';
+import {
+  approvalsOf,
+  insertApproval,
+  insertDisbursement,
+  loadPolicy,
+  lockDisbursement,
+  updateDisbursement,
+  type DisbursementRow,
+} from './disbursements.repository';
+import { reserveMoney } from './disbursements.reserve';
+import { PAYEE_FIELD, viewOf } from './disbursements.views';
+
+export interface RequestBody {
+  fundId: string;
+  victimId: string;
+  claimId?: string;
+  purpose: string;
+  amount: string;
+  currency: string;
+  pot?: string;
+  rationale: string;
+  channel: Channel;
+  payee?: Record<string, unknown>;
+}
+
+export async function requestDisbursement(
+  ctx: AppContext,
+  call: Call,
+  body: RequestBody,
+): Promise<IdempotentResult> {
+  if (PAYEE_REQUIRED.has(body.channel) && !body.payee)
+    throw new ValidationError([{ path: 'payee', message: `payee is required for ${body.channel}` }]);
+  return idempotent(ctx.db, call, 'POST /v1/disbursements', async (trx) => {
+    const fund = await fundInReach(ctx.db, trx, call.actor, body.fundId, true);
+    heldCurrency(fund, body.currency);
+    await victimAccess(trx, call.actor, body.victimId);
+    if (body.claimId) {
+      const claim = await claimFor(trx, call.actor, body.claimId);
+      if (claim.victim_id !== body.victimId || claim.fund_id !== body.fundId)
+        throw new ValidationError([
+          { path: 'claimId', message: "the claim is not this victim's claim on this fund" },
+        ]);
+    }
+    if (body.pot !== undefined) {
+      const pot = potOf(fund, body.pot);
+      if (candidatePots(fund.pots, body.purpose, [], pot.code).length === 0)
+        throw new ValidationError([
+          { path: 'pot', message: `pot "${pot.code}" may not pay for "${body.purpose}"` },
+        ]);
+    }
+    const amount = parseMoney(body.amount, body.currency);
+    const policy = await loadPolicy(trx, fund.id);
+    const row = await insertDisbursement(trx, {
+      fundId: fund.id,
+      victimId: body.victimId,
+      claimId: body.claimId ?? null,
+      purpose: body.purpose,
+      amount,
+      currency: body.currency,
+      requestedPot: body.pot ?? null,
+      rationale: body.rationale,
+      channel: body.channel,
+      payeeEnc: body.payee ? ctx.cipher.encrypt(PAYEE_FIELD, JSON.stringify(body.payee)) : null,
+      paymentReference: newPaymentReference(),
+      approvalsRequired: approvalsRequired(amount, policy.thresholds.get(body.currency)),
+      requestedBy: call.actor.userId,
+    });
+    await audit(trx, call, 'disbursement.request', row, { channel: body.channel });
+    return { status: 201, body: await viewOf(trx, row) };
+  });
+}
+
+async function audit(
+  trx: Trx,
+  call: Call,
+  action: string,
+  row: DisbursementRow,
+  extra: Record<string, unknown> = {},
+) {
+  await recordAudit(trx, {
+    actor: call.actor,
+    action,
+    resourceType: 'disbursement',
+    resourceId: row.id,
+    requestId: call.requestId,
+    details: {
+      fundId: row.fund_id,
+      purpose: row.purpose,
+      currency: row.currency,
+      status: row.status,
+      ...extra,
+    },
+  });
+}
+
+/** The disbursement, locked, if its fund is the caller's to manage; else 404. */
+async function lockInReach(ctx: AppContext, trx: Trx, call: Call, id: string) {
+  const row = await lockDisbursement(trx, id);
+  if (!row) throw new NotFoundError('disbursement');
+  const fund = await fundInReach(ctx.db, trx, call.actor, row.fund_id, true).catch(() => {
+    throw new NotFoundError('disbursement');
+  });
+  return { row, fund };
+}
+
+function refuseMove(row: DisbursementRow, to: Status): void {
+  if (!canMove(row.status, to))
+    throw new ConflictError(`The disbursement is ${row.status}; it cannot become ${to}.`, {
+      status: row.status,
+    });
+}
+
+/**
+ * Approves; when the last required approval arrives the money is reserved in the first pot
+ * (in the fund's order) that allows the purpose and covers the amount. Maker-checker: never the
+ * requester, and a second approval must come from someone else again.
+ */
+export async function approveDisbursement(
+  ctx: AppContext,
+  call: Call,
+  id: string,
+): Promise<IdempotentResult> {
+  const result = await withLedgerErrors(() =>
+    idempotent(ctx.db, call, 'POST /v1/disbursements/:id/approve', async (trx) => {
+      const { row, fund } = await lockInReach(ctx, trx, call, id);
+      refuseMove(row, 'approved');
+      if (row.requested_by === call.actor.userId)
+        throw new ForbiddenError(
+          'The requester of a disbursement may not approve it; another fund administrator must.',
+        );
+      const approvals = await approvalsOf(trx, [row.id]);
+      if (approvals.some((a) => a.approver_id === call.actor.userId))
+        throw new ConflictError(
+          'You have already approved this disbursement; a second, different approver is needed.',
+        );
+      await insertApproval(trx, row.id, call.actor.userId);
+      // A threshold lowered after the request applies too; one raised never weakens the check.
+      const policy = await loadPolicy(trx, fund.id);
+      const required = Math.max(
+        row.approvals_required,
+        approvalsRequired(BigInt(row.amount), policy.thresholds.get(row.currency)),
+      );
+      if (approvals.length + 1 < required) {
+        const pending =
+          required === row.approvals_required
+            ? row
+            : await updateDisbursement(trx, row.id, { approvals_required: required });
+        await audit(trx, call, 'disbursement.approve', pending, { approvals: approvals.length + 1 });
+        return { status: 200, body: await viewOf(trx, pending) };
+      }
+      const { pot, reservationId } = await reserveMoney(trx, fund, policy, row, call.actor.userId);
+      const updated = await updateDisbursement(
+        trx,
+        row.id,
+        {
+          status: 'approved',
+          pot_code: pot,
+          reservation_id: reservationId,
+        },
+        'approved_at',
+      );
+      await audit(trx, call, 'disbursement.approve', updated, { approvals: approvals.length + 1, pot });
+      return { status: 200, body: await viewOf(trx, updated) };
+    }),
+  );
+  return result;
+}
+
+export async function markPaid(
+  ctx: AppContext,
+  call: Call,
+  id: string,
+  body: { paidOn: string; externalReference?: string },
+): Promise<IdempotentResult> {
+  // Confirms what happened; a payment dated in the future has not happened yet.
+  if (body.paidOn > new Date().toISOString().slice(0, 10))
+    throw new ValidationError([{ path: 'paidOn', message: 'must not be in the future' }]);
+  const result = await withLedgerErrors(() =>
+    idempotent(ctx.db, call, 'POST /v1/disbursements/:id/paid', async (trx) => {
+      const { row } = await lockInReach(ctx, trx, call, id);
+      refuseMove(row, 'paid');
+      const entryId = await postReservation(trx, row.reservation_id!, {
+        description: `Disbursement ${row.payment_reference} (${row.purpose})`,
+        effectiveOn: body.paidOn,
+        createdBy: call.actor.userId,
+        metadata: { disbursementId: row.id },
+      });
+      const updated = await updateDisbursement(
+        trx,
+        row.id,
+        {
+          status: 'paid',
+          entry_id: entryId,
+          paid_on: body.paidOn,
+          external_reference: body.externalReference ?? null,
+          resolved_by: call.actor.userId,
+        },
+        'resolved_at',
+      );
+      await audit(trx, call, 'disbursement.paid', updated, { entryId });
+      return { status: 200, body: await viewOf(trx, updated) };
+    }),
+  );
+  kickLedgerSealer(ctx.db, ctx.logger);
+  return result;
+}
+
+/** `failed` (the payment did not go through) or `rejected`: any reservation is released. */
+export async function closeUnpaid(
+  ctx: AppContext,
+  call: Call,
+  id: string,
+  to: 'failed' | 'rejected',
+  reason: string,
+) {
+  return withLedgerErrors(() =>
+    transact(ctx.db, async (trx) => {
+      const { row } = await lockInReach(ctx, trx, call, id);
+      refuseMove(row, to);
+      if (row.status === 'approved') await voidReservation(trx, row.reservation_id!);
+      const updated = await updateDisbursement(
+        trx,
+        row.id,
+        { status: to, resolved_by: call.actor.userId, resolution_reason: reason },
+        'resolved_at',
+      );
+      await audit(trx, call, `disbursement.${to === 'failed' ? 'fail' : 'reject'}`, updated);
+      return viewOf(trx, updated);
+    }),
+  );
+}
