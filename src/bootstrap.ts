@@ -2,7 +2,7 @@ import { migrateToLatest } from '../db/migrate';
 import type { Config } from './config';
 import type { AppContext, OutboxNotifier } from './context';
 import { createFieldCipher, resolveKeyMaterial, type KeyMaterial } from './lib/crypto';
-import { configureTransactions, openDatabase, type DbHandle } from './lib/db';
+import { openDatabase, type DbHandle } from './lib/db';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { OpenApiRegistry } from './lib/openapi';
@@ -19,7 +19,6 @@ export async function buildRuntime(
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const handle = await openDatabase(config);
-  configureTransactions(handle.txSettings);
   if (options.migrate ?? true) await migrateToLatest(handle.db);
   const cipher = createFieldCipher(options.keys ?? resolveKeyMaterial(config, logger));
   const noop: OutboxNotifier = { kick: () => undefined };

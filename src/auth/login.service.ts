@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { recordAudit } from '../audit/audit.service';
-import { hashToken, newToken, type Actor } from '../lib/auth';
+import { forgetToken, hashToken, newToken, type Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { TooManyRequestsError, UnauthorizedError } from '../lib/errors';
 import { accountKeyOf, normalizeEmail, type Session } from './auth';
@@ -188,6 +188,7 @@ export async function issueSessionFor(ctx: AppContext, userId: string): Promise<
 export async function logout(ctx: AppContext, actor: Actor, meta: RequestMeta): Promise<void> {
   await transact(ctx.db, async (trx) => {
     await revokeToken(trx, actor.tokenId);
+    forgetToken(ctx.db, actor.tokenId);
     await recordAudit(trx, {
       actor,
       action: 'auth.logout',

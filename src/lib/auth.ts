@@ -57,6 +57,56 @@ export function actorOf(req: object): Actor {
   return actor;
 }
 
+/**
+ * Token look-ups are cached for a few seconds per process: the look-up was one of the few round
+ * trips of every request. Logout on this process forgets the token at once; another process
+ * honours a revocation (or a deactivated user) within TOKEN_CACHE_MS.
+ */
+export const TOKEN_CACHE_MS = 5000;
+const TOKEN_CACHE_MAX = 10_000;
+const tokenCaches = new WeakMap<Db, Map<string, { actor: Actor; until: number; expiresAt: number }>>();
+
+function cacheOf(db: Db) {
+  let cache = tokenCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    tokenCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Called on logout, so the revoked token stops working on this process immediately. */
+export function forgetToken(db: Db, tokenId: string): void {
+  const cache = cacheOf(db);
+  for (const [hash, entry] of cache) if (entry.actor.tokenId === tokenId) cache.delete(hash);
+}
+
+async function lookUpToken(db: Db, tokenHash: string): Promise<Actor | null> {
+  const cache = cacheOf(db);
+  const now = Date.now();
+  const hit = cache.get(tokenHash);
+  if (hit && hit.until > now && hit.expiresAt > now) return hit.actor;
+  cache.delete(tokenHash);
+  const row = await db
+    .selectFrom('auth_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.id as tokenId', 't.expires_at', 'u.id as userId', 'u.role', 'u.organization_id', 'u.active'])
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.revoked_at', 'is', null)
+    .where('t.expires_at', '>', new Date())
+    .executeTakeFirst();
+  if (!row || !row.active) return null;
+  const actor: Actor = {
+    userId: row.userId,
+    role: row.role,
+    organizationId: row.organization_id,
+    tokenId: row.tokenId,
+  };
+  if (cache.size >= TOKEN_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(tokenHash, { actor, until: now + TOKEN_CACHE_MS, expiresAt: new Date(row.expires_at).getTime() });
+  return actor;
+}
+
 export function authenticate(db: Db): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization ?? '';
@@ -65,24 +115,12 @@ export function authenticate(db: Db): RequestHandler {
       next(new UnauthorizedError());
       return;
     }
-    const row = await db
-      .selectFrom('auth_tokens as t')
-      .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['t.id as tokenId', 'u.id as userId', 'u.role', 'u.organization_id', 'u.active'])
-      .where('t.token_hash', '=', hashToken(match[1]!))
-      .where('t.revoked_at', 'is', null)
-      .where('t.expires_at', '>', new Date())
-      .executeTakeFirst();
-    if (!row || !row.active) {
+    const actor = await lookUpToken(db, hashToken(match[1]!));
+    if (!actor) {
       next(new UnauthorizedError('The token is invalid, expired or revoked.'));
       return;
     }
-    (req as any).actor = {
-      userId: row.userId,
-      role: row.role,
-      organizationId: row.organization_id,
-      tokenId: row.tokenId,
-    } satisfies Actor;
+    (req as any).actor = actor;
     next();
   };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import type { Database } from './database';
@@ -31,7 +31,13 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
     idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
   };
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.dbPoolMax,
+      // Set once per connection rather than per transaction: the same protection (a stuck lock
+      // becomes an error, an abandoned transaction is ended) without a round trip per BEGIN.
+      options: `-c lock_timeout=${txSettings.lockTimeoutMs} -c idle_in_transaction_session_timeout=${txSettings.idleInTransactionTimeoutMs}`,
+    });
     // An idle client whose connection dies (server restart, terminated backend, a database
     // dropped WITH (FORCE) just after pool.end()) emits 'error' on the pool, which crashes the
     // process without a listener. The pool has already dropped that client; the next query
@@ -46,27 +52,18 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
   const pglite = await PGlite.create(dir, {
     parsers: { [INT8]: (v: string) => v, [NUMERIC]: (v: string) => v, [DATE]: (v: string) => v },
   });
+  await pglite.exec(
+    `set lock_timeout = ${txSettings.lockTimeoutMs}; set idle_in_transaction_session_timeout = ${txSettings.idleInTransactionTimeoutMs}`,
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPglitePool(pglite) }) });
   return { db, kind: 'pglite', txSettings, close: () => db.destroy() };
 }
 
-let settings = { lockTimeoutMs: 5000, idleInTransactionTimeoutMs: 30000 };
-
-/** Called once at start-up so every transaction gets the configured timeouts. */
-export function configureTransactions(s: typeof settings): void {
-  settings = s;
-}
-
 /**
- * The one way to open a transaction. Like pg-boss, it sets local timeouts so that a stuck lock
+ * The one way to open a transaction. Every connection carries lock_timeout and
+ * idle_in_transaction_session_timeout (see openDatabase), so, as in pg-boss, a stuck lock
  * becomes an error the caller sees, never a request that hangs forever.
  */
 export async function transact<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('lock_timeout', ${String(settings.lockTimeoutMs)}, true),
-      set_config('idle_in_transaction_session_timeout', ${String(settings.idleInTransactionTimeoutMs)}, true)`.execute(
-      trx,
-    );
-    return fn(trx);
-  });
+  return db.transaction().execute(fn);
 }

@@ -6,7 +6,8 @@ import { lockLoginKeys } from '../../src/auth/login.repository';
 import { createApp } from '../../src/app';
 import { buildRuntime, type Runtime } from '../../src/bootstrap';
 import { parseKeyRing } from '../../src/lib/crypto';
-import { configureTransactions, transact } from '../../src/lib/db';
+import { transact } from '../../src/lib/db';
+import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
 import { createUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -169,19 +170,21 @@ describe('failed-login limits', () => {
       await released;
     });
     await held;
-    configureTransactions({
-      lockTimeoutMs: 200,
-      idleInTransactionTimeoutMs: t.config.idleInTransactionTimeoutMs,
-    });
+    // A second process whose connections give up on a lock after 200 ms.
+    const impatient: Runtime = await buildRuntime(
+      loadConfig({ ...process.env, ...envOf(t.config), DB_LOCK_TIMEOUT_MS: '200' }),
+      {
+        logger: createLogger('silent'),
+        keys: parseKeyRing(t.config.piiKeys!, t.config.blindIndexKey!),
+        migrate: false,
+      },
+    );
     try {
-      const res = await login(t.app, address, user.email, user.password).expect(429);
+      const res = await login(createApp(impatient.ctx), address, user.email, user.password).expect(429);
       expect(res.headers['retry-after']).toBe('1');
       expect(res.body.detail).toBe('Too many login attempts at once; try again in a second.');
     } finally {
-      configureTransactions({
-        lockTimeoutMs: t.config.lockTimeoutMs,
-        idleInTransactionTimeoutMs: t.config.idleInTransactionTimeoutMs,
-      });
+      await impatient.handle.close();
       release();
       await holder;
     }
@@ -189,3 +192,15 @@ describe('failed-login limits', () => {
     await login(t.app, address, user.email, user.password).expect(200);
   });
 });
+
+/** The environment that reproduces a test app's configuration (database and keys). */
+function envOf(config: Config): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: config.databaseUrl!,
+    DATA_DIR: config.dataDir,
+    PII_KEYS: config.piiKeys!,
+    BLIND_INDEX_KEY: config.blindIndexKey!,
+    LOG_LEVEL: 'silent',
+  };
+}

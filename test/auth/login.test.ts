@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import request from 'supertest';
-import { hashToken } from '../../src/lib/auth';
+import { hashToken, TOKEN_CACHE_MS } from '../../src/lib/auth';
 import { createUser, loginAs } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -134,7 +134,6 @@ describe('bearer tokens', () => {
 
   it('stop working once expired', async () => {
     const admin = await loginAs(t, 'admin');
-    await request(t.app).get('/v1/users').set('Authorization', admin.authHeader).expect(200);
     await t.ctx.db
       .updateTable('auth_tokens')
       .set({ expires_at: sql<Date>`now() - interval '1 second'` })
@@ -143,6 +142,18 @@ describe('bearer tokens', () => {
     const res = await request(t.app).get('/v1/users').set('Authorization', admin.authHeader).expect(401);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
+  });
+
+  it('stop working within the token cache period when expired behind the back of a process that just used them', async () => {
+    const admin = await loginAs(t, 'admin');
+    await request(t.app).get('/v1/users').set('Authorization', admin.authHeader).expect(200);
+    await t.ctx.db
+      .updateTable('auth_tokens')
+      .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+      .where('token_hash', '=', hashToken(admin.token))
+      .execute();
+    await new Promise((r) => setTimeout(r, TOKEN_CACHE_MS + 100));
+    await request(t.app).get('/v1/users').set('Authorization', admin.authHeader).expect(401);
   });
 
   it.each([
