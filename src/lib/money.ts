@@ -90,6 +90,7 @@ export function fromDecimal(
   rounding: Decimal.Rounding = Decimal.ROUND_HALF_EVEN,
 ): bigint {
   const scaled = value.mul(new Decimal(10).pow(exponentOf(currency))).toDecimalPlaces(0, rounding);
+  // Decimal#toFixed (decimal.js, exact), not Number#toFixed: plain digits even above 1e21.
   return BigInt(scaled.toFixed(0));
 }
 
