@@ -6,6 +6,7 @@ import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
 import { registerFundRoutes } from './funds/funds.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
+import { registerStatusRoutes } from './status/status.http';
 import { registerVictimRoutes } from './victims/victims.http';
 
 /** Every domain's HTTP routes, mounted in one place. */
@@ -19,5 +20,6 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerVictimRoutes(ctx, router);
   registerClaimRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
+  registerStatusRoutes(ctx, router);
   app.use(router);
 }

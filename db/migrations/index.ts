@@ -4,6 +4,7 @@ import * as auditGuard from './2026_11_29_100100_audit_guard_and_indexes';
 import * as ledger from './2026_11_29_200000_ledger';
 import * as victimsClaims from './2026_11_29_300000_victims_claims';
 import * as disbursements from './2026_11_29_400000_disbursements';
+import * as status from './2026_11_29_500000_status';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_200000_ledger': ledger,
   '2026_11_29_300000_victims_claims': victimsClaims,
   '2026_11_29_400000_disbursements': disbursements,
+  '2026_11_29_500000_status': status,
 };

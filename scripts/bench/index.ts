@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { withBenchEnv, type BenchEnv } from './env';
 import * as ledger from './ledger.bench';
+import * as status from './status.bench';
 
 /**
  * `npm run bench`: runs each benchmark module against a fresh PostgreSQL database (created and
@@ -15,7 +16,7 @@ interface BenchModule {
   run(env: BenchEnv): Promise<string>;
 }
 
-const MODULES: BenchModule[] = [ledger];
+const MODULES: BenchModule[] = [ledger, status];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';

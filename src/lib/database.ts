@@ -5,6 +5,7 @@ import type { DisbursementTables } from '../disbursements/disbursements.table';
 import type { FundTables } from '../funds/funds.table';
 import type { LedgerTables } from '../ledger/ledger.table';
 import type { PlatformTables } from './platform.table';
+import type { StatusTables } from '../status/status.table';
 import type { VictimsTables } from '../victims/victims.table';
 
 /** Every table, composed from the domains' own `*.table.ts` files. */
@@ -17,4 +18,5 @@ export interface Database
     ClaimsTables,
     LedgerTables,
     FundTables,
-    DisbursementTables {}
+    DisbursementTables,
+    StatusTables {}

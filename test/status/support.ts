@@ -1,0 +1,139 @@
+import request from 'supertest';
+import { organization, person, victimBody, type Person } from '../claims/support';
+import type { TestApp } from '../helpers/test-app';
+
+/**
+ * Victims, claims and access codes for the status tests, made through their HTTP endpoints.
+ * Every identifying value here is one the status answers must never contain.
+ */
+export const SECRET = {
+  fullName: 'Somchai Kaewkla',
+  dateOfBirth: '1994-03-17',
+  phone: '+66 81 234 5678',
+  email: 'kaew.s@example.net',
+  passport: 'MA 1234567',
+  respondent: 'Golden Net Co.',
+  caseNumber: 'Por.1234/2568',
+  forum: 'Bangkok South Civil Court',
+  note: 'Hearing moved after the employer threatened the family',
+};
+
+export interface World {
+  worker: Person;
+  outsider: Person;
+  fundAdmin: Person;
+}
+
+export async function world(t: TestApp): Promise<World> {
+  const office = await organization(t, 'legal_aid');
+  return {
+    worker: await person(t, 'legal_aid', office),
+    outsider: await person(t, 'legal_aid', await organization(t, 'legal_aid')),
+    fundAdmin: await person(t, 'fund_admin', await organization(t, 'fund_agency')),
+  };
+}
+
+export const post = (t: TestApp, path: string, by: Person | null, body: object) => {
+  const r = request(t.app).post(path);
+  if (by) r.set('Authorization', by.auth);
+  return r.send(body);
+};
+
+export async function newVictim(
+  t: TestApp,
+  worker: Person,
+  preferredLanguage = 'th',
+): Promise<{ id: string; reference: string }> {
+  const res = await post(
+    t,
+    '/v1/victims',
+    worker,
+    victimBody({
+      fullName: SECRET.fullName,
+      dateOfBirth: SECRET.dateOfBirth,
+      preferredLanguage,
+      contact: { phone: SECRET.phone, email: SECRET.email, safeToContact: true },
+      identityDocuments: [],
+    }),
+  ).expect(201);
+  return { id: res.body.id, reference: res.body.reference };
+}
+
+export async function issueCode(t: TestApp, worker: Person, victimId: string) {
+  const res = await post(t, `/v1/victims/${victimId}/access-code`, worker, {}).expect(201);
+  return res.body as { reference: string; accessCode: string; cardHtml: string };
+}
+
+/**
+ * A civil claim at `judgment` with 50000.00 THB awarded and 20000.00 received, and a labour
+ * claim just filed: what a victim typically has at once.
+ */
+export async function claimsFor(t: TestApp, worker: Person, victimId: string): Promise<void> {
+  const civil = await post(t, '/v1/claims', worker, {
+    victimId,
+    route: 'civil',
+    jurisdiction: 'TH',
+    forum: SECRET.forum,
+    caseNumber: SECRET.caseNumber,
+    respondent: SECRET.respondent,
+    currency: 'THB',
+    heads: [
+      { head: 'lost_opportunities', amount: '80000.50' },
+      { head: 'other', amount: '1500.00', description: 'Travel to hearings' },
+    ],
+    filedOn: '2025-06-01',
+  }).expect(201);
+  const id = civil.body.id as string;
+  await post(t, `/v1/claims/${id}/transitions`, worker, {
+    to: 'hearing',
+    occurredOn: '2025-06-10',
+    note: SECRET.note,
+  }).expect(200);
+  await post(t, `/v1/claims/${id}/transitions`, worker, {
+    to: 'judgment',
+    occurredOn: '2025-07-01',
+    award: { heads: [{ head: 'lost_opportunities', amount: '50000.00' }] },
+  }).expect(200);
+  await post(t, `/v1/claims/${id}/payments-received`, worker, {
+    head: 'lost_opportunities',
+    amount: '20000.00',
+    receivedOn: '2025-07-10',
+    payer: 'perpetrator',
+    paidTo: 'victim',
+  }).expect(201);
+  await post(t, '/v1/claims', worker, {
+    victimId,
+    route: 'labour',
+    jurisdiction: 'TH',
+    respondent: SECRET.respondent,
+    currency: 'THB',
+    heads: [{ head: 'unpaid_wages', amount: '42000.00' }],
+    filedOn: '2025-08-01',
+  }).expect(201);
+}
+
+/** Forgets every failed check, so one test's guessing does not lock the next one out. */
+export async function forgetFailures(t: TestApp): Promise<void> {
+  await t.ctx.db.deleteFrom('status_guard').execute();
+}
+
+/** "trafficking" as each supported language says it, and the words around it. */
+export const FORBIDDEN_WORDS = [
+  'trafficking',
+  'trafficked',
+  'trafficker',
+  'human trafficking',
+  'ค้ามนุษย์',
+  'การค้ามนุษย์',
+  'perdagangan orang',
+  'perdagangan manusia',
+  'mua bán người',
+  'buôn người',
+  'ជួញដូរមនុស្ស',
+  'ការជួញដូរ',
+  'လူကုန်ကူး',
+  'pagbebenta ng tao',
+  'buôn bán người',
+  'human smuggling',
+  'victim',
+];
