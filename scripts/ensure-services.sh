@@ -53,4 +53,9 @@ fi
 need_cmd redis-server redis-server
 need_cmd ledger ledger
 need_cmd chromium chromium
+# Fonts so that Thai, Khmer and Burmese render in the status page's browser screenshots.
+if ! fc-list 2>/dev/null | grep -qi "padauk"; then
+  echo "installing fonts for Thai, Khmer and Burmese"
+  apt_install fonts-thai-tlwg-ttf fonts-khmeros fonts-sil-padauk || echo "fonts not installed (screenshots only)" >&2
+fi
 exit 0

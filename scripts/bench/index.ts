@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { withBenchEnv, type BenchEnv } from './env';
 import * as ledger from './ledger.bench';
+import * as claims from './claims.bench';
 import * as status from './status.bench';
 
 /**
@@ -16,7 +17,7 @@ interface BenchModule {
   run(env: BenchEnv): Promise<string>;
 }
 
-const MODULES: BenchModule[] = [ledger, status];
+const MODULES: BenchModule[] = [ledger, claims, status];
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
