@@ -45,6 +45,8 @@ export function createQueueSet(redisUrl: string, options: { prefix: string; logg
     return c;
   };
   const client = track(new Redis(redisUrl, base));
+  // Every queue and job name listens on the shared connection: more than Node's default ten.
+  client.setMaxListeners(100);
   let subscriber: Redis | undefined;
   const blockingOptions: RedisOptions = { ...base, maxRetriesPerRequest: null, enableReadyCheck: false };
 
@@ -54,6 +56,10 @@ export function createQueueSet(redisUrl: string, options: { prefix: string; logg
       name,
       new Bull<QueuedJobData>(name, {
         prefix: options.prefix,
+        // A worker killed mid-job (SIGKILL, OOM) leaves its jobs active until their lock lapses;
+        // shorter than Bull's 30 s + 30 s so they run again within half a minute. Locks are
+        // renewed every lockDuration / 2 while a job runs, and a send ends within 20 s.
+        settings: { lockDuration: 20_000, stalledInterval: 10_000 },
         createClient: (type) => {
           switch (type) {
             case 'client':

@@ -1,4 +1,5 @@
 import type { Config } from '../src/config';
+import type { FieldCipher } from '../src/lib/crypto';
 import { transact, type Db, type Trx } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import {
@@ -19,6 +20,8 @@ export interface JobDeps {
   config: Config;
   logger: Logger;
   mailer: Mailer;
+  /** For handlers that decrypt a victim's contact (in memory only). */
+  cipher?: FieldCipher;
 }
 
 export type JobOutcome =
@@ -53,6 +56,7 @@ export async function executeLocked(trx: Trx, deps: JobDeps, message: OutboxMess
       config: deps.config,
       logger: deps.logger,
       mailer: deps.mailer,
+      cipher: deps.cipher,
       mailKey: { key: `outbox-${message.id}`, unique: String(message.createdAt.getTime()) },
     },
     value,

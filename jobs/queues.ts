@@ -1,10 +1,27 @@
 import type Bull from 'bull';
 import type Joi from 'joi';
 import type { Config } from '../src/config';
-import type { Trx } from '../src/lib/db';
+import type { FieldCipher } from '../src/lib/crypto';
+import type { Db, Trx } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import type { OutboxTopic } from '../src/lib/outbox';
 import type { MailKey, Mailer } from '../src/notifications/mailer';
+import {
+  reminderPayloadSchema,
+  scanDeadlines,
+  sendReminderEmail,
+} from '../src/notifications/deadline-reminders';
+import {
+  disbursementNoticePayloadSchema,
+  sendAwaitingApproval,
+  sendPayoutFailed,
+} from '../src/notifications/disbursement-notices';
+import {
+  reconciliationAlertPayloadSchema,
+  runReconciliation,
+  sendReconciliationAlert,
+} from '../src/notifications/reconciliation';
+import { sendStatusChangedEmail, statusChangedPayloadSchema } from '../src/notifications/victim-status';
 import { sendWelcomeEmail, welcomePayloadSchema } from '../src/notifications/welcome';
 
 /**
@@ -13,10 +30,17 @@ import { sendWelcomeEmail, welcomePayloadSchema } from '../src/notifications/wel
  * start-up refuses a registry where a name lacks a handler or a handler lacks a name.
  */
 
-export const QUEUE_NAMES = ['mail'] as const;
+export const QUEUE_NAMES = ['mail', 'schedule'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export const JOB_NAMES = ['mail.welcome'] as const;
+export const JOB_NAMES = [
+  'mail.welcome',
+  'mail.claim_status',
+  'mail.deadline_reminder',
+  'mail.reconciliation_alert',
+  'mail.disbursement_awaiting',
+  'mail.disbursement_failed',
+] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**
@@ -26,6 +50,11 @@ export type JobName = (typeof JOB_NAMES)[number];
  */
 export const TOPIC_JOBS: Record<OutboxTopic, JobName> = {
   'user.welcome': 'mail.welcome',
+  'claim.status_changed': 'mail.claim_status',
+  'deadline.reminder': 'mail.deadline_reminder',
+  'reconciliation.alert': 'mail.reconciliation_alert',
+  'disbursement.awaiting_approval': 'mail.disbursement_awaiting',
+  'disbursement.payout_failed': 'mail.disbursement_failed',
 };
 
 /** What a handler gets: the transaction that holds its outbox row, and the side effects. */
@@ -35,6 +64,8 @@ export interface JobRun {
   config: Config;
   logger: Logger;
   mailer: Mailer;
+  /** Decrypts what a victim-facing handler needs, in memory only. */
+  cipher?: FieldCipher;
   /** Stable per message: the same send repeated is recognisably the same e-mail. */
   mailKey: MailKey;
 }
@@ -65,6 +96,71 @@ export const JOB_HANDLERS: Record<JobName, JobDefinition> = {
         run.mailKey,
       ),
   }),
+  'mail.claim_status': defineJob({
+    queue: 'mail',
+    payload: statusChangedPayloadSchema,
+    handle: (run, payload) => {
+      if (!run.cipher) throw new Error('mail.claim_status needs the field cipher');
+      return sendStatusChangedEmail(
+        { trx: run.trx, cipher: run.cipher, mailer: run.mailer, publicUrl: run.config.publicUrl },
+        payload,
+        run.mailKey,
+      );
+    },
+  }),
+  'mail.deadline_reminder': defineJob({
+    queue: 'mail',
+    payload: reminderPayloadSchema,
+    handle: (run, payload) => sendReminderEmail({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
+  }),
+  'mail.reconciliation_alert': defineJob({
+    queue: 'mail',
+    payload: reconciliationAlertPayloadSchema,
+    handle: (run, payload) =>
+      sendReconciliationAlert({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
+  }),
+  'mail.disbursement_awaiting': defineJob({
+    queue: 'mail',
+    payload: disbursementNoticePayloadSchema,
+    handle: (run, payload) =>
+      sendAwaitingApproval({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
+  }),
+  'mail.disbursement_failed': defineJob({
+    queue: 'mail',
+    payload: disbursementNoticePayloadSchema,
+    handle: (run, payload) => sendPayoutFailed({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
+  }),
+};
+
+/**
+ * Scheduled jobs: Bull repeatable jobs on the `schedule` queue with Redis (one run per cron
+ * tick across all workers), an in-process daily timer in embedded mode. Each only writes rows
+ * and outbox messages, idempotently, so an extra run is harmless.
+ */
+export const SCHEDULED_JOB_NAMES = ['scan.deadlines', 'reconcile'] as const;
+export type ScheduledJobName = (typeof SCHEDULED_JOB_NAMES)[number];
+
+export interface ScheduledJobDefinition {
+  /** Cron in UTC for Bull; `hourUtc` is the same time for the embedded timer. */
+  cron: string;
+  hourUtc: number;
+  run(deps: { db: Db; logger: Logger }): Promise<string>;
+}
+
+export const SCHEDULED_JOBS: Record<ScheduledJobName, ScheduledJobDefinition> = {
+  'scan.deadlines': {
+    cron: '15 0 * * *',
+    hourUtc: 0,
+    run: async ({ db }) => `enqueued ${(await scanDeadlines(db)).enqueued} reminder(s)`,
+  },
+  reconcile: {
+    cron: '30 2 * * *',
+    hourUtc: 2,
+    run: async ({ db, logger }) => {
+      const r = await runReconciliation(db, logger);
+      return `run ${r.runId}: ${r.ok ? 'ok' : `FAILED, ${r.alerts.length} alert(s)`}`;
+    },
+  },
 };
 
 /** The job that carries out a topic, or undefined for a topic this release does not know. */
@@ -132,6 +228,7 @@ export function retryDelayMs(config: Config, attemptsMade: number): number {
  * reads the locked outbox row, which stays the truth.
  */
 export interface QueuedJobData {
+  /** Empty for a scheduled job (it carries out no outbox message). */
   outboxId: string;
   topic: string;
   payload: unknown;

@@ -76,7 +76,10 @@ function isRedisError(err: unknown): boolean {
 
 /** Per-message retry bookkeeping of the in-process runner (there is no Bull to keep it). */
 export class InlineRetries {
-  private readonly state = new Map<string, { attempts: number; nextAt: number; gaveUp: boolean }>();
+  private readonly state = new Map<
+    string,
+    { attempts: number; nextAt: number; gaveUp: boolean; lastError: string; failedAt: number }
+  >();
 
   constructor(private readonly config: Config) {}
 
@@ -85,9 +88,15 @@ export class InlineRetries {
     return [...this.state].filter(([, s]) => s.gaveUp || s.nextAt > now).map(([id]) => id);
   }
 
-  failed(id: string, permanent: boolean): { attempts: number; gaveUp: boolean; retryInMs: number } {
-    const s = this.state.get(id) ?? { attempts: 0, nextAt: 0, gaveUp: false };
+  failed(
+    id: string,
+    permanent: boolean,
+    error = '',
+  ): { attempts: number; gaveUp: boolean; retryInMs: number } {
+    const s = this.state.get(id) ?? { attempts: 0, nextAt: 0, gaveUp: false, lastError: '', failedAt: 0 };
     s.attempts += 1;
+    s.lastError = error;
+    s.failedAt = Date.now();
     s.gaveUp = permanent || s.attempts >= this.config.jobAttempts;
     const retryInMs = retryDelayMs(this.config, s.attempts);
     s.nextAt = Date.now() + retryInMs;
@@ -97,6 +106,21 @@ export class InlineRetries {
 
   succeeded(id: string): void {
     this.state.delete(id);
+  }
+
+  /** The messages given up on, for the admins' failed-jobs list. */
+  gaveUp(): Array<{ id: string; attempts: number; lastError: string; failedAt: number }> {
+    return [...this.state]
+      .filter(([, s]) => s.gaveUp)
+      .map(([id, s]) => ({ id, attempts: s.attempts, lastError: s.lastError, failedAt: s.failedAt }));
+  }
+
+  /** An admin's retry: the message is tried again on the next pass, with a fresh budget. */
+  reset(id: string): boolean {
+    const s = this.state.get(id);
+    if (!s?.gaveUp) return false;
+    this.state.delete(id);
+    return true;
   }
 }
 
@@ -129,7 +153,7 @@ export async function relayInline(deps: JobDeps & { db: Db; retries: InlineRetri
     } catch (err) {
       if (!claimed) throw err;
       const permanent = err instanceof PermanentJobError;
-      const state = retries.failed(claimed.id, permanent);
+      const state = retries.failed(claimed.id, permanent, errorMessage(err));
       result.failed.push(claimed.id);
       const log = {
         outboxId: claimed.id,

@@ -2,11 +2,14 @@ import type Bull from 'bull';
 import type { Config } from '../src/config';
 import type { AppContext } from '../src/context';
 import { scheduleAuditSeal } from '../src/audit/audit-chain';
+import { setJobsAdmin } from '../src/notifications/jobs-admin';
 import { createMailer, type Mailer } from '../src/notifications/mailer';
+import { bullJobsAdmin, inlineJobsAdmin } from './admin';
 import { createQueueSet, type QueueSet } from './bull';
 import { executeOutboxJob, PermanentJobError, type JobDeps } from './execute';
 import { checkJobRegistry, JOB_HANDLERS, JOB_NAMES, type QueuedJobData } from './queues';
 import { InlineRetries, relayInline, relayToQueues, startRelayLoop, type RelayLoop } from './relay';
+import { startBullSchedule, startInlineSchedule } from './schedule';
 
 /**
  * - `embedded`: no Redis; the relay runs each handler in this process.
@@ -40,7 +43,14 @@ export function jobsModeFor(config: Config, dbKind: AppContext['dbKind']): JobsM
  * `ctx.outbox.kick()` at it. Nothing runs until this is called, so tests that build a runtime
  * start jobs explicitly and stop them with `stop()`.
  */
-export function startJobs(ctx: AppContext, options: { mode: JobsMode; mailer?: Mailer }): Jobs {
+export interface StartJobsOptions {
+  mode: JobsMode;
+  mailer?: Mailer;
+  /** Run the scheduled jobs (deadline scan, reconciliation): on unless a test turns it off. */
+  schedule?: boolean;
+}
+
+export function startJobs(ctx: AppContext, options: StartJobsOptions): Jobs {
   const jobs = startJobRunners(ctx, options);
   // The API seals audit events after each response; this sweep catches what a crashed process
   // left unsealed, so the chain never lags by more than a minute.
@@ -55,7 +65,7 @@ export function startJobs(ctx: AppContext, options: { mode: JobsMode; mailer?: M
   };
 }
 
-function startJobRunners(ctx: AppContext, options: { mode: JobsMode; mailer?: Mailer }): Jobs {
+function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
   checkJobRegistry();
   const { config, logger, db } = ctx;
   const loopOptions = { intervalMs: config.relayIntervalMs, batchSize: config.relayBatchSize, logger };
@@ -63,14 +73,25 @@ function startJobRunners(ctx: AppContext, options: { mode: JobsMode; mailer?: Ma
   if (options.mode === 'embedded') {
     const mailer = options.mailer ?? createMailer(config);
     const retries = new InlineRetries(config);
-    const relay = startRelayLoop(() => relayInline({ db, config, logger, mailer, retries }), loopOptions);
+    const cipher = ctx.cipher;
+    const relay = startRelayLoop(
+      () => relayInline({ db, config, logger, mailer, cipher, retries }),
+      loopOptions,
+    );
     ctx.outbox = { kick: () => relay.kick() };
+    setJobsAdmin(
+      ctx,
+      inlineJobsAdmin(db, retries, () => relay),
+    );
+    const stopSchedule = options.schedule === false ? undefined : startInlineSchedule({ db, logger });
     return {
       mode: 'embedded',
       relay,
       mailer,
       stop: async () => {
         ctx.outbox = { kick: () => undefined };
+        setJobsAdmin(ctx, undefined);
+        await stopSchedule?.();
         await relay.stop();
         if (!options.mailer) mailer.close();
       },
@@ -81,9 +102,12 @@ function startJobRunners(ctx: AppContext, options: { mode: JobsMode; mailer?: Ma
   const queues = createQueueSet(config.redisUrl, { prefix: config.queuePrefix, logger });
   ctx.readinessChecks.redis = () => queues.ping();
   const mailer = options.mode === 'worker' ? (options.mailer ?? createMailer(config)) : undefined;
-  if (mailer) startProcessors(queues, { config, logger, mailer }, ctx);
+  if (mailer) startProcessors(queues, { config, logger, mailer, cipher: ctx.cipher }, ctx);
+  const stopSchedule =
+    mailer && options.schedule !== false ? startBullSchedule(queues, { db, logger }) : undefined;
   const relay = startRelayLoop(() => relayToQueues({ db, config, logger, queues }), loopOptions);
   ctx.outbox = { kick: () => relay.kick() };
+  setJobsAdmin(ctx, bullJobsAdmin(queues));
   return {
     mode: options.mode,
     relay,
@@ -91,6 +115,8 @@ function startJobRunners(ctx: AppContext, options: { mode: JobsMode; mailer?: Ma
     mailer,
     stop: async () => {
       ctx.outbox = { kick: () => undefined };
+      setJobsAdmin(ctx, undefined);
+      stopSchedule?.();
       delete ctx.readinessChecks.redis;
       await relay.stop();
       await queues.close(config.shutdownGraceMs);
@@ -101,8 +127,10 @@ function startJobRunners(ctx: AppContext, options: { mode: JobsMode; mailer?: Ma
 
 function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void {
   const { logger } = deps;
-  for (const name of JOB_NAMES) {
-    const queue = queues.get(JOB_HANDLERS[name].queue);
+  // One processor per queue for all its job names: Bull adds up the concurrency of every
+  // process() call on a queue, so one call per name would multiply JOB_CONCURRENCY.
+  const outboxQueues = new Set(JOB_NAMES.map((name) => JOB_HANDLERS[name].queue));
+  for (const queueName of outboxQueues) {
     const processor = async (job: Bull.Job<QueuedJobData>): Promise<string> => {
       try {
         const result = await executeOutboxJob(ctx.db, deps, job.data.outboxId);
@@ -114,12 +142,15 @@ function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void
       }
     };
     // Resolves only when the queue closes: not awaited.
-    queue.process(name, deps.config.jobConcurrency, processor).catch((err: unknown) => {
-      logger.error(
-        { err: err instanceof Error ? err.message : String(err), job: name },
-        'job processor stopped',
-      );
-    });
+    queues
+      .get(queueName)
+      .process('*', deps.config.jobConcurrency, processor)
+      .catch((err: unknown) => {
+        logger.error(
+          { err: err instanceof Error ? err.message : String(err), queue: queueName },
+          'job processor stopped',
+        );
+      });
   }
   for (const queue of queues.all()) {
     queue.on('failed', (job: Bull.Job<QueuedJobData>, err: Error) => {

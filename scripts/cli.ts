@@ -6,8 +6,9 @@ import { createOrganization, createUser } from '../src/auth/users.service';
 import { buildRuntime } from '../src/bootstrap';
 import { ConfigError, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
-import { AppError, ValidationError } from '../src/lib/errors';
+import { AppError, ConflictError, ValidationError } from '../src/lib/errors';
 import { toFieldErrors } from '../src/lib/validate';
+import { i18nReport } from '../src/notifications/i18n-report';
 
 /**
  * `npm run cli -- <command> [options]`: administrative commands against the configured database
@@ -63,6 +64,17 @@ const COMMANDS: Record<string, Command> = {
         organizationId: v.organization,
       }),
     run: async (ctx, input) => (await createUser(ctx, input, caller)).id,
+  },
+  'i18n-check': {
+    summary: 'List texts missing from the translation catalogs (exit 1 when any is missing)',
+    usage: '',
+    options: {},
+    input: () => ({}),
+    run: async () => {
+      const report = i18nReport();
+      if (!report.ok) throw new ConflictError(report.text);
+      return report.text;
+    },
   },
 };
 

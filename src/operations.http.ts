@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Express } from 'express';
 import type { AppContext } from './context';
 import { AppError } from './lib/errors';
+import { queueHealth } from './notifications/queue-health';
 
 const VERSION = '1.0.0';
 
@@ -30,7 +31,12 @@ export function registerOperationsRoutes(ctx: AppContext, app: Express): void {
         }
       }),
     );
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+    // Queue health is reported, not judged: a backlog is the workers' problem, and taking this
+    // API process out of the load balancer would not help it drain.
+    const queues = await withTimeout(queueHealth(ctx), 2000).catch(() => undefined);
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ready' : 'not ready', checks, ...(queues && { queues }) });
   });
 
   app.get('/metrics', async (_req, res) => {

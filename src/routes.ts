@@ -6,6 +6,7 @@ import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
 import { registerFundRoutes } from './funds/funds.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
+import { registerNotificationRoutes } from './notifications/jobs-admin.http';
 import { registerStatusRoutes } from './status/status.http';
 import { registerVictimRoutes } from './victims/victims.http';
 
@@ -21,5 +22,6 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerClaimRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
+  registerNotificationRoutes(ctx, router);
   app.use(router);
 }

@@ -5,6 +5,10 @@ import * as ledger from './2026_11_29_200000_ledger';
 import * as victimsClaims from './2026_11_29_300000_victims_claims';
 import * as disbursements from './2026_11_29_400000_disbursements';
 import * as status from './2026_11_29_500000_status';
+import * as notifications from './2026_11_29_600000_notifications';
+import * as commitmentsTrust from './2026_11_29_700000_commitments_and_trust';
+import * as fxPayouts from './2026_11_29_700100_fx_payouts';
+import * as awardAdvances from './2026_11_29_700200_award_advances';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -17,4 +21,8 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_300000_victims_claims': victimsClaims,
   '2026_11_29_400000_disbursements': disbursements,
   '2026_11_29_500000_status': status,
+  '2026_11_29_600000_notifications': notifications,
+  '2026_11_29_700000_commitments_and_trust': commitmentsTrust,
+  '2026_11_29_700100_fx_payouts': fxPayouts,
+  '2026_11_29_700200_award_advances': awardAdvances,
 };

@@ -73,7 +73,9 @@ export interface PaymentsReceivedTable {
   fund_id: string | null;
   recovery_minor: string;
   trust_minor: string;
-  fund_receipt_id: string | null;
+  fund_receipt_id: string | null; // the receipt of the fund's recovery part (source recovery)
+  trust_receipt_id?: string | null; // the receipt of the part held in trust for the victim
+  disbursement_id?: string | null; // the fund's disbursement that paid it (award or advance)
   note: string | null;
   recorded_by: string;
   recorded_at: Generated<Date>;

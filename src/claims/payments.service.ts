@@ -6,7 +6,14 @@ import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
 import { ConflictError, ValidationError, type FieldError } from '../lib/errors';
 import { formatMoney, parseMoney } from '../lib/money';
-import { lockVictim } from '../victims/victims.repository';
+import { trustPot } from '../funds/funds';
+import { ensurePot, fundWithPots, loadFund } from '../funds/funds.repository';
+import { heldCurrency } from '../funds/funds.service';
+import { postReceiptInTransaction } from '../funds/receipts.service';
+import { kickLedgerSealer } from '../ledger/ledger-chain';
+import { withLedgerErrors } from '../ledger/ledger-errors';
+import { findVictim, lockVictim } from '../victims/victims.repository';
+import { commitAward } from './commitments.service';
 import { claimFor, headRowToAmounts } from './claims.access';
 import { headsOf, insertPayment, lockClaim, addReceived, type ClaimRow } from './claims.repository';
 import { claimResponse } from './claims.service';
@@ -128,8 +135,55 @@ export async function recordPaymentReceived(
     status: 201,
     body: await recordIn(trx, ctx, actor, found, input, amount, call.requestId),
   });
-  if (key) return idempotent(ctx.db, call, 'POST /v1/claims/:id/payments-received', effect);
-  return { ...(await transact(ctx.db, effect)), replayed: false };
+  const result = await withLedgerErrors(async () =>
+    key
+      ? idempotent(ctx.db, call, 'POST /v1/claims/:id/payments-received', effect)
+      : { ...(await transact(ctx.db, effect)), replayed: false },
+  );
+  if (input.paidTo === 'fund') kickLedgerSealer(ctx.db, ctx.logger);
+  return result;
+}
+
+/**
+ * Money paid into the fund on a claim posts its receipts in the same transaction: the fund's
+ * recovery (what it had advanced, per subrogation) into `unrestricted`, and the rest into the
+ * victim's trust pot, made on first use. Both parts are money recovered from whoever owed the
+ * victim, hence source `recovery`; the pot says whose money it is.
+ */
+async function receiveIntoFund(
+  trx: Trx,
+  ctx: AppContext,
+  actor: Actor,
+  claim: ClaimRow,
+  fundId: string,
+  parts: { recovery: bigint; trust: bigint; receivedOn: string; requestId: string },
+): Promise<{ recovery: string | null; trust: string | null }> {
+  let fund = await loadFund(trx, ctx.db, fundId);
+  if (!fund) throw new ConflictError('The fund of this claim no longer exists.');
+  heldCurrency(fund, claim.currency);
+  const post = async (pot: string, amount: bigint, part: string) =>
+    (
+      await postReceiptInTransaction(trx, fund!, {
+        source: 'recovery',
+        pot,
+        amount,
+        currency: claim.currency,
+        receivedOn: parts.receivedOn,
+        reference: claim.reference,
+        actor,
+        requestId: parts.requestId,
+        metadata: { claimId: claim.id, part },
+      })
+    ).id;
+  const out = { recovery: null as string | null, trust: null as string | null };
+  if (parts.recovery > 0n) out.recovery = await post('unrestricted', parts.recovery, 'recovery');
+  if (parts.trust > 0n) {
+    const victim = (await findVictim(trx, claim.victim_id))!;
+    const pot = trustPot(victim.id, victim.reference);
+    fund = await ensurePot(trx, ctx.db, await fundWithPots(trx, ctx.db, fund, [pot.code]), pot);
+    out.trust = await post(pot.code, parts.trust, 'trust');
+  }
+  return out;
 }
 
 async function recordIn(
@@ -155,6 +209,14 @@ async function recordIn(
     );
   const money = await loadVictimMoney(trx, claim.victim_id);
   const { fundId, recovery } = intoFund(money, claim, input, amount);
+  const receipts = fundId
+    ? await receiveIntoFund(trx, ctx, actor, claim, fundId, {
+        recovery,
+        trust: amount - recovery,
+        receivedOn: input.receivedOn,
+        requestId,
+      })
+    : { recovery: null, trust: null };
   const payment = await insertPayment(trx, {
     claim_id: claimId,
     victim_id: claim.victim_id,
@@ -167,11 +229,15 @@ async function recordIn(
     fund_id: fundId,
     recovery_minor: recovery.toString(),
     trust_minor: (input.paidTo === 'fund' ? amount - recovery : 0n).toString(),
-    fund_receipt_id: null,
+    fund_receipt_id: receipts.recovery,
+    trust_receipt_id: receipts.trust,
     note: input.note?.trim() || null,
     recorded_by: actor.userId,
   });
   await addReceived(trx, claimId, input.head, amount);
+  // A payment the fund made outside Redress lowers what is still owed, so the commitment too.
+  if (claim.route === 'state_fund')
+    await commitAward(trx, ctx, actor, (await lockClaim(trx, claimId))!, requestId);
   await recordAudit(trx, {
     actor,
     action: 'claim.payment_received',
@@ -190,7 +256,15 @@ async function recordIn(
     receivedOn: payment.received_on,
     payer: payment.payer,
     paidTo: payment.paid_to,
-    ...(fundId ? { fundId, recovery: m(payment.recovery_minor), heldInTrust: m(payment.trust_minor) } : {}),
+    ...(fundId
+      ? {
+          fundId,
+          recovery: m(payment.recovery_minor),
+          heldInTrust: m(payment.trust_minor),
+          recoveryReceiptId: receipts.recovery,
+          trustReceiptId: receipts.trust,
+        }
+      : {}),
     note: payment.note,
     claim: await claimResponse(trx, actor, (await lockClaim(trx, claimId))!),
   };

@@ -1,8 +1,10 @@
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
+import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../lib/errors';
+import { enqueueOutbox } from '../lib/outbox';
 import { formatMoney, parseMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
 import { refreshWitness } from '../victims/victims.service';
@@ -10,6 +12,7 @@ import { refreshDeadlines } from './claim-deadlines';
 import { claimFor, headRowToAmounts } from './claims.access';
 import type { AwardRecord } from './claims.table';
 import { claimResponse } from './claims.service';
+import { commitAward } from './commitments.service';
 import {
   headsOf,
   insertTransition,
@@ -129,7 +132,7 @@ export async function transitionClaim(
     throw new ValidationError([
       { path: 'to', message: `must be a ${route} state: ${statesOf(route).join(', ')}` },
     ]);
-  return transact(ctx.db, async (trx) => {
+  const response = await transact(ctx.db, async (trx) => {
     // Victim before claim, everywhere: one lock order, no deadlocks.
     await lockVictim(trx, found.victim_id);
     const claim = (await lockClaim(trx, id))!;
@@ -159,6 +162,8 @@ export async function transitionClaim(
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
     });
     const updated = await setStatus(trx, id, t.to, occurredOn);
+    if (route === 'state_fund') await commitAward(trx, ctx, actor, updated, requestId);
+    await enqueueOutbox(trx, 'claim.status_changed', { claimId: id, status: t.to });
     const deadlines = await refreshDeadlines(trx, ctx.cipher, updated);
     if (route === 'criminal') await refreshWitness(trx, claim.victim_id, actor.userId);
     await recordAudit(trx, {
@@ -171,4 +176,7 @@ export async function transitionClaim(
     });
     return claimResponse(trx, actor, updated, deadlines);
   });
+  ctx.outbox.kick();
+  if (route === 'state_fund') kickLedgerSealer(ctx.db, ctx.logger); // commitments post entries
+  return response;
 }

@@ -1,6 +1,6 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Db, Trx } from '../lib/db';
-import type { Policy } from './disbursements';
+import type { Payout, Policy } from './disbursements';
 import type { DisbursementsTable } from './disbursements.table';
 
 type Q = Db | Trx;
@@ -27,6 +27,8 @@ export async function insertDisbursement(
     paymentReference: string;
     approvalsRequired: number;
     requestedBy: string;
+    holdInTrust: boolean;
+    payout: Payout | null;
   },
 ): Promise<DisbursementRow> {
   return trx
@@ -45,6 +47,13 @@ export async function insertDisbursement(
       payment_reference: d.paymentReference,
       approvals_required: d.approvalsRequired,
       requested_by: d.requestedBy,
+      hold_in_trust: d.holdInTrust,
+      payout_currency: d.payout?.currency ?? null,
+      payout_amount: d.payout?.amount.toString() ?? null,
+      payout_fees: d.payout?.fees.toString() ?? null,
+      fx_rate: d.payout?.rate ?? null,
+      fx_rate_source: d.payout?.rateSource ?? null,
+      fx_rate_date: d.payout?.rateDate ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -219,4 +228,34 @@ export async function listDisbursementRows(
       sql<boolean>`(d.requested_at, d.id) < (select p.requested_at, p.id from disbursements p where p.id = ${f.after})`,
     );
   return q.orderBy('d.requested_at', 'desc').orderBy('d.id', 'desc').limit(f.limit).execute();
+}
+
+/** Interim payments on a claim that are paid, with how much of each is already an advance received on it. */
+export async function paidAdvancesOf(
+  trx: Trx,
+  claimId: string,
+): Promise<Array<{ id: string; amount: bigint; applied: bigint; paidOn: string; reference: string }>> {
+  const rows = await trx
+    .selectFrom('disbursements as d')
+    .leftJoin('payments_received as p', 'p.disbursement_id', 'd.id')
+    .select(({ fn }) => [
+      'd.id',
+      'd.amount',
+      'd.paid_on',
+      'd.payment_reference',
+      fn.coalesce(fn.sum<string>('p.amount_minor'), sql<string>`0`).as('applied'),
+    ])
+    .where('d.claim_id', '=', claimId)
+    .where('d.purpose', '=', 'interim_assistance')
+    .where('d.status', '=', 'paid')
+    .groupBy(['d.id', 'd.amount', 'd.paid_on', 'd.payment_reference', 'd.resolved_at'])
+    .orderBy('d.resolved_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    amount: BigInt(r.amount),
+    applied: BigInt(r.applied),
+    paidOn: r.paid_on!,
+    reference: r.payment_reference,
+  }));
 }

@@ -1,9 +1,11 @@
-import { code, type Fund } from '../funds/funds';
-import { reserveFromPot } from '../funds/funds.service';
-import type { Trx } from '../lib/db';
+import { awardPotCode, code, fxAccountSpecs, trustPot, type Fund } from '../funds/funds';
+import { ensureAccounts, ensurePot, fundWithPots } from '../funds/funds.repository';
+import { reserveFromPot, reserveTransfer } from '../funds/funds.service';
+import type { Db, Trx } from '../lib/db';
+import { findVictim } from '../victims/victims.repository';
 import { ConflictError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
-import { candidatePots, choosePot, type Policy } from './disbursements';
+import { candidatePots, choosePot, dedicatedPot, type Policy } from './disbursements';
 import { lockPotBalances, type DisbursementRow } from './disbursements.repository';
 
 /**
@@ -11,8 +13,50 @@ import { lockPotBalances, type DisbursementRow } from './disbursements.repositor
  * purpose and covers the whole amount. The bank and candidate pots are locked first (in the
  * ledger's id order), so two approvals never both count the same last money.
  */
-export async function reserveMoney(trx: Trx, fund: Fund, policy: Policy, row: DisbursementRow, by: string) {
-  const candidates = candidatePots(fund.pots, row.purpose, policy.potOrder, row.requested_pot);
+export async function reserveMoney(
+  trx: Trx,
+  cacheKey: Db,
+  cached: Fund,
+  policy: Policy,
+  row: DisbursementRow,
+  by: string,
+) {
+  let fund = await fundWithPots(
+    trx,
+    cacheKey,
+    cached,
+    [row.requested_pot, row.claim_id && awardPotCode(row.claim_id)].filter((c) => typeof c === 'string'),
+  );
+  const dedicated = dedicatedPot(fund.pots, {
+    victimId: row.victim_id,
+    claimId: row.claim_id,
+    purpose: row.purpose,
+    requestedPot: row.requested_pot,
+    holdInTrust: row.hold_in_trust,
+  });
+  if (dedicated && 'refusal' in dedicated) {
+    if (dedicated.path === 'claimId')
+      throw new ConflictError(`Nothing can be paid on this award: ${dedicated.refusal}.`);
+    throw new ConflictError(`This disbursement cannot be paid: ${dedicated.refusal}.`);
+  }
+  if (dedicated && row.hold_in_trust) {
+    const victim = (await findVictim(trx, row.victim_id))!;
+    const trust = trustPot(victim.id, victim.reference);
+    fund = await ensurePot(trx, cacheKey, await fundWithPots(trx, cacheKey, fund, [trust.code]), trust);
+    const reservationId = await reserveTransfer(trx, fund, {
+      from: dedicated.pot.code,
+      to: trust.code,
+      currency: row.currency,
+      amount: BigInt(row.amount),
+      description: `Disbursement ${row.payment_reference} (${row.purpose}, held in trust)`,
+      createdBy: by,
+      metadata: { disbursementId: row.id },
+    });
+    return { pot: dedicated.pot.code, reservationId };
+  }
+  const candidates = dedicated
+    ? [dedicated.pot]
+    : candidatePots(fund.pots, row.purpose, policy.potOrder, row.requested_pot);
   const amount = BigInt(row.amount);
   const m = (v: bigint) => `${formatMoney(v, row.currency)} ${row.currency}`;
   if (candidates.length === 0)
@@ -42,7 +86,14 @@ export async function reserveMoney(trx: Trx, fund: Fund, policy: Policy, row: Di
       { purpose: row.purpose, requested: formatMoney(amount, row.currency), currency: row.currency },
     );
   }
+  const payout =
+    row.payout_currency === null
+      ? undefined
+      : { currency: row.payout_currency, total: BigInt(row.payout_amount!) + BigInt(row.payout_fees!) };
+  if (payout)
+    fund = await ensureAccounts(trx, cacheKey, fund, fxAccountSpecs(fund.id, row.currency, payout.currency));
   const reservationId = await reserveFromPot(trx, fund, {
+    payout,
     pot: choice.pot.code,
     purpose: row.purpose,
     currency: row.currency,

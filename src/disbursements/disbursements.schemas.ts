@@ -59,6 +59,24 @@ export const requestBody = Joi.object({
   channel: Joi.string()
     .valid(...CHANNELS)
     .required(),
+  holdInTrust: Joi.boolean()
+    .default(false)
+    .description(
+      "A child's State-fund award: move it into the victim's trust pot instead of paying it out; released later by disbursements drawing on that pot",
+    ),
+  payout: Joi.object({
+    currency: currencyCode().required().description('The currency the payee receives'),
+    rate: Joi.string()
+      .pattern(/^\d{1,12}(\.\d{1,12})?$/)
+      .required()
+      .description('Units of the payout currency for one unit of the disbursement currency, e.g. "1.6125"'),
+    rateSource: text(500).required().description('Where the rate comes from (bank, central bank, provider)'),
+    rateDate: isoDate().required(),
+    fees: money()
+      .max(40)
+      .currency(Joi.ref('currency'))
+      .description('Charged in the payout currency; borne by the fund'),
+  }).description('Pay in another currency than the award: the award is settled in its own currency'),
   payee: Joi.when('channel', {
     switch: Object.entries(PAYEE).map(([is, then]) => ({ is, then })),
   }).description('Required except for cash; depends on the channel'),

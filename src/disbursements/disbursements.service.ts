@@ -1,12 +1,16 @@
 import { recordAudit } from '../audit/audit.service';
 import { claimFor } from '../claims/claims.access';
 import type { AppContext } from '../context';
+import { commitAward, lockClaimForMoney, settleAwardPayment } from '../claims/commitments.service';
+import { awardPotCode, type Fund } from '../funds/funds';
+import { fundWithPots } from '../funds/funds.repository';
 import { fundInReach, heldCurrency, potOf } from '../funds/funds.service';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import { postReservation, voidReservation } from '../ledger/ledger.service';
 import { transact, type Trx } from '../lib/db';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { enqueueOutbox } from '../lib/outbox';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import { parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
@@ -15,9 +19,12 @@ import {
   approvalsRequired,
   canMove,
   candidatePots,
+  convertPayout,
+  dedicatedPot,
   newPaymentReference,
   PAYEE_REQUIRED,
   type Channel,
+  type Payout,
   type Status,
 } from './disbursements';
 import {
@@ -43,6 +50,8 @@ export interface RequestBody {
   rationale: string;
   channel: Channel;
   payee?: Record<string, unknown>;
+  holdInTrust?: boolean;
+  payout?: { currency: string; rate: string; rateSource: string; rateDate: string; fees?: string };
 }
 
 export async function requestDisbursement(
@@ -50,12 +59,21 @@ export async function requestDisbursement(
   call: Call,
   body: RequestBody,
 ): Promise<IdempotentResult> {
-  if (PAYEE_REQUIRED.has(body.channel) && !body.payee)
+  if (PAYEE_REQUIRED.has(body.channel) && !body.payee && !body.holdInTrust)
     throw new ValidationError([{ path: 'payee', message: `payee is required for ${body.channel}` }]);
-  return idempotent(ctx.db, call, 'POST /v1/disbursements', async (trx) => {
-    const fund = await fundInReach(ctx.db, trx, call.actor, body.fundId, true);
+  const result = await idempotent(ctx.db, call, 'POST /v1/disbursements', async (trx) => {
+    const fund = await fundWithPots(
+      trx,
+      ctx.db,
+      await fundInReach(ctx.db, trx, call.actor, body.fundId, true),
+      [body.pot, body.claimId && awardPotCode(body.claimId)].filter((c) => typeof c === 'string'),
+    );
     heldCurrency(fund, body.currency);
-    await victimAccess(trx, call.actor, body.victimId);
+    const { row: victim } = await victimAccess(trx, call.actor, body.victimId);
+    if (body.holdInTrust && !victim.is_child)
+      throw new ValidationError([
+        { path: 'holdInTrust', message: "only a child's award is held in trust; pay an adult directly" },
+      ]);
     if (body.claimId) {
       const claim = await claimFor(trx, call.actor, body.claimId);
       if (claim.victim_id !== body.victimId || claim.fund_id !== body.fundId)
@@ -63,7 +81,15 @@ export async function requestDisbursement(
           { path: 'claimId', message: "the claim is not this victim's claim on this fund" },
         ]);
     }
-    if (body.pot !== undefined) {
+    const dedicated = dedicatedPot(fund.pots, {
+      victimId: body.victimId,
+      claimId: body.claimId ?? null,
+      purpose: body.purpose,
+      requestedPot: body.pot ?? null,
+      holdInTrust: body.holdInTrust ?? false,
+    });
+    if (dedicated && 'refusal' in dedicated) refuseDedicated(dedicated);
+    if (body.pot !== undefined && !dedicated) {
       const pot = potOf(fund, body.pot);
       if (candidatePots(fund.pots, body.purpose, [], pot.code).length === 0)
         throw new ValidationError([
@@ -71,6 +97,7 @@ export async function requestDisbursement(
         ]);
     }
     const amount = parseMoney(body.amount, body.currency);
+    const payout = body.payout ? payoutOf(fund, amount, body) : null;
     const policy = await loadPolicy(trx, fund.id);
     const row = await insertDisbursement(trx, {
       fundId: fund.id,
@@ -86,10 +113,31 @@ export async function requestDisbursement(
       paymentReference: newPaymentReference(),
       approvalsRequired: approvalsRequired(amount, policy.thresholds.get(body.currency)),
       requestedBy: call.actor.userId,
+      holdInTrust: body.holdInTrust ?? false,
+      payout,
     });
     await audit(trx, call, 'disbursement.request', row, { channel: body.channel });
+    // The other fund administrators are told a request waits for their approval.
+    await enqueueOutbox(trx, 'disbursement.awaiting_approval', { disbursementId: row.id });
     return { status: 201, body: await viewOf(trx, row) };
   });
+  ctx.outbox.kick();
+  return result;
+}
+
+function payoutOf(fund: Fund, amount: bigint, body: RequestBody): Payout {
+  if (body.holdInTrust)
+    throw new ValidationError([{ path: 'payout', message: 'money put in trust is not paid out' }]);
+  const converted = convertPayout(amount, body.currency, body.payout!, new Date().toISOString().slice(0, 10));
+  if ('path' in converted) throw new ValidationError([converted]);
+  heldCurrency(fund, converted.payout.currency, 'payout.currency');
+  return converted.payout;
+}
+
+/** Nothing committed to pay from is a state of the claim (409); a wrong pot is bad input (400). */
+export function refuseDedicated(d: { refusal: string; path: string }): never {
+  if (d.path === 'claimId') throw new ConflictError(`Nothing can be paid on this award: ${d.refusal}.`);
+  throw new ValidationError([{ path: d.path, message: d.refusal }]);
 }
 
 async function audit(
@@ -170,7 +218,7 @@ export async function approveDisbursement(
         await audit(trx, call, 'disbursement.approve', pending, { approvals: approvals.length + 1 });
         return { status: 200, body: await viewOf(trx, pending) };
       }
-      const { pot, reservationId } = await reserveMoney(trx, fund, policy, row, call.actor.userId);
+      const { pot, reservationId } = await reserveMoney(trx, ctx.db, fund, policy, row, call.actor.userId);
       const updated = await updateDisbursement(
         trx,
         row.id,
@@ -201,6 +249,20 @@ export async function markPaid(
     idempotent(ctx.db, call, 'POST /v1/disbursements/:id/paid', async (trx) => {
       const { row } = await lockInReach(ctx, trx, call, id);
       refuseMove(row, 'paid');
+      // Paying the award (or putting it in trust) settles it on the claim: received goes up as
+      // the committed pot goes down, so the commitment stays what the award still owes. An
+      // interim payment on a State-fund claim is an advance on its award.
+      const award = row.claim_id !== null && row.pot_code === awardPotCode(row.claim_id);
+      const advance = row.claim_id !== null && row.purpose === 'interim_assistance';
+      const claim = award || advance ? await lockClaimForMoney(trx, row.claim_id!) : null;
+      if (award)
+        await settleAwardPayment(trx, call.actor, claim!, {
+          amount: BigInt(row.amount),
+          currency: row.currency,
+          paidOn: body.paidOn,
+          note: `${row.hold_in_trust ? 'Held in trust' : 'Paid'}: disbursement ${row.payment_reference}`,
+          disbursementId: row.id,
+        });
       const entryId = await postReservation(trx, row.reservation_id!, {
         description: `Disbursement ${row.payment_reference} (${row.purpose})`,
         effectiveOn: body.paidOn,
@@ -219,6 +281,7 @@ export async function markPaid(
         },
         'resolved_at',
       );
+      if (advance) await commitAward(trx, ctx, call.actor, claim!, call.requestId);
       await audit(trx, call, 'disbursement.paid', updated, { entryId });
       return { status: 200, body: await viewOf(trx, updated) };
     }),
@@ -235,7 +298,7 @@ export async function closeUnpaid(
   to: 'failed' | 'rejected',
   reason: string,
 ) {
-  return withLedgerErrors(() =>
+  const view = await withLedgerErrors(() =>
     transact(ctx.db, async (trx) => {
       const { row } = await lockInReach(ctx, trx, call, id);
       refuseMove(row, to);
@@ -247,7 +310,10 @@ export async function closeUnpaid(
         'resolved_at',
       );
       await audit(trx, call, `disbursement.${to === 'failed' ? 'fail' : 'reject'}`, updated);
+      if (to === 'failed') await enqueueOutbox(trx, 'disbursement.payout_failed', { disbursementId: row.id });
       return viewOf(trx, updated);
     }),
   );
+  ctx.outbox.kick();
+  return view;
 }

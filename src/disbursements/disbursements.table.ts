@@ -29,6 +29,15 @@ export interface DisbursementsTable {
   resolved_by: string | null;
   resolved_at: Date | null;
   resolution_reason: string | null;
+  /** A State-fund award moved into the victim's trust pot (a child's award) instead of paid out. */
+  hold_in_trust: Generated<boolean>;
+  // A payout in another currency (all set or all null): int8 minor units of payout_currency.
+  payout_currency: string | null;
+  payout_amount: string | null;
+  payout_fees: string | null;
+  fx_rate: string | null; // numeric, as written
+  fx_rate_source: string | null;
+  fx_rate_date: string | null;
 }
 
 export interface DisbursementApprovalsTable {

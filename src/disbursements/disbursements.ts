@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
-import type { Pot } from '../funds/funds';
+import Decimal from 'decimal.js';
+import { fromDecimal, parseMoney, toDecimal } from '../lib/money';
+import { awardPotCode, trustPotCode, type Pot } from '../funds/funds';
 
 /** Disbursements: vocabulary and the pure rules of maker-checker and pot selection. */
 
@@ -44,6 +46,48 @@ export interface Disbursement {
   resolvedBy: string | null;
   resolvedAt: Date | null;
   resolutionReason: string | null;
+  holdInTrust: boolean;
+  payout: Payout | null;
+}
+
+/** A payout in another currency: what the payee receives, the fees, and the rate used. */
+export interface Payout {
+  currency: string;
+  amount: bigint;
+  fees: bigint;
+  rate: string;
+  rateSource: string;
+  rateDate: string;
+}
+
+/**
+ * Converts at the stated rate (payout units per unit of the disbursement currency), rounding
+ * half to even to the payout currency's minor unit. The payee receives the converted amount;
+ * the fees come on top, borne by the fund. Returns why it cannot, or the payout.
+ */
+export function convertPayout(
+  amount: bigint,
+  currency: string,
+  p: { currency: string; rate: string; rateSource: string; rateDate: string; fees?: string },
+  today: string,
+): { payout: Payout } | { path: string; message: string } {
+  if (p.currency === currency)
+    return { path: 'payout.currency', message: `the payout currency must differ from ${currency}` };
+  const rate = new Decimal(p.rate);
+  if (rate.lte(0)) return { path: 'payout.rate', message: 'must be greater than zero' };
+  if (p.rateDate > today) return { path: 'payout.rateDate', message: 'must not be in the future' };
+  const converted = fromDecimal(toDecimal(amount, currency).mul(rate), p.currency, Decimal.ROUND_HALF_EVEN);
+  if (converted <= 0n) return { path: 'payout.rate', message: 'converts the amount to nothing' };
+  return {
+    payout: {
+      currency: p.currency,
+      amount: converted,
+      fees: p.fees === undefined ? 0n : parseMoney(p.fees, p.currency),
+      rate: rate.toString(),
+      rateSource: p.rateSource,
+      rateDate: p.rateDate,
+    },
+  };
 }
 
 export interface Policy {
@@ -84,6 +128,54 @@ export function candidatePots(
     .map((p, i) => ({ p, i }))
     .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
     .map((x) => x.p);
+}
+
+/**
+ * The one pot a disbursement must draw on when it is tied to money kept for one person: the
+ * victim's trust pot when named (a release), or the claim's committed pot for its State-fund
+ * award (also when the award is held in trust). `null`: the fund chooses (`candidatePots`).
+ * A refusal names why nothing may be drawn.
+ */
+export function dedicatedPot(
+  pots: Pot[],
+  d: {
+    victimId: string;
+    claimId: string | null;
+    purpose: string;
+    requestedPot: string | null;
+    holdInTrust: boolean;
+  },
+): { pot: Pot } | { refusal: string; path: string } | null {
+  const find = (c: string) => pots.find((p) => p.code === c);
+  const named = d.requestedPot === null ? undefined : find(d.requestedPot);
+  if (named?.kind === 'trust') {
+    if (named.code !== trustPotCode(d.victimId))
+      return { refusal: `pot "${named.code}" is held in trust for another victim`, path: 'pot' };
+    if (d.holdInTrust)
+      return { refusal: 'money already in trust cannot be put in trust again', path: 'holdInTrust' };
+    return { pot: named };
+  }
+  const award = d.purpose === 'compensation_award' && d.claimId !== null;
+  if (named?.kind === 'committed' && (!award || named.code !== awardPotCode(d.claimId!)))
+    return { refusal: `pot "${named.code}" pays only the award it is committed to`, path: 'pot' };
+  if (d.holdInTrust && !award)
+    return {
+      refusal: 'only a State-fund award (compensation_award with claimId) is held in trust',
+      path: 'holdInTrust',
+    };
+  if (!award) return null;
+  const committed = find(awardPotCode(d.claimId!));
+  if (d.requestedPot !== null && named !== committed)
+    return {
+      refusal: `the award of this claim is paid from its committed pot, not "${d.requestedPot}"`,
+      path: 'pot',
+    };
+  if (!committed)
+    return {
+      refusal: 'nothing is committed for this claim: the fund has not decided an award on it',
+      path: 'claimId',
+    };
+  return { pot: committed };
 }
 
 export type PotChoice =

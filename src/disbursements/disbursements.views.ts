@@ -46,6 +46,18 @@ export function rowToDisbursement(row: DisbursementRow, approvals: ApprovalRow[]
     resolvedBy: row.resolved_by,
     resolvedAt: row.resolved_at,
     resolutionReason: row.resolution_reason,
+    holdInTrust: row.hold_in_trust,
+    payout:
+      row.payout_currency === null
+        ? null
+        : {
+            currency: row.payout_currency,
+            amount: BigInt(row.payout_amount!),
+            fees: BigInt(row.payout_fees!),
+            rate: row.fx_rate!,
+            rateSource: row.fx_rate_source!,
+            rateDate: row.fx_rate_date!,
+          },
   };
 }
 
@@ -81,6 +93,16 @@ export function disbursementView(d: Disbursement) {
     externalReference: d.externalReference,
     resolvedAt: iso(d.resolvedAt),
     resolutionReason: d.resolutionReason,
+    holdInTrust: d.holdInTrust,
+    payout: d.payout && {
+      currency: d.payout.currency,
+      amount: formatMoney(d.payout.amount, d.payout.currency),
+      fees: formatMoney(d.payout.fees, d.payout.currency),
+      total: formatMoney(d.payout.amount + d.payout.fees, d.payout.currency),
+      rate: d.payout.rate,
+      rateSource: d.payout.rateSource,
+      rateDate: d.payout.rateDate,
+    },
   };
 }
 

@@ -5,15 +5,19 @@ import type { Db } from '../lib/db';
 import { ValidationError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { code, PURPOSES, RECEIPT_SOURCES } from './funds';
+import { fundWithPots } from './funds.repository';
 import { fundInReach, heldCurrency } from './funds.service';
 
 /** Read models of a fund, per currency (two currencies are never added together). */
 
 async function fundAccounts(db: Db, actor: Actor, fundId: string, currency: string | undefined) {
-  const fund = await fundInReach(db, db, actor, fundId, false);
-  const c = currency ?? fund.currency;
-  heldCurrency(fund, c);
-  const accounts = (await accountsOfFunds(db, [fund.id])).filter((a) => a.currency === c);
+  const cached = await fundInReach(db, db, actor, fundId, false);
+  const c = currency ?? cached.currency;
+  heldCurrency(cached, c);
+  const accounts = (await accountsOfFunds(db, [cached.id])).filter((a) => a.currency === c);
+  // Pots made since the fund was cached (trust and committed pots) must be counted too.
+  const potCodes = accounts.filter((a) => a.pot !== null).map((a) => a.pot!);
+  const fund = await fundWithPots(db, db, cached, potCodes);
   return { fund, currency: c, accounts };
 }
 
@@ -52,6 +56,16 @@ export async function fundBalances(
     };
   });
   const bank = byCode.get(code.bank(currency))!;
+  const earmarked = fund.pots
+    .filter((p) => p.kind === 'committed' || p.kind === 'trust')
+    .reduce((s, p) => {
+      const a = byCode.get(code.pot(p.code, currency))!;
+      return s + a.posted - a.pending;
+    }, 0n);
+  const sumOf = (kind: string) =>
+    fund.pots
+      .filter((p) => p.kind === kind)
+      .reduce((s, p) => s + byCode.get(code.pot(p.code, currency))!.posted, 0n);
   return {
     fundId: fund.id,
     currency,
@@ -59,8 +73,15 @@ export async function fundBalances(
     asOf: (q.asOf ?? new Date()).toISOString(),
     total: m(total),
     pending: m(pending),
-    available: m(total - pending),
+    // Free to spend: committed and trust pots are kept for one award or one victim.
+    available: m(total - pending - earmarked),
     bankAndCash: m(bank.posted),
+    // Cash in transit between currencies (payouts in another currency): total = bank + this.
+    fxClearing: m(current.filter((a) => a.code.startsWith('fx:')).reduce((s, a) => s + a.posted, 0n)),
+    // Decided State-fund awards not yet paid, and money held in trust for victims: part of the
+    // total, never available for anything else.
+    committed: m(sumOf('committed')),
+    heldInTrust: m(sumOf('trust')),
     pots,
   };
 }

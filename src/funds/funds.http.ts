@@ -7,14 +7,8 @@ import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
 import { fundBalances, fundStatement } from './funds-reports';
-import {
-  createFund,
-  fundInReach,
-  fundView,
-  listFunds,
-  recordReceipt,
-  transferBetweenPots,
-} from './funds.service';
+import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
+import { recordReceipt } from './receipts.service';
 
 const TAGS = ['Funds'];
 const params = Joi.object({ id: Joi.string().guid().required() });

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { EntryInput } from '../ledger/ledger';
-import { postEntrySql } from '../ledger/ledger.repository';
+import { postEntrySql, type AccountSpec } from '../ledger/ledger.repository';
 import type { Db, Trx } from '../lib/db';
-import type { Fund, Pot } from './funds';
+import { potAccountSpec, type Fund, type Pot } from './funds';
 
 type Q = Db | Trx;
 
@@ -33,9 +33,22 @@ export async function insertPots(trx: Trx, fundId: string, pots: Pot[]): Promise
     .execute();
 }
 
-// A fund's shape (pots, currencies, account ids) never changes after creation, so it is cached
-// per database handle: a receipt then needs no look-up before posting.
+// A fund's shape (pots, currencies, account ids) is cached per database handle, so a receipt
+// needs no look-up before posting. Pots are added (trust and committed pots, on demand) but never
+// removed, so a cached fund is at worst missing a pot: the process that adds one forgets its
+// copy, and any process that meets a pot code its copy lacks reloads (`fundWithPots`).
 const cache = new WeakMap<object, Map<string, Fund>>();
+
+export function forgetFund(cacheKey: object, id: string): void {
+  cache.get(cacheKey)?.delete(id);
+}
+
+/** The fund, reloaded when the cached copy lacks one of `potCodes` (added by another process). */
+export async function fundWithPots(db: Q, cacheKey: object, fund: Fund, potCodes: string[]): Promise<Fund> {
+  if (potCodes.every((c) => fund.pots.some((p) => p.code === c))) return fund;
+  forgetFund(cacheKey, fund.id);
+  return (await loadFund(db, cacheKey, fund.id)) ?? fund;
+}
 
 export async function loadFund(db: Q, cacheKey: object, id: string): Promise<Fund | undefined> {
   let perDb = cache.get(cacheKey);
@@ -49,7 +62,7 @@ export async function loadFund(db: Q, cacheKey: object, id: string): Promise<Fun
     db.selectFrom('ledger_accounts').select(['id', 'code']).where('fund_id', '=', id).execute(),
   ]);
   const order = (p: { kind: string; code: string }) =>
-    ['unrestricted', 'reserved', 'restricted', 'trust'].indexOf(p.kind);
+    ['unrestricted', 'reserved', 'restricted', 'committed', 'trust'].indexOf(p.kind);
   const fund: Fund = {
     id: row.id,
     organizationId: row.organization_id,
@@ -136,4 +149,110 @@ export async function insertPotTransfer(
     })
     .returning(['id', 'created_at'])
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Adds a pot (and its account in every currency of the fund) unless it exists. ON CONFLICT makes
+ * two transactions adding the same pot meet on one row: the second waits for the first to
+ * commit. Returns the fund with the pot, without caching it (this transaction may roll back).
+ */
+export async function ensurePot(trx: Trx, cacheKey: object, fund: Fund, pot: Pot): Promise<Fund> {
+  if (fund.pots.some((p) => p.code === pot.code)) return fund;
+  await trx
+    .insertInto('fund_pots')
+    .values({ fund_id: fund.id, code: pot.code, name: pot.name, kind: pot.kind, purposes: pot.purposes })
+    .onConflict((oc) => oc.columns(['fund_id', 'code']).doNothing())
+    .execute();
+  return {
+    ...(await ensureAccounts(
+      trx,
+      cacheKey,
+      fund,
+      fund.currencies.map((c) => potAccountSpec(fund.id, c, pot)),
+    )),
+    pots: [...fund.pots, pot],
+  };
+}
+
+/** Adds the fund's accounts that do not exist yet (ON CONFLICT: concurrent adds meet on one row). */
+export async function ensureAccounts(
+  trx: Trx,
+  cacheKey: object,
+  fund: Fund,
+  specs: AccountSpec[],
+): Promise<Fund> {
+  if (specs.every((a) => fund.accounts.has(a.code))) return fund;
+  await trx
+    .insertInto('ledger_accounts')
+    .values(
+      specs.map((a) => ({
+        fund_id: a.fundId,
+        code: a.code,
+        name: a.name,
+        type: a.type,
+        normal_side: a.normalSide,
+        currency: a.currency,
+        role: a.role,
+        pot_code: a.pot,
+        non_negative: a.nonNegative,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['fund_id', 'code']).doNothing())
+    .execute();
+  forgetFund(cacheKey, fund.id);
+  const rows = await trx
+    .selectFrom('ledger_accounts')
+    .select(['id', 'code'])
+    .where('fund_id', '=', fund.id)
+    .where(
+      'code',
+      'in',
+      specs.map((a) => a.code),
+    )
+    .execute();
+  return {
+    ...fund,
+    accounts: new Map([...fund.accounts, ...rows.map((r) => [r.code, r.id] as [string, string])]),
+  };
+}
+
+/** Locks the accounts (in id order, as the ledger does) and returns posted and pending of each. */
+export async function lockAccountBalances(
+  trx: Trx,
+  ids: string[],
+): Promise<Map<string, { posted: bigint; pending: bigint }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('ledger_accounts')
+    .select(['id', 'posted', 'pending'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return new Map(rows.map((r) => [r.id, { posted: BigInt(r.posted), pending: BigInt(r.pending) }]));
+}
+
+/** Net amount each pot has moved into `potCode` (in − out), in the order the pots first gave. */
+export async function netTransfersInto(
+  trx: Trx,
+  fundId: string,
+  potCode: string,
+  currency: string,
+): Promise<Array<{ pot: string; net: bigint }>> {
+  const rows = await trx
+    .selectFrom('fund_pot_transfers')
+    .select(['from_pot', 'to_pot', 'amount'])
+    .where('fund_id', '=', fundId)
+    .where('currency', '=', currency)
+    .where((eb) => eb.or([eb('to_pot', '=', potCode), eb('from_pot', '=', potCode)]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const net = new Map<string, bigint>();
+  for (const r of rows) {
+    const other = r.to_pot === potCode ? r.from_pot : r.to_pot;
+    const sign = r.to_pot === potCode ? 1n : -1n;
+    net.set(other, (net.get(other) ?? 0n) + sign * BigInt(r.amount));
+  }
+  return [...net].map(([pot, n]) => ({ pot, net: n }));
 }

@@ -1,8 +1,6 @@
-import crypto from 'node:crypto';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
-import type { EntryInput } from '../ledger/ledger';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import { insertAccounts } from '../ledger/ledger.repository';
 import { postEntry, postReservation, reserve, voidReservation } from '../ledger/ledger.service';
@@ -15,9 +13,9 @@ import type { Call } from '../lib/route';
 import {
   accountPlan,
   disbursementLines,
+  fxDisbursementLines,
   potAllows,
   potsFor,
-  receiptPostings,
   transferPostings,
   transferRefusal,
   type Fund,
@@ -27,7 +25,7 @@ import {
   insertFund,
   insertPots,
   insertPotTransfer,
-  insertReceiptWithEntry,
+  fundWithPots,
   listFundIds,
   loadFund,
 } from './funds.repository';
@@ -142,90 +140,6 @@ export async function createFund(ctx: AppContext, call: Call, body: CreateFundBo
   });
 }
 
-export interface ReceiptBody {
-  source: string;
-  amount: string;
-  currency: string;
-  pot?: string;
-  receivedOn: string;
-  reference?: string;
-  donor?: string;
-}
-
-export async function recordReceipt(
-  ctx: AppContext,
-  call: Call,
-  fundId: string,
-  body: ReceiptBody,
-): Promise<IdempotentResult> {
-  const result = await withLedgerErrors(() =>
-    idempotent(ctx.db, call, 'POST /v1/funds/:id/receipts', async (trx) => {
-      const fund = await fundInReach(ctx.db, trx, call.actor, fundId, true);
-      heldCurrency(fund, body.currency);
-      const pot = potOf(fund, body.pot ?? 'unrestricted');
-      const amount = parseMoney(body.amount, body.currency);
-      const id = crypto.randomUUID();
-      // Audit first and post last: the accounts stay locked only from the posting to commit.
-      await recordAudit(trx, {
-        actor: call.actor,
-        action: 'fund_receipt.create',
-        resourceType: 'fund_receipt',
-        resourceId: id,
-        requestId: call.requestId,
-        details: { fundId, source: body.source, pot: pot.code, currency: body.currency },
-      });
-      const entry: EntryInput = {
-        kind: 'receipt',
-        description:
-          `Receipt (${body.source}) into pot ${pot.code}${body.reference ? `, ref ${body.reference}` : ''}`.slice(
-            0,
-            500,
-          ),
-        effectiveOn: body.receivedOn,
-        createdBy: call.actor.userId,
-        metadata: { fundId, receiptId: id, source: body.source, pot: pot.code },
-        postings: receiptPostings(fund, {
-          source: body.source,
-          pot: pot.code,
-          currency: body.currency,
-          amount,
-        }),
-      };
-      const { entryId, createdAt } = await insertReceiptWithEntry(trx, entry, {
-        id,
-        fundId,
-        source: body.source,
-        pot: pot.code,
-        amount,
-        currency: body.currency,
-        receivedOn: body.receivedOn,
-        reference: body.reference ?? null,
-        donor: body.donor ?? null,
-        createdBy: call.actor.userId,
-      });
-      const row = { id, created_at: createdAt };
-      return {
-        status: 201,
-        body: {
-          id: row.id,
-          entryId,
-          fundId,
-          source: body.source,
-          pot: pot.code,
-          amount: formatMoney(amount, body.currency),
-          currency: body.currency,
-          receivedOn: body.receivedOn,
-          reference: body.reference ?? null,
-          donor: body.donor ?? null,
-          createdAt: row.created_at.toISOString(),
-        },
-      };
-    }),
-  );
-  kickLedgerSealer(ctx.db, ctx.logger);
-  return result;
-}
-
 export interface TransferBody {
   from: string;
   to: string;
@@ -242,7 +156,10 @@ export async function transferBetweenPots(
 ): Promise<IdempotentResult> {
   const result = await withLedgerErrors(() =>
     idempotent(ctx.db, call, 'POST /v1/funds/:id/pot-transfers', async (trx) => {
-      const fund = await fundInReach(ctx.db, trx, call.actor, fundId, true);
+      const fund = await fundWithPots(trx, ctx.db, await fundInReach(ctx.db, trx, call.actor, fundId, true), [
+        body.from,
+        body.to,
+      ]);
       heldCurrency(fund, body.currency);
       const from = potOf(fund, body.from, 'from');
       const to = potOf(fund, body.to, 'to');
@@ -310,9 +227,12 @@ export async function reserveFromPot(
     description: string;
     createdBy: string | null;
     metadata?: Record<string, unknown>;
+    /** Paid in another currency: the total leaving that currency's bank (payout + fees). */
+    payout?: { currency: string; total: bigint };
   },
 ): Promise<string> {
   heldCurrency(fund, d.currency);
+  if (d.payout) heldCurrency(fund, d.payout.currency, 'payout.currency');
   const pot = potOf(fund, d.pot);
   if (!potAllows(pot, d.purpose)) {
     throw new ValidationError([
@@ -323,7 +243,35 @@ export async function reserveFromPot(
     description: d.description,
     createdBy: d.createdBy,
     metadata: { fundId: fund.id, pot: pot.code, purpose: d.purpose, ...d.metadata },
-    lines: disbursementLines(fund, d),
+    lines: d.payout
+      ? fxDisbursementLines(fund, { ...d, payoutCurrency: d.payout.currency, payoutTotal: d.payout.total })
+      : disbursementLines(fund, d),
+  });
+}
+
+/**
+ * Two-phase move between two pots (a child's award from its committed pot into the victim's
+ * trust pot): approval holds it in `from`, paid posts it. No bank movement, so pots = bank/cash.
+ */
+export async function reserveTransfer(
+  trx: Trx,
+  fund: Fund,
+  d: {
+    from: string;
+    to: string;
+    currency: string;
+    amount: bigint;
+    description: string;
+    createdBy: string | null;
+    metadata?: Record<string, unknown>;
+  },
+): Promise<string> {
+  heldCurrency(fund, d.currency);
+  return reserve(trx, {
+    description: d.description,
+    createdBy: d.createdBy,
+    metadata: { fundId: fund.id, from: d.from, to: d.to, ...d.metadata },
+    lines: transferPostings(fund, d),
   });
 }
 

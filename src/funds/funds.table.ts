@@ -14,7 +14,7 @@ export interface FundPotsTable {
   fund_id: string;
   code: string;
   name: string;
-  kind: 'unrestricted' | 'reserved' | 'restricted' | 'trust';
+  kind: 'unrestricted' | 'reserved' | 'restricted' | 'trust' | 'committed';
   purposes: string[];
 }
 

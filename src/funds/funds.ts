@@ -32,9 +32,11 @@ export const POT_CODE = /^[a-z][a-z0-9_]{0,39}$/;
 export interface Pot {
   code: string;
   name: string;
-  kind: 'unrestricted' | 'reserved' | 'restricted' | 'trust';
+  kind: PotKind;
   purposes: string[];
 }
+
+export type PotKind = 'unrestricted' | 'reserved' | 'restricted' | 'trust' | 'committed';
 
 export interface Fund {
   id: string;
@@ -68,7 +70,30 @@ export const code = {
   allocated: (c: string) => `allocated:${c}`,
   revenue: (s: string, c: string) => `revenue:${s}:${c}`,
   expense: (p: string, c: string) => `expense:${p}:${c}`,
+  /** FX clearing of the pair {a, b} (either order), in currency c ∈ {a, b}. */
+  fx: (a: string, b: string, c: string) => `fx:${[a, b].sort().join('-')}:${c}`,
 };
+
+/**
+ * FX clearing accounts for a pair of currencies, one in each: cash in transit between them. A
+ * payout in another currency leaves the pots of the award currency through one and the bank of
+ * the payout currency through the other, so each entry balances per currency. They take the
+ * `bank` role — the money is still the fund's, at the exchange — so pots = bank/cash holds per
+ * currency. The position stays open until the fund converts money to cover it (a manual entry).
+ */
+export function fxAccountSpecs(fundId: string, a: string, b: string): AccountSpec[] {
+  return [a, b].map((c) => ({
+    fundId,
+    code: code.fx(a, b, c),
+    name: `FX clearing ${[a, b].sort().join('/')} (${c})`,
+    type: 'asset' as const,
+    normalSide: 'debit' as const,
+    currency: c,
+    role: 'bank' as const,
+    pot: null,
+    nonNegative: false,
+  }));
+}
 
 /**
  * Per currency: bank/cash (asset), one net-assets account per pot, revenue per receipt source,
@@ -91,19 +116,7 @@ export function accountPlan(fundId: string, currencies: string[], pots: Pot[]): 
       role: 'bank',
       nonNegative: true,
     });
-    for (const p of pots) {
-      specs.push({
-        ...base,
-        code: code.pot(p.code, c),
-        name: `Pot: ${p.name} (${c})`,
-        type: 'net_assets',
-        normalSide: 'credit',
-        currency: c,
-        role: 'pot',
-        pot: p.code,
-        nonNegative: true,
-      });
-    }
+    for (const p of pots) specs.push(potAccountSpec(fundId, c, p));
     specs.push({
       ...base,
       code: code.allocated(c),
@@ -137,6 +150,50 @@ export function accountPlan(fundId: string, currencies: string[], pots: Pot[]): 
     }
   }
   return specs;
+}
+
+/** The net-assets account of one pot in one currency (never below zero). */
+export function potAccountSpec(fundId: string, currency: string, p: Pot): AccountSpec {
+  return {
+    fundId,
+    code: code.pot(p.code, currency),
+    name: `Pot: ${p.name} (${currency})`,
+    type: 'net_assets',
+    normalSide: 'credit',
+    currency,
+    role: 'pot',
+    pot: p.code,
+    nonNegative: true,
+  };
+}
+
+/*
+ * Pots made on demand, one per victim or per claim, named by id so that two requests needing the
+ * same pot find the same row (a pot code allows 40 characters: prefix + 32 hex digits).
+ * - trust: money held in trust for one victim (paid into the fund for them, or a child's award);
+ *   it is only ever paid out to that victim, whatever the purpose.
+ * - committed: a State-fund award decided but not yet paid; only that award is paid from it.
+ */
+const hex = (uuid: string) => uuid.replace(/-/g, '').toLowerCase();
+export const trustPotCode = (victimId: string) => `trust_${hex(victimId)}`;
+export const awardPotCode = (claimId: string) => `award_${hex(claimId)}`;
+
+export function trustPot(victimId: string, victimReference: string): Pot {
+  return {
+    code: trustPotCode(victimId),
+    name: `Held in trust for ${victimReference}`,
+    kind: 'trust',
+    purposes: [...PURPOSES],
+  };
+}
+
+export function committedPot(claimId: string, claimReference: string): Pot {
+  return {
+    code: awardPotCode(claimId),
+    name: `Committed to the award of ${claimReference}`,
+    kind: 'committed',
+    purposes: ['compensation_award'],
+  };
 }
 
 function account(fund: Fund, accountCode: string): string {
@@ -184,6 +241,33 @@ export function disbursementLines(
   ];
 }
 
+/**
+ * Money out for a purpose, paid in another currency: the award currency's pot, expense and the
+ * FX clearing account; then the payout currency's clearing account and bank (payout + fees).
+ */
+export function fxDisbursementLines(
+  fund: Fund,
+  d: {
+    pot: string;
+    purpose: string;
+    currency: string;
+    amount: bigint;
+    payoutCurrency: string;
+    payoutTotal: bigint;
+  },
+): PostingInput[] {
+  const c = d.currency;
+  const p = d.payoutCurrency;
+  return [
+    { accountId: account(fund, code.pot(d.pot, c)), side: 'debit', amount: d.amount },
+    { accountId: account(fund, code.allocated(c)), side: 'credit', amount: d.amount },
+    { accountId: account(fund, code.expense(d.purpose, c)), side: 'debit', amount: d.amount },
+    { accountId: account(fund, code.fx(c, p, c)), side: 'credit', amount: d.amount },
+    { accountId: account(fund, code.fx(c, p, p)), side: 'debit', amount: d.payoutTotal },
+    { accountId: account(fund, code.bank(p)), side: 'credit', amount: d.payoutTotal },
+  ];
+}
+
 export function potAllows(pot: Pot, purpose: string): boolean {
   return pot.purposes.includes(purpose);
 }
@@ -195,7 +279,12 @@ export function potAllows(pot: Pot, purpose: string): boolean {
  */
 export function transferRefusal(from: Pot, to: Pot): string | null {
   if (from.code === to.code) return 'from and to must be different pots';
-  if (from.kind !== 'restricted' && from.kind !== 'trust') return null;
+  // Committed money moves only with the award it is committed to (decision, review, payment).
+  if (from.kind === 'committed' || to.kind === 'committed')
+    return 'a committed pot changes only when its award is decided, reviewed or paid';
+  if (from.kind === 'trust')
+    return `pot "${from.code}" is held in trust for one victim and is paid only to them`;
+  if (from.kind !== 'restricted') return null;
   const within =
     to.kind === from.kind && to.purposes.length > 0 && to.purposes.every((p) => from.purposes.includes(p));
   return within

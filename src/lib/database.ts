@@ -4,6 +4,7 @@ import type { ClaimsTables } from '../claims/claims.table';
 import type { DisbursementTables } from '../disbursements/disbursements.table';
 import type { FundTables } from '../funds/funds.table';
 import type { LedgerTables } from '../ledger/ledger.table';
+import type { NotificationTables } from '../notifications/notifications.table';
 import type { PlatformTables } from './platform.table';
 import type { StatusTables } from '../status/status.table';
 import type { VictimsTables } from '../victims/victims.table';
@@ -19,4 +20,5 @@ export interface Database
     LedgerTables,
     FundTables,
     DisbursementTables,
-    StatusTables {}
+    StatusTables,
+    NotificationTables {}

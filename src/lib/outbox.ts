@@ -8,6 +8,16 @@ import type { Db, Trx } from './db';
  */
 export interface OutboxPayloads {
   'user.welcome': { userId: string };
+  /** A claim changed status: the victim (or guardian) may be told, neutrally. */
+  'claim.status_changed': { claimId: string; status: string };
+  /** A row of deadline_reminders: the assignee is reminded of a claim deadline. */
+  'deadline.reminder': { reminderId: string };
+  /** One administrator told that a reconciliation run failed. */
+  'reconciliation.alert': { runId: string; userId: string };
+  /** A disbursement request waits for a (second) fund administrator's approval. */
+  'disbursement.awaiting_approval': { disbursementId: string };
+  /** A disbursement was marked failed: its requester and approvers are told. */
+  'disbursement.payout_failed': { disbursementId: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;

@@ -2,8 +2,10 @@ import Joi from 'joi';
 import type { Kysely } from 'kysely';
 import type { Role } from '../lib/auth';
 import type { Database } from '../lib/database';
+import { DEFAULT_LANGUAGE, type Language } from '../lib/i18n';
 import type { OutboxPayloads } from '../lib/outbox';
 import type { MailKey, MailMessage, Mailer } from './mailer';
+import { mailTranslator, renderMail } from './templates';
 
 export type WelcomePayload = OutboxPayloads['user.welcome'];
 
@@ -11,51 +13,27 @@ export const welcomePayloadSchema = Joi.object<WelcomePayload>({
   userId: Joi.string().guid().required(),
 });
 
-const ROLE_LABELS: Record<Role, string> = {
-  admin: 'administrator',
-  legal_aid: 'legal aid worker',
-  fund_admin: 'fund administrator',
-  auditor: 'auditor',
-};
-
 /**
- * The welcome e-mail to a new staff user. Neutral on purpose (nothing that leaves the system
- * says what the service is about), and never the password: the administrator hands that over
- * separately. Per-language catalogs (issue 6) replace these literals.
+ * The welcome e-mail to a new staff user, from the `mail` catalog. Neutral on purpose (nothing
+ * that leaves the system says what the service is about), and never the password: the
+ * administrator hands that over separately. Staff have no language on record: English unless
+ * asked otherwise.
  */
-export function renderWelcomeEmail(input: {
-  name: string;
-  email: string;
-  role: Role;
-  publicUrl: string;
-}): MailMessage {
-  const url = input.publicUrl;
-  const role = ROLE_LABELS[input.role];
-  const subject = 'Your Redress account';
-  const text = [
-    `Hello ${input.name},`,
-    '',
-    `An administrator has created a Redress account for you (${role}).`,
-    '',
-    `Sign in at ${url} with this e-mail address (${input.email}) and the password your`,
-    'administrator gives you. We never send passwords by e-mail.',
-    '',
-    'If you did not expect this message, tell your administrator.',
-    '',
-    'Redress',
-  ].join('\n');
-  const html = [
-    '<!doctype html><html><body>',
-    `<p>Hello ${escapeHtml(input.name)},</p>`,
-    `<p>An administrator has created a Redress account for you (${escapeHtml(role)}).</p>`,
-    `<p>Sign in at <a href="${escapeHtml(url)}">${escapeHtml(url)}</a> with this e-mail address`,
-    `(${escapeHtml(input.email)}) and the password your administrator gives you.`,
-    'We never send passwords by e-mail.</p>',
-    '<p>If you did not expect this message, tell your administrator.</p>',
-    '<p>Redress</p>',
-    '</body></html>',
-  ].join('\n');
-  return { to: input.email, subject, text, html };
+export function renderWelcomeEmail(
+  input: { name: string; email: string; role: Role; publicUrl: string },
+  language: Language = DEFAULT_LANGUAGE,
+): MailMessage {
+  const t = mailTranslator(language);
+  return renderMail(language, input.email, {
+    subject: t('welcome.subject'),
+    greeting: t('welcome.hello', { name: input.name }),
+    paragraphs: [
+      t('welcome.created', { role: t(`role.${input.role}`) }),
+      t('welcome.signin', { email: input.email }),
+      t('welcome.unexpected'),
+    ],
+    link: { label: t('welcome.link'), url: input.publicUrl },
+  });
 }
 
 /**
@@ -83,13 +61,4 @@ export async function sendWelcomeEmail(
   });
   const sent = await deps.mailer.send(message, key);
   return sent.detail;
-}
-
-function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

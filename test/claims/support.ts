@@ -62,6 +62,14 @@ export async function fund(
     .set('Authorization', admin.auth)
     .send({ name: `Fund ${unique()}`, currency, ...(currencies.length ? { currencies } : {}) });
   if (res.status !== 201) throw new Error(`fund creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  // A decided award is committed against the fund's money, so the fund needs some to decide.
+  const money = await request(t.app)
+    .post(`/v1/funds/${res.body.id}/receipts`)
+    .set('Authorization', admin.auth)
+    .set('Idempotency-Key', `seed-${unique()}`)
+    .send({ source: 'state_appropriation', amount: '1000000', currency, receivedOn: '2025-01-02' });
+  if (money.status !== 201)
+    throw new Error(`fund receipt failed: ${money.status} ${JSON.stringify(money.body)}`);
   return res.body.id as string;
 }
 

@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { key, makeWorld, pots, post, receipt, requested, type World } from './support';
 
+// Paid today: a payment dated in the future is refused, so a fixed date fails on an earlier clock.
+const today = new Date().toISOString().slice(0, 10);
+
 let t: TestApp;
 let w: World;
 
@@ -75,9 +78,7 @@ describe('competing approvals', () => {
 
     // Paying all ten at once posts exactly 100.00 and leaves nothing pending.
     const paid = await Promise.all(
-      approved.map((id) =>
-        post(t, `/v1/disbursements/${id}/paid`, w.checker, { paidOn: '2026-11-29' }, key()),
-      ),
+      approved.map((id) => post(t, `/v1/disbursements/${id}/paid`, w.checker, { paidOn: today }, key())),
     );
     expect(paid.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect((await pots(t, w)).medical).toEqual({ posted: '0.00', pending: '0.00', available: '0.00' });

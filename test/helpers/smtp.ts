@@ -71,6 +71,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         });
       },
     });
+    // A client that dies mid-session (a SIGKILLed worker) resets its socket: not our failure.
+    s.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       s.server.once('error', reject);
       s.listen(port, '127.0.0.1', () => {

@@ -37,7 +37,7 @@ describe('job registry', () => {
   });
 
   it('leaves a topic this release does not know to a newer worker', () => {
-    expect(jobForTopic('claim.status_changed')).toBeUndefined();
+    expect(jobForTopic('claim.archived')).toBeUndefined();
     expect(jobForTopic('toString')).toBeUndefined();
   });
 

@@ -3,12 +3,8 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { code, PURPOSES, RECEIPT_SOURCES, type Fund } from '../../src/funds/funds';
 import { loadFund } from '../../src/funds/funds.repository';
-import {
-  createFund,
-  recordReceipt,
-  reserveFromPot,
-  transferBetweenPots,
-} from '../../src/funds/funds.service';
+import { createFund, reserveFromPot, transferBetweenPots } from '../../src/funds/funds.service';
+import { recordReceipt } from '../../src/funds/receipts.service';
 import { withLedgerErrors } from '../../src/ledger/ledger-errors';
 import {
   createManualEntry,

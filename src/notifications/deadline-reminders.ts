@@ -1,0 +1,108 @@
+import Joi from 'joi';
+import { transact, type Db, type Trx } from '../lib/db';
+import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
+import type { MailKey, Mailer } from './mailer';
+import {
+  findActiveUser,
+  findReminder,
+  insertReminderOnce,
+  openDeadlinesDueBy,
+  setReminderOutbox,
+} from './notifications.repository';
+import { mailTranslator, renderMail } from './templates';
+
+/** Reminders go out 30, 7 and 1 day(s) before a deadline; -1 stands for the overdue notice. */
+export const REMINDER_OFFSETS = [30, 7, 1] as const;
+export const OVERDUE = -1;
+
+/**
+ * Which reminder a deadline `daysLeft` away is due for. Buckets rather than exact days: a scan
+ * that did not run on the 7th day before (a stopped worker) still sends the 7-day reminder the
+ * day after, and each bucket is sent once whatever the number of scans.
+ */
+export function reminderOffsetFor(daysLeft: number): number | undefined {
+  if (daysLeft < 0) return OVERDUE;
+  for (const offset of [...REMINDER_OFFSETS].reverse()) if (daysLeft <= offset) return offset;
+  return undefined;
+}
+
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/**
+ * The daily scan: one deadline_reminders row per (claim, deadline kind, due date, offset),
+ * inserted ON CONFLICT DO NOTHING together with its outbox row in one transaction, so a second
+ * scan the same day (or two workers scanning at once) enqueues nothing more.
+ */
+export async function scanDeadlines(
+  db: Db,
+  today = todayUtc(),
+): Promise<{ enqueued: number; outboxIds: string[] }> {
+  const outboxIds = await transact(db, async (trx) => {
+    const ids: string[] = [];
+    for (const d of await openDeadlinesDueBy(trx, today, Math.max(...REMINDER_OFFSETS))) {
+      const offsetDays = reminderOffsetFor(d.daysLeft);
+      if (offsetDays === undefined) continue;
+      const reminderId = await insertReminderOnce(trx, {
+        claimId: d.claimId,
+        kind: d.kind,
+        dueOn: d.dueOn,
+        offsetDays,
+        scannedOn: today,
+        assigneeId: d.assigneeId,
+      });
+      if (!reminderId) continue;
+      const outboxId = await enqueueOutbox(trx, 'deadline.reminder', { reminderId });
+      await setReminderOutbox(trx, reminderId, outboxId);
+      ids.push(outboxId);
+    }
+    return ids;
+  });
+  return { enqueued: outboxIds.length, outboxIds };
+}
+
+export type ReminderPayload = OutboxPayloads['deadline.reminder'];
+
+export const reminderPayloadSchema = Joi.object<ReminderPayload>({
+  reminderId: Joi.string()
+    .pattern(/^[0-9]{1,18}$/)
+    .required(),
+});
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * The reminder to the claim's assignee. Staff have no language preference on record, so staff
+ * mail is in English (the catalog still lets an operator change its wording). Not sent when the
+ * deadline has since been met or moved: the reminder would be wrong.
+ */
+export async function sendReminderEmail(
+  deps: { trx: Trx; mailer: Mailer },
+  payload: ReminderPayload,
+  key: MailKey,
+): Promise<string> {
+  const r = await findReminder(deps.trx, payload.reminderId);
+  if (!r) return 'skipped: reminder not found';
+  if (r.met_on !== null) return 'skipped: deadline met';
+  if (r.current_due_on !== r.due_on) return 'skipped: deadline moved or gone';
+  const user = await findActiveUser(deps.trx, r.assignee_id);
+  if (!user) return 'skipped: assignee inactive';
+  const t = mailTranslator(DEFAULT_LANGUAGE);
+  const vars = {
+    kind: t(`kind.${r.kind}`),
+    reference: r.reference,
+    dueOn: r.due_on,
+    days: Math.max(0, daysBetween(r.scanned_on, r.due_on)),
+  };
+  const overdue = r.offset_days === OVERDUE;
+  const message = renderMail(DEFAULT_LANGUAGE, user.email, {
+    subject: overdue ? t('overdue.subject') : t('reminder.subject', vars),
+    paragraphs: [t(overdue ? 'overdue.body' : 'reminder.body', vars), t('reminder.action')],
+  });
+  const sent = await deps.mailer.send(message, key);
+  return `assignee ${user.id}: ${sent.detail}`;
+}

@@ -1,0 +1,69 @@
+import Joi from 'joi';
+import type { Router } from 'express';
+import type { AppContext } from '../context';
+import { defineRoute } from '../lib/route';
+import { listFailedJobs, retryFailedJob } from './jobs-admin.service';
+import { registerQueueMetrics } from './queue-health';
+
+const tags = ['Jobs'];
+
+const failedJob = Joi.object({
+  id: Joi.string(),
+  queue: Joi.string(),
+  job: Joi.string(),
+  outboxId: Joi.string().allow(null),
+  topic: Joi.string().allow(null),
+  payload: Joi.any(),
+  attemptsMade: Joi.number().integer(),
+  failedReason: Joi.string().allow(''),
+  failedAt: Joi.string().allow(null),
+});
+
+export function registerNotificationRoutes(ctx: AppContext, router: Router): void {
+  registerQueueMetrics(ctx);
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/admin/jobs/failed',
+      summary: 'Jobs that ran out of attempts or failed for good, newest first (ids only, no content)',
+      tags,
+      permission: 'jobs:admin',
+      query: Joi.object({ limit: Joi.number().integer().min(1).max(500).default(100) }),
+      responses: {
+        200: { description: 'Failed jobs', schema: Joi.object({ items: Joi.array().items(failedJob) }) },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await listFailedJobs(ctx, call.query.limit as number));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/admin/jobs/:id/retry',
+      summary: 'Run a failed job once more (a message already delivered is not sent again)',
+      tags,
+      permission: 'jobs:admin',
+      params: Joi.object({
+        id: Joi.string()
+          .pattern(/^[A-Za-z0-9:._-]{1,200}$/)
+          .required(),
+      }),
+      responses: {
+        202: {
+          description: 'The job is queued again',
+          schema: Joi.object({ id: Joi.string(), status: Joi.string().valid('retrying') }),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.status(202).json(await retryFailedJob(ctx, call.actor, call.params.id as string, call.requestId));
+    },
+  );
+}

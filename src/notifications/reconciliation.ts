@@ -1,0 +1,122 @@
+import Joi from 'joi';
+import { verifyAuditChain } from '../audit/audit-chain';
+import { transact, type Db, type Trx } from '../lib/db';
+import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import type { Logger } from '../lib/logger';
+import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
+import { verifyLedger } from '../ledger/ledger-chain';
+import type { MailKey, Mailer } from './mailer';
+import {
+  accountImbalances,
+  activeAdminIds,
+  driftedAccounts,
+  findActiveUser,
+  findReconciliationRun,
+  fundsOutOfBalance,
+  insertReconciliationRun,
+  postingImbalances,
+} from './notifications.repository';
+import type { ReconciliationCheck } from './notifications.table';
+import { todayUtc } from './deadline-reminders';
+import { mailTranslator, renderMail } from './templates';
+
+export interface ReconciliationResult {
+  runId: string;
+  ok: boolean;
+  checks: ReconciliationCheck[];
+  alerts: string[];
+}
+
+async function check(name: string, run: () => Promise<string | null>): Promise<ReconciliationCheck> {
+  try {
+    const problem = await run();
+    return { name, ok: problem === null, detail: problem ?? 'ok' };
+  } catch (err) {
+    // A check that cannot run is a failed check, not a silent pass.
+    return { name, ok: false, detail: `could not run: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/**
+ * The nightly reconciliation: the books balance per currency (from the postings and from the
+ * accounts' running balances, which must also match their postings), every fund's pots add up
+ * to its bank and cash accounts, and the ledger and audit hash chains verify. The result is
+ * recorded; on failure every active administrator gets an e-mail (one outbox row each, in the
+ * same transaction as the result). Details name accounts, funds and entry ids, never people.
+ */
+export async function runReconciliation(
+  db: Db,
+  logger: Logger,
+  now = new Date(),
+): Promise<ReconciliationResult> {
+  const checks = [
+    await check('trial_balance', async () => {
+      const off = [...(await postingImbalances(db)), ...(await accountImbalances(db))];
+      return off.length === 0 ? null : `not zero in ${[...new Set(off.map((o) => o.currency))].join(', ')}`;
+    }),
+    await check('account_balances', async () => {
+      const drifted = await driftedAccounts(db);
+      return drifted.length === 0
+        ? null
+        : `balance differs from postings: ${drifted.map((a) => `${a.code}`).join(', ')}`;
+    }),
+    await check('fund_pots_equal_bank', async () => {
+      const off = await fundsOutOfBalance(db);
+      return off.length === 0
+        ? null
+        : off.map((f) => `fund ${f.fundId} (${f.currency}): pots differ from bank and cash`).join('; ');
+    }),
+    await check('ledger_chain', async () => {
+      const v = await verifyLedger(db);
+      return v.ok ? null : `broken at entry ${v.firstBrokenEntry}`;
+    }),
+    await check('audit_chain', async () => {
+      const v = await verifyAuditChain(db);
+      return v.ok ? null : `broken at event ${v.firstBrokenEvent}`;
+    }),
+  ];
+  const ok = checks.every((c) => c.ok);
+  const result = await transact(db, async (trx) => {
+    const runId = await insertReconciliationRun(trx, { runOn: todayUtc(now), startedAt: now, ok, checks });
+    const alerts: string[] = [];
+    if (!ok)
+      for (const userId of await activeAdminIds(trx))
+        alerts.push(await enqueueOutbox(trx, 'reconciliation.alert', { runId, userId }));
+    return { runId, ok, checks, alerts };
+  });
+  if (ok) logger.info({ runId: result.runId }, 'reconciliation passed');
+  else logger.error({ runId: result.runId, failed: checks.filter((c) => !c.ok) }, 'reconciliation FAILED');
+  return result;
+}
+
+export type ReconciliationAlertPayload = OutboxPayloads['reconciliation.alert'];
+
+export const reconciliationAlertPayloadSchema = Joi.object<ReconciliationAlertPayload>({
+  runId: Joi.string()
+    .pattern(/^[0-9]{1,18}$/)
+    .required(),
+  userId: Joi.string().guid().required(),
+});
+
+export async function sendReconciliationAlert(
+  deps: { trx: Trx; mailer: Mailer },
+  payload: ReconciliationAlertPayload,
+  key: MailKey,
+): Promise<string> {
+  const run = await findReconciliationRun(deps.trx, payload.runId);
+  if (!run) return 'skipped: run not found';
+  const user = await findActiveUser(deps.trx, payload.userId);
+  if (!user || user.role !== 'admin') return 'skipped: not an active administrator';
+  const t = mailTranslator(DEFAULT_LANGUAGE);
+  const failed = run.checks.filter((c) => !c.ok);
+  const message = renderMail(DEFAULT_LANGUAGE, user.email, {
+    subject: t('reconciliation.subject', { date: run.run_on }),
+    paragraphs: [
+      t('reconciliation.body', { date: run.run_on }),
+      ...failed.map((c) => `${c.name}: ${c.detail}`),
+      t('reconciliation.action'),
+    ],
+  });
+  const sent = await deps.mailer.send(message, key);
+  return `admin ${user.id}: ${sent.detail}`;
+}
