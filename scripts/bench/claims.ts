@@ -7,7 +7,7 @@ import { createApp } from '../../src/app';
 import { buildRuntime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { generateKeyMaterial, parseKeyRing } from '../../src/lib/crypto';
-import { hashToken, newToken } from '../../src/lib/auth';
+import { benchUser } from './env';
 import { createLogger } from '../../src/lib/logger';
 
 /**
@@ -92,32 +92,13 @@ export async function runClaimsBench(options: ClaimsBenchOptions = {}): Promise<
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const org = await db
-      .insertInto('organizations')
-      .values({ name: 'Bench office', kind: 'legal_aid' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const user = await db
-      .insertInto('users')
-      .values({
-        email: 'bench@bench.example',
-        name: 'Bench',
-        password_hash: 'x',
-        role: 'legal_aid',
-        organization_id: org.id,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const token = newToken();
-    await db
-      .insertInto('auth_tokens')
-      .values({
-        user_id: user.id,
-        token_hash: hashToken(token),
-        expires_at: new Date(Date.now() + 86_400_000),
-        revoked_at: null,
-      })
-      .execute();
+    const { orgId, userId, token } = await benchUser(db, {
+      role: 'legal_aid',
+      kind: 'legal_aid',
+      email: 'bench@bench.example',
+    });
+    const org = { id: orgId };
+    const user = { id: userId };
     const auth = `Bearer ${token}`;
 
     // 1,000 victims (one ciphertext reused: the list never decrypts), 100 claims each.

@@ -9,6 +9,7 @@ import { buildRuntime, type Runtime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { generateKeyMaterial, parseKeyRing } from '../../src/lib/crypto';
 import { createLogger } from '../../src/lib/logger';
+import { hashToken, newToken, type Role } from '../../src/lib/auth';
 
 /** What every benchmark module gets: a fresh, migrated database and a way to start the API. */
 export interface BenchEnv {
@@ -121,4 +122,38 @@ export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promis
     await runtime.handle.close();
     await admin(`drop database if exists ${name} with (force)`);
   }
+}
+
+/** An organization, a user of `role` in it and a live bearer token: what every bench signs in as. */
+export async function benchUser(
+  db: Runtime['ctx']['db'],
+  options: { role: Role; kind: 'legal_aid' | 'fund_agency'; email: string },
+): Promise<{ orgId: string; userId: string; token: string }> {
+  const org = await db
+    .insertInto('organizations')
+    .values({ name: `Bench ${options.kind}`, kind: options.kind })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto('users')
+    .values({
+      email: options.email,
+      name: 'Bench',
+      password_hash: 'x',
+      role: options.role,
+      organization_id: org.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const token = newToken();
+  await db
+    .insertInto('auth_tokens')
+    .values({
+      user_id: user.id,
+      token_hash: hashToken(token),
+      expires_at: new Date(Date.now() + 86_400_000),
+      revoked_at: null,
+    })
+    .execute();
+  return { orgId: org.id, userId: user.id, token };
 }

@@ -9,9 +9,9 @@ import { code, receiptPostings, type Fund } from '../../src/funds/funds';
 import { loadFund } from '../../src/funds/funds.repository';
 import { createFund } from '../../src/funds/funds.service';
 import { postEntry } from '../../src/ledger/ledger.service';
-import { hashToken, newToken, type Actor } from '../../src/lib/auth';
+import type { Actor } from '../../src/lib/auth';
 import { transact } from '../../src/lib/db';
-import type { BenchEnv } from './env';
+import { benchUser, type BenchEnv } from './env';
 
 export const title = 'Ledger';
 
@@ -21,32 +21,13 @@ const fmt = (n: number, d = 0) =>
 
 async function setup(env: BenchEnv) {
   const db = env.runtime.ctx.db;
-  const org = await db
-    .insertInto('organizations')
-    .values({ name: 'Bench agency', kind: 'fund_agency' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const user = await db
-    .insertInto('users')
-    .values({
-      email: 'bench@example.org',
-      name: 'Bench',
-      password_hash: 'x',
-      role: 'fund_admin',
-      organization_id: org.id,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const token = newToken();
-  await db
-    .insertInto('auth_tokens')
-    .values({
-      user_id: user.id,
-      token_hash: hashToken(token),
-      expires_at: new Date(Date.now() + 86400_000),
-      revoked_at: null,
-    })
-    .execute();
+  const { orgId, userId, token } = await benchUser(db, {
+    role: 'fund_admin',
+    kind: 'fund_agency',
+    email: 'bench@example.org',
+  });
+  const org = { id: orgId };
+  const user = { id: userId };
   const actor: Actor = { userId: user.id, role: 'fund_admin', organizationId: org.id, tokenId: 'bench' };
   const call = {
     actor,

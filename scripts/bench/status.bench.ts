@@ -1,7 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
-import { hashToken, newToken } from '../../src/lib/auth';
-import type { BenchEnv } from './env';
+import { benchUser, type BenchEnv } from './env';
 
 export const title = 'Victim status checks';
 
@@ -12,33 +11,11 @@ const fmt = (n: number, d = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function legalAidToken(env: BenchEnv): Promise<string> {
-  const db = env.runtime.ctx.db;
-  const org = await db
-    .insertInto('organizations')
-    .values({ name: 'Bench legal aid', kind: 'legal_aid' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const user = await db
-    .insertInto('users')
-    .values({
-      email: 'bench-status@example.org',
-      name: 'Bench',
-      password_hash: 'x',
-      role: 'legal_aid',
-      organization_id: org.id,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const token = newToken();
-  await db
-    .insertInto('auth_tokens')
-    .values({
-      user_id: user.id,
-      token_hash: hashToken(token),
-      expires_at: new Date(Date.now() + 86400_000),
-      revoked_at: null,
-    })
-    .execute();
+  const { token } = await benchUser(env.runtime.ctx.db, {
+    role: 'legal_aid',
+    kind: 'legal_aid',
+    email: 'bench-status@example.org',
+  });
   return token;
 }
 
