@@ -21,6 +21,14 @@ import {
   runReconciliation,
   sendReconciliationAlert,
 } from '../src/notifications/reconciliation';
+import { paymentMadePayloadSchema, sendPaymentMadeEmail } from '../src/notifications/payment-made';
+import {
+  scanUpcoming,
+  sendFundDecisionDue,
+  sendHearingReminder,
+  sendReflectionReminder,
+  upcomingPayloadSchema,
+} from '../src/notifications/upcoming-reminders';
 import { sendStatusChangedEmail, statusChangedPayloadSchema } from '../src/notifications/victim-status';
 import { sendWelcomeEmail, welcomePayloadSchema } from '../src/notifications/welcome';
 
@@ -40,6 +48,10 @@ export const JOB_NAMES = [
   'mail.reconciliation_alert',
   'mail.disbursement_awaiting',
   'mail.disbursement_failed',
+  'mail.hearing_reminder',
+  'mail.reflection_reminder',
+  'mail.fund_decision_due',
+  'mail.victim_payment',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -55,6 +67,10 @@ export const TOPIC_JOBS: Record<OutboxTopic, JobName> = {
   'reconciliation.alert': 'mail.reconciliation_alert',
   'disbursement.awaiting_approval': 'mail.disbursement_awaiting',
   'disbursement.payout_failed': 'mail.disbursement_failed',
+  'hearing.reminder': 'mail.hearing_reminder',
+  'reflection.reminder': 'mail.reflection_reminder',
+  'fund_decision.due': 'mail.fund_decision_due',
+  'victim.payment_made': 'mail.victim_payment',
 };
 
 /** What a handler gets: the transaction that holds its outbox row, and the side effects. */
@@ -130,6 +146,34 @@ export const JOB_HANDLERS: Record<JobName, JobDefinition> = {
     payload: disbursementNoticePayloadSchema,
     handle: (run, payload) => sendPayoutFailed({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
   }),
+  'mail.hearing_reminder': defineJob({
+    queue: 'mail',
+    payload: upcomingPayloadSchema,
+    handle: (run, payload) => sendHearingReminder({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
+  }),
+  'mail.reflection_reminder': defineJob({
+    queue: 'mail',
+    payload: upcomingPayloadSchema,
+    handle: (run, payload) =>
+      sendReflectionReminder({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
+  }),
+  'mail.fund_decision_due': defineJob({
+    queue: 'mail',
+    payload: upcomingPayloadSchema,
+    handle: (run, payload) => sendFundDecisionDue({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
+  }),
+  'mail.victim_payment': defineJob({
+    queue: 'mail',
+    payload: paymentMadePayloadSchema,
+    handle: (run, payload) => {
+      if (!run.cipher) throw new Error('mail.victim_payment needs the field cipher');
+      return sendPaymentMadeEmail(
+        { trx: run.trx, cipher: run.cipher, mailer: run.mailer, publicUrl: run.config.publicUrl },
+        payload,
+        run.mailKey,
+      );
+    },
+  }),
 };
 
 /**
@@ -151,7 +195,11 @@ export const SCHEDULED_JOBS: Record<ScheduledJobName, ScheduledJobDefinition> = 
   'scan.deadlines': {
     cron: '15 0 * * *',
     hourUtc: 0,
-    run: async ({ db }) => `enqueued ${(await scanDeadlines(db)).enqueued} reminder(s)`,
+    run: async ({ db }) => {
+      const deadlines = await scanDeadlines(db);
+      const upcoming = await scanUpcoming(db);
+      return `enqueued ${deadlines.enqueued} reminder(s), ${upcoming.enqueued} hearing/reflection/decision reminder(s)`;
+    },
   },
   reconcile: {
     cron: '30 2 * * *',

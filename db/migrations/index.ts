@@ -9,6 +9,7 @@ import * as notifications from './2026_11_29_600000_notifications';
 import * as commitmentsTrust from './2026_11_29_700000_commitments_and_trust';
 import * as fxPayouts from './2026_11_29_700100_fx_payouts';
 import * as awardAdvances from './2026_11_29_700200_award_advances';
+import * as hearings from './2026_11_29_800000_hearings';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_700000_commitments_and_trust': commitmentsTrust,
   '2026_11_29_700100_fx_payouts': fxPayouts,
   '2026_11_29_700200_award_advances': awardAdvances,
+  '2026_11_29_800000_hearings': hearings,
 };

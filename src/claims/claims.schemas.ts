@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { currencyCode, money } from '../lib/money';
 import { CRIMINAL_MODES, ROUTES, ROUTE_MACHINES } from './route-machines';
 import { HEADS, PAID_TO, PAYERS, SUBROGATION_POLICIES } from './claims';
-import { pastDate, uuid } from './joi-extras';
+import { isoDate, pastDate, uuid } from './joi-extras';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
 
@@ -47,6 +47,7 @@ export const transitionBody = Joi.object({
   to: Joi.string().max(40).required(),
   note: Joi.string().trim().max(2000).allow(''),
   occurredOn: pastDate(),
+  hearingOn: isoDate().description('Moving to a hearing stage: the day the hearing is scheduled'),
   award: Joi.object({
     currency: currencyCode(),
     heads: Joi.array()

@@ -62,6 +62,7 @@ export async function claimResponse(
     by: h.recorded_by,
     note: h.note,
     award: h.award,
+    hearingOn: h.hearing_on,
   }));
   const ds =
     deadlines ??

@@ -50,6 +50,8 @@ export interface ClaimTransitionsTable {
   recorded_by: string;
   note: string | null;
   award: JSONColumnType<AwardRecord> | null;
+  /** The day a hearing of this stage is scheduled (may be in the future). */
+  hearing_on: string | null;
 }
 
 export interface ClaimDeadlinesTable {

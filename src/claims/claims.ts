@@ -60,6 +60,7 @@ export interface HistoryEntry {
   by: string;
   note: string | null;
   award: unknown;
+  hearingOn?: string | null;
 }
 
 /** Who is looking decides what is shown: auditors get no case numbers and no free-text notes. */
@@ -146,6 +147,7 @@ export function presentClaim(
             by: h.by,
             ...(audience === 'case' ? { note: h.note } : {}),
             ...(h.award ? { award: h.award } : {}),
+            ...(h.hearingOn ? { hearingOn: h.hearingOn } : {}),
           })),
         }
       : {}),

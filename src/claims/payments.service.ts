@@ -6,6 +6,7 @@ import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
 import { ConflictError, ValidationError, type FieldError } from '../lib/errors';
 import { formatMoney, parseMoney } from '../lib/money';
+import { enqueueOutbox } from '../lib/outbox';
 import { trustPot } from '../funds/funds';
 import { ensurePot, fundWithPots, loadFund } from '../funds/funds.repository';
 import { heldCurrency } from '../funds/funds.service';
@@ -141,6 +142,7 @@ export async function recordPaymentReceived(
       : { ...(await transact(ctx.db, effect)), replayed: false },
   );
   if (input.paidTo === 'fund') kickLedgerSealer(ctx.db, ctx.logger);
+  else ctx.outbox.kick();
   return result;
 }
 
@@ -235,6 +237,9 @@ async function recordIn(
     recorded_by: actor.userId,
   });
   await addReceived(trx, claimId, input.head, amount);
+  // The victim may be told, neutrally, that money reached them (never how much).
+  if (input.paidTo === 'victim')
+    await enqueueOutbox(trx, 'victim.payment_made', { victimId: claim.victim_id, paymentId: payment.id });
   // A payment the fund made outside Redress lowers what is still owed, so the commitment too.
   if (claim.route === 'state_fund')
     await commitAward(trx, ctx, actor, (await lockClaim(trx, claimId))!, requestId);

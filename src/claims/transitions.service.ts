@@ -37,8 +37,13 @@ export interface TransitionInput {
   to: string;
   note?: string;
   occurredOn?: string;
+  /** The scheduled day of the hearing that this stage leads to; its assignee is reminded. */
+  hearingOn?: string;
   award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
 }
+
+/** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
+const HEARING_STAGES: ReadonlySet<string> = new Set(['conciliation', 'hearing', 'trial', 'appeal']);
 
 function checkRequirements(claim: ClaimRow, t: TransitionRule, input: TransitionInput, claimed: Set<string>) {
   const errors: FieldError[] = [];
@@ -69,6 +74,13 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
       path: 'occurredOn',
       message: `must not be before the current status began (${claim.status_since})`,
     });
+  if (input.hearingOn && !HEARING_STAGES.has(t.to))
+    errors.push({
+      path: 'hearingOn',
+      message: `a hearing date is recorded only on a move to ${[...HEARING_STAGES].join(', ')}`,
+    });
+  else if (input.hearingOn && input.hearingOn < (input.occurredOn ?? maxDate(todayUtc(), claim.status_since)))
+    errors.push({ path: 'hearingOn', message: 'must not be before the stage begins (occurredOn)' });
   if (errors.length > 0) throw new ValidationError(errors);
   return award;
 }
@@ -160,6 +172,7 @@ export async function transitionClaim(
       recorded_by: actor.userId,
       note: input.note?.trim() || null,
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
+      hearing_on: input.hearingOn ?? null,
     });
     const updated = await setStatus(trx, id, t.to, occurredOn);
     if (route === 'state_fund') await commitAward(trx, ctx, actor, updated, requestId);

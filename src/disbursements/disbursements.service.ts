@@ -283,10 +283,14 @@ export async function markPaid(
       );
       if (advance) await commitAward(trx, ctx, call.actor, claim!, call.requestId);
       await audit(trx, call, 'disbursement.paid', updated, { entryId });
+      // Money put in trust has not reached the victim yet: nothing to tell them.
+      if (!row.hold_in_trust)
+        await enqueueOutbox(trx, 'victim.payment_made', { victimId: row.victim_id, disbursementId: row.id });
       return { status: 200, body: await viewOf(trx, updated) };
     }),
   );
   kickLedgerSealer(ctx.db, ctx.logger);
+  ctx.outbox.kick();
   return result;
 }
 

@@ -18,6 +18,14 @@ export interface OutboxPayloads {
   'disbursement.awaiting_approval': { disbursementId: string };
   /** A disbursement was marked failed: its requester and approvers are told. */
   'disbursement.payout_failed': { disbursementId: string };
+  /** A row of deadline_reminders (kind 'hearing'): the assignee is reminded of a hearing. */
+  'hearing.reminder': { reminderId: string };
+  /** A row of deadline_reminders (kind 'reflection'): a victim's reflection period ends soon. */
+  'reflection.reminder': { reminderId: string };
+  /** A row of deadline_reminders (kind 'fund_decision'): the fund's administrators must decide. */
+  'fund_decision.due': { reminderId: string };
+  /** Money reached the victim (a payment recorded as paid to them, or a disbursement paid). */
+  'victim.payment_made': { victimId: string; paymentId?: string; disbursementId?: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;

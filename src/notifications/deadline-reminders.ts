@@ -89,7 +89,7 @@ export async function sendReminderEmail(
   if (!r) return 'skipped: reminder not found';
   if (r.met_on !== null) return 'skipped: deadline met';
   if (r.current_due_on !== r.due_on) return 'skipped: deadline moved or gone';
-  const user = await findActiveUser(deps.trx, r.assignee_id);
+  const user = r.assignee_id ? await findActiveUser(deps.trx, r.assignee_id) : undefined;
   if (!user) return 'skipped: assignee inactive';
   const t = mailTranslator(DEFAULT_LANGUAGE);
   const vars = {

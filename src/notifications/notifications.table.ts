@@ -2,13 +2,16 @@ import type { Generated, JSONColumnType } from 'kysely';
 
 export interface DeadlineRemindersTable {
   id: Generated<string>;
-  claim_id: string;
+  /** What the reminder is about: a claim, or (the reflection period) a victim. */
+  claim_id: string | null;
+  victim_id: string | null;
   kind: string;
   due_on: string;
   /** Days before the due date (30, 7, 1), or -1 for the overdue notice. */
   offset_days: number;
   scanned_on: string;
-  assignee_id: string;
+  /** Null for reminders whose recipients are resolved when sent (a group, not one assignee). */
+  assignee_id: string | null;
   outbox_id: string | null;
   created_at: Generated<Date>;
 }

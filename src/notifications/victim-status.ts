@@ -41,6 +41,29 @@ export function victimRecipient(victim: {
   return { send: true, email: victim.email, role: 'victim' };
 }
 
+/** The recipient rule applied to a stored victim row (the contact decrypted in memory only). */
+export function recipientOf(
+  cipher: FieldCipher,
+  victim: {
+    consent_contact_by_email: boolean;
+    safe_to_contact: boolean;
+    is_child: boolean;
+    guardian_enc: string | null;
+    contact_enc: string | null;
+  },
+): VictimRecipient {
+  const contact = victim.contact_enc
+    ? (JSON.parse(cipher.decrypt(FIELD.contact, victim.contact_enc)) as { email?: string | null })
+    : null;
+  return victimRecipient({
+    consentContactByEmail: victim.consent_contact_by_email,
+    safeToContact: victim.safe_to_contact,
+    isChild: victim.is_child,
+    hasGuardian: victim.guardian_enc !== null,
+    email: contact?.email ?? null,
+  });
+}
+
 /**
  * The neutral "there is an update" e-mail: no claim details, no amounts, nothing that says what
  * the service is about; only a pointer to the status page, in the victim's language.
@@ -53,16 +76,7 @@ export async function sendStatusChangedEmail(
   const found = await findClaimAndVictim(deps.trx, payload.claimId);
   if (!found) return 'skipped: claim not found';
   const { victim } = found;
-  const contact = victim.contact_enc
-    ? (JSON.parse(deps.cipher.decrypt(FIELD.contact, victim.contact_enc)) as { email: string | null })
-    : null;
-  const recipient = victimRecipient({
-    consentContactByEmail: victim.consent_contact_by_email,
-    safeToContact: victim.safe_to_contact,
-    isChild: victim.is_child,
-    hasGuardian: victim.guardian_enc !== null,
-    email: contact?.email ?? null,
-  });
+  const recipient = recipientOf(deps.cipher, victim);
   if (!recipient.send) return `skipped: ${recipient.reason}`;
   const language = normalizeLanguage(victim.preferred_language);
   const t = mailTranslator(language);
