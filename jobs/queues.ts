@@ -1,6 +1,7 @@
 import type Bull from 'bull';
 import type Joi from 'joi';
 import type { Config } from '../src/config';
+import { pruneLoginAttempts } from '../src/auth/login.service';
 import type { FieldCipher } from '../src/lib/crypto';
 import type { Db, Trx } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
@@ -31,6 +32,7 @@ import {
 } from '../src/notifications/upcoming-reminders';
 import { sendStatusChangedEmail, statusChangedPayloadSchema } from '../src/notifications/victim-status';
 import { sendWelcomeEmail, welcomePayloadSchema } from '../src/notifications/welcome';
+import { pruneStatusGuards } from '../src/status/status.service';
 
 /**
  * The one file that owns every job: its name, the outbox topic it carries out, its Bull queue,
@@ -179,16 +181,16 @@ export const JOB_HANDLERS: Record<JobName, JobDefinition> = {
 /**
  * Scheduled jobs: Bull repeatable jobs on the `schedule` queue with Redis (one run per cron
  * tick across all workers), an in-process daily timer in embedded mode. Each only writes rows
- * and outbox messages, idempotently, so an extra run is harmless.
+ * and outbox messages, or deletes rows no rule reads, idempotently, so an extra run is harmless.
  */
-export const SCHEDULED_JOB_NAMES = ['scan.deadlines', 'reconcile'] as const;
+export const SCHEDULED_JOB_NAMES = ['scan.deadlines', 'reconcile', 'prune'] as const;
 export type ScheduledJobName = (typeof SCHEDULED_JOB_NAMES)[number];
 
 export interface ScheduledJobDefinition {
   /** Cron in UTC for Bull; `hourUtc` is the same time for the embedded timer. */
   cron: string;
   hourUtc: number;
-  run(deps: { db: Db; logger: Logger }): Promise<string>;
+  run(deps: { db: Db; logger: Logger; config: Config }): Promise<string>;
 }
 
 export const SCHEDULED_JOBS: Record<ScheduledJobName, ScheduledJobDefinition> = {
@@ -207,6 +209,16 @@ export const SCHEDULED_JOBS: Record<ScheduledJobName, ScheduledJobDefinition> = 
     run: async ({ db, logger }) => {
       const r = await runReconciliation(db, logger);
       return `run ${r.runId}: ${r.ok ? 'ok' : `FAILED, ${r.alerts.length} alert(s)`}`;
+    },
+  },
+  // Deletes only what no rule reads any more, so a second run finds nothing to do.
+  prune: {
+    cron: '45 3 * * *',
+    hourUtc: 3,
+    run: async ({ db, config }) => {
+      const attempts = await pruneLoginAttempts(db, config.loginWindowMinutes);
+      const guards = await pruneStatusGuards(db);
+      return `deleted ${attempts} login attempt(s), ${guards} status guard row(s)`;
     },
   },
 };

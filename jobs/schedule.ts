@@ -1,4 +1,5 @@
 import type Bull from 'bull';
+import type { Config } from '../src/config';
 import type { Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import { lastReconciliationOn } from '../src/notifications/notifications.repository';
@@ -9,6 +10,7 @@ import { SCHEDULED_JOB_NAMES, SCHEDULED_JOBS, type QueuedJobData, type Scheduled
 interface ScheduleDeps {
   db: Db;
   logger: Logger;
+  config: Config;
 }
 
 const SCHEDULED_DATA: QueuedJobData = { outboxId: '', topic: 'schedule', payload: null };
@@ -65,13 +67,13 @@ export function startBullSchedule(queues: QueueSet, deps: ScheduleDeps, concurre
 
 /** Whether the job already ran on `today` according to the database (survives restarts). */
 async function ranToday(name: ScheduledJobName, db: Db, today: string): Promise<boolean> {
-  // The deadline scan needs no such check: running it again enqueues nothing new.
+  // The deadline scan and the pruning need no such check: running them again changes nothing.
   return name === 'reconcile' ? lastReconciliationOn(db, today) : false;
 }
 
 /**
  * Without Redis: a timer checks every few minutes and runs each job once a day, at or after
- * its hour (UTC). A restart runs the deadline scan again, which is harmless.
+ * its hour (UTC). A restart runs the deadline scan and the pruning again, which is harmless.
  */
 export function startInlineSchedule(deps: ScheduleDeps, checkEveryMs = 5 * 60_000): () => Promise<void> {
   const lastRun = new Map<ScheduledJobName, string>();

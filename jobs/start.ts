@@ -83,7 +83,7 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
       ctx,
       inlineJobsAdmin(db, retries, () => relay),
     );
-    const stopSchedule = options.schedule === false ? undefined : startInlineSchedule({ db, logger });
+    const stopSchedule = options.schedule === false ? undefined : startInlineSchedule({ db, logger, config });
     return {
       mode: 'embedded',
       relay,
@@ -104,7 +104,7 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
   const mailer = options.mode === 'worker' ? (options.mailer ?? createMailer(config)) : undefined;
   if (mailer) startProcessors(queues, { config, logger, mailer, cipher: ctx.cipher }, ctx);
   const stopSchedule =
-    mailer && options.schedule !== false ? startBullSchedule(queues, { db, logger }) : undefined;
+    mailer && options.schedule !== false ? startBullSchedule(queues, { db, logger, config }) : undefined;
   const relay = startRelayLoop(() => relayToQueues({ db, config, logger, queues }), loopOptions);
   ctx.outbox = { kick: () => relay.kick() };
   setJobsAdmin(ctx, bullJobsAdmin(queues));

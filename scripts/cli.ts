@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type Joi from 'joi';
 import pino from 'pino';
@@ -21,16 +22,21 @@ interface Io {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Read only by options that take a secret from standard input. */
+  stdin?: NodeJS.ReadableStream;
 }
 
-type Values = Record<string, string | undefined>;
+type Values = Record<string, string | boolean | undefined>;
 
 interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  /** Turns parsed options into the validated input (throws ValidationError), before any I/O. */
-  input(values: Values): unknown;
+  /**
+   * Turns parsed options into the validated input (throws ValidationError or UsageError) before
+   * the database is opened; it may read standard input.
+   */
+  input(values: Values, io: Io): unknown;
   run(ctx: AppContext, input: any): Promise<string>;
 }
 
@@ -47,20 +53,22 @@ const COMMANDS: Record<string, Command> = {
   'create-user': {
     summary: 'Create a staff account; prints its id (the welcome e-mail goes out via the worker)',
     usage:
-      '--email <email> --name <name> --role admin|legal_aid|fund_admin|auditor [--organization <id>] --password <12+ characters>',
+      '--email <email> --name <name> --role admin|legal_aid|fund_admin|auditor [--organization <id>]\n' +
+      '      (--password <12+ characters> | --password-stdin)',
     options: {
       email: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
       organization: { type: 'string' },
       password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
     },
-    input: (v) =>
+    input: async (v, io) =>
       validate(userBody, {
         email: v.email,
         name: v.name,
         role: v.role,
-        password: v.password,
+        password: await passwordOf(v, io),
         organizationId: v.organization,
       }),
     run: async (ctx, input) => (await createUser(ctx, input, caller)).id,
@@ -80,7 +88,28 @@ const COMMANDS: Record<string, Command> = {
 
 class UsageError extends Error {}
 
-function validate(schema: Joi.Schema, raw: Record<string, string | undefined>): unknown {
+/**
+ * `--password-stdin` takes the first line of standard input (without its line ending), so the
+ * password shows up neither in `ps` nor in the shell history: `printf '%s\n' "$PW" | npm run cli ...`.
+ */
+async function passwordOf(v: Values, io: Io): Promise<Values[string]> {
+  if (v['password-stdin'] !== true) return v.password;
+  if (v.password !== undefined) throw new UsageError('Give either --password or --password-stdin, not both.');
+  if (!io.stdin) throw new UsageError('--password-stdin: standard input is not available.');
+  return firstLine(io.stdin);
+}
+
+async function firstLine(input: NodeJS.ReadableStream): Promise<string> {
+  const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return '';
+  } finally {
+    lines.close();
+  }
+}
+
+function validate(schema: Joi.Schema, raw: Values): unknown {
   const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
   const { value, error } = schema.validate(present, {
     abortEarly: false,
@@ -121,7 +150,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
-    input = command.input(values);
+    input = await command.input(values, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ValidationError) {
       const detail = err instanceof ValidationError ? describe(err) : err.message;
@@ -163,6 +192,7 @@ if (require.main === module) {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+    stdin: process.stdin,
   }).then(
     (code) => {
       process.exitCode = code;

@@ -40,6 +40,34 @@ export async function recordAudit(trx: Trx, event: AuditEvent): Promise<void> {
     .execute();
 }
 
+/**
+ * A refused permission check, in its own small transaction (the request writes nothing else).
+ * Best effort: a failure to record is logged and the caller still gets its 403, never a 500.
+ */
+export async function recordDenied(
+  ctx: AuditCtx,
+  actor: Pick<Actor, 'userId' | 'role'>,
+  permission: string,
+  requestId: string | null,
+): Promise<void> {
+  try {
+    await transact(ctx.db, (trx) =>
+      recordAudit(trx, {
+        actor,
+        action: permission,
+        resourceType: 'permission',
+        requestId,
+        outcome: 'denied',
+      }),
+    );
+  } catch (err) {
+    ctx.logger.error(
+      { err: err instanceof Error ? err.message : String(err), requestId, permission },
+      'denied access not recorded in the audit trail',
+    );
+  }
+}
+
 export interface AuditListQuery {
   limit: number;
   cursor?: string;

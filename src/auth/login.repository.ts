@@ -76,6 +76,15 @@ export async function countFailures(
   };
 }
 
+/** Deletes attempts older than `minutes`, measured on the database clock like countFailures. */
+export async function deleteLoginAttemptsOlderThan(db: Db, minutes: number): Promise<number> {
+  const res = await db
+    .deleteFrom('login_attempts')
+    .where('at', '<', sql<Date>`now() - make_interval(mins => ${minutes})`)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 export async function recordLoginAttempt(
   trx: Trx,
   attempt: { accountKey: string; address: string; succeeded: boolean },

@@ -1,12 +1,13 @@
 import type { AppContext } from '../context';
 import { recordAudit } from '../audit/audit.service';
 import { forgetToken, hashToken, newToken, type Actor } from '../lib/auth';
-import { transact, type Trx } from '../lib/db';
+import { transact, type Db, type Trx } from '../lib/db';
 import { TooManyRequestsError, UnauthorizedError } from '../lib/errors';
 import { accountKeyOf, normalizeEmail, type Session } from './auth';
 import { findCredentials, findUser } from './auth.repository';
 import {
   countFailures,
+  deleteLoginAttemptsOlderThan,
   insertToken,
   lockLoginKeys,
   recordLoginAttempt,
@@ -140,6 +141,14 @@ async function settleAttempt(
     details: { accountKey, address: meta.ip },
   });
   return { kind: 'session', session };
+}
+
+/**
+ * The limits look back one window (a success only ever shortens that), so older attempts count
+ * for nothing; twice the window keeps a margin for whoever reads them after an incident.
+ */
+export async function pruneLoginAttempts(db: Db, windowMinutes: number): Promise<number> {
+  return deleteLoginAttemptsOlderThan(db, 2 * windowMinutes);
 }
 
 function tooMany(

@@ -125,14 +125,19 @@ export function authenticate(db: Db): RequestHandler {
   };
 }
 
-export function authorize(permission: Permission): RequestHandler {
-  return (req, _res, next) => {
+/** Told about a refused permission check, e.g. to record it in the audit trail; must not throw. */
+export type DeniedHook = (actor: Actor, permission: Permission, requestId: string | null) => Promise<void>;
+
+export function authorize(permission: Permission, onDenied?: DeniedHook): RequestHandler {
+  return async (req, res, next) => {
     const actor = actorOf(req);
-    next(
-      roleMay(actor.role, permission)
-        ? undefined
-        : new ForbiddenError(`The ${actor.role} role may not ${permission}.`),
-    );
+    if (roleMay(actor.role, permission)) {
+      next();
+      return;
+    }
+    const requestId = res.getHeader('x-request-id');
+    await onDenied?.(actor, permission, requestId === undefined ? null : String(requestId));
+    next(new ForbiddenError(`The ${actor.role} role may not ${permission}.`));
   };
 }
 

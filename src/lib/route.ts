@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type Joi from 'joi';
 import type { AppContext } from '../context';
+import { recordDenied } from '../audit/audit.service';
 import { actorOf, authenticate, authorize, type Actor, type Permission } from './auth';
 import { ValidationError } from './errors';
 import type { RouteDoc } from './openapi';
@@ -88,7 +89,13 @@ export function defineRoute(
 ): void {
   ctx.openapi.add({ ...spec, idempotent: spec.idempotent ?? false });
   const chain: RequestHandler[] = [];
-  if (spec.permission) chain.push(authenticate(ctx.db), authorize(spec.permission));
+  if (spec.permission)
+    chain.push(
+      authenticate(ctx.db),
+      authorize(spec.permission, (actor, permission, requestId) =>
+        recordDenied(ctx, actor, permission, requestId),
+      ),
+    );
   if (spec.idempotent) chain.push(requireIdempotencyKey);
   chain.push(validateRequest({ body: spec.body, query: spec.query, params: spec.params }));
   chain.push(async (req, res) => {

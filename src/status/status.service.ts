@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Route } from '../claims/route-machines';
 import type { AppContext } from '../context';
-import { transact } from '../lib/db';
+import { transact, type Db } from '../lib/db';
 import { AppError, TooManyRequestsError } from '../lib/errors';
 import { normalizeLanguage, type Language } from '../lib/i18n';
 import { formatMoney } from '../lib/money';
@@ -9,6 +9,7 @@ import {
   ADDRESS_POLICY,
   addressKeyOf,
   afterFailure,
+  GUARD_QUIET_MS,
   isLocked,
   normalizeCode,
   normalizeReference,
@@ -157,3 +158,11 @@ async function recordFailure(ctx: AppContext, keys: { ref: string; addr: string 
 }
 
 const PURGE_ONE_IN = 200;
+
+/**
+ * The daily sweep: rows of addresses and made-up references that are unlocked and have been
+ * quiet long enough to be forgotten anyway. A real victim's row stays (see purgeStaleGuards).
+ */
+export async function pruneStatusGuards(db: Db, now = new Date()): Promise<number> {
+  return purgeStaleGuards(db, new Date(now.getTime() - GUARD_QUIET_MS));
+}

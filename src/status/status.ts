@@ -89,6 +89,13 @@ export const REFERENCE_POLICY: GuardPolicy = {
 };
 export const ADDRESS_POLICY: GuardPolicy = { ...REFERENCE_POLICY, maxFailures: 30 };
 
+/**
+ * After this long with no failure and no lock, `afterFailure` starts a row afresh: deleting it
+ * then changes nothing (but the total a legal aid worker reads, which is why a real victim's
+ * row is never deleted).
+ */
+export const GUARD_QUIET_MS = Math.max(REFERENCE_POLICY.forgetAfterMs, ADDRESS_POLICY.forgetAfterMs);
+
 export interface GuardState {
   failures: number;
   totalFailures: number;

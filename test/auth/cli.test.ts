@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import request from 'supertest';
 import { runCli } from '../../scripts/cli';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -23,10 +24,18 @@ afterAll(async () => {
 });
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWithStdin(undefined, ...argv);
+}
+
+async function cliWithStdin(
+  input: string | undefined,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     env,
+    ...(input === undefined ? {} : { stdin: Readable.from([input]) }),
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
   });
@@ -128,6 +137,63 @@ describe('npm run cli', () => {
     expect(orphan.stderr).toMatch(/--organization: is required for a fund_admin user/);
   });
 
+  it('reads the password from the first line of standard input with --password-stdin', async () => {
+    const user = await cliWithStdin(
+      'a passphrase from a pipe\r\nsecond line is ignored\n',
+      'create-user',
+      '--email',
+      'piped@cli.example.org',
+      '--name',
+      'Piped',
+      '--role',
+      'auditor',
+      '--password-stdin',
+    );
+    expect(user).toMatchObject({ code: 0, stderr: '' });
+    expect(user.stdout).toMatch(UUID_LINE);
+    await request(t.app)
+      .post('/v1/auth/login')
+      .send({ email: 'piped@cli.example.org', password: 'a passphrase from a pipe' })
+      .expect(200);
+    await request(t.app)
+      .post('/v1/auth/login')
+      .send({ email: 'piped@cli.example.org', password: 'a passphrase from a pipe\r' })
+      .expect(401);
+  });
+
+  it.each([
+    ['an empty standard input', '', ['--password-stdin'], /--password:/],
+    ['a short first line', 'short\nmuch longer second line\n', ['--password-stdin'], /--password:/],
+    [
+      'both password options',
+      'twelve chars!\n',
+      ['--password-stdin', '--password', 'twelve chars!'],
+      /not both/,
+    ],
+  ])(
+    'exits 2 with usage on %s with --password-stdin, creating nothing',
+    async (_label, input, flags, message) => {
+      const email = `stdin-refused-${flags.length}-${input.length}@cli.example.org`;
+      const result = await cliWithStdin(
+        input,
+        'create-user',
+        '--email',
+        email,
+        '--name',
+        'R',
+        '--role',
+        'admin',
+        ...flags,
+      );
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain('--password-stdin');
+      expect(await t.ctx.db.selectFrom('users').select('id').where('email', '=', email).execute()).toEqual(
+        [],
+      );
+    },
+  );
+
   it('runs as a script: prints the id and exits 0, or exits 2 on bad arguments', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -144,5 +210,34 @@ describe('npm run cli', () => {
     const ok = await run(['create-organization', '--name', 'Script Office', '--kind', 'other']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(UUID_LINE);
+  }, 120_000);
+
+  it('takes --password-stdin from the piped standard input of the script', async () => {
+    const piped = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        [
+          path.resolve('node_modules/tsx/dist/cli.mjs'),
+          'scripts/cli.ts',
+          'create-user',
+          '--email',
+          'script-piped@cli.example.org',
+          '--name',
+          'Script Piped',
+          '--role',
+          'auditor',
+          '--password-stdin',
+        ],
+        { env: { ...process.env, ...env }, timeout: 60_000 },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+      child.stdin!.end('piped through a shell\n');
+    });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toMatch(UUID_LINE);
+    await request(t.app)
+      .post('/v1/auth/login')
+      .send({ email: 'script-piped@cli.example.org', password: 'piped through a shell' })
+      .expect(200);
   }, 120_000);
 });

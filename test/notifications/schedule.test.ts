@@ -19,13 +19,14 @@ afterAll(async () => {
 });
 
 describe('scheduled jobs with Redis', () => {
-  it('registers the daily scan and the nightly reconciliation once, as Bull repeatable jobs', async () => {
+  it('registers the daily scan, the nightly reconciliation and the pruning once, as Bull repeatable jobs', async () => {
     const queue = jobs.queues!.get('schedule');
     const repeatable = await eventually(async () => {
       const list = await queue.getRepeatableJobs();
-      return list.length === 2 ? list : undefined;
+      return list.length === 3 ? list : undefined;
     });
     expect(repeatable.map((r) => [r.name, r.cron, r.tz]).sort()).toEqual([
+      ['prune', '45 3 * * *', 'UTC'],
       ['reconcile', '30 2 * * *', 'UTC'],
       ['scan.deadlines', '15 0 * * *', 'UTC'],
     ]);
@@ -33,7 +34,7 @@ describe('scheduled jobs with Redis', () => {
     const another = startJobs(t.ctx, { mode: 'worker' });
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await another.queues!.get('schedule').getRepeatableJobs()).toHaveLength(2);
+      expect(await another.queues!.get('schedule').getRepeatableJobs()).toHaveLength(3);
     } finally {
       await another.stop();
     }
@@ -49,5 +50,25 @@ describe('scheduled jobs with Redis', () => {
     expect(result).toMatch(/^run \d+: ok$/);
     const runs = await t.ctx.db.selectFrom('reconciliation_runs').select(['ok']).execute();
     expect(runs).toEqual([{ ok: true }]);
+  });
+
+  it('runs the pruning through the worker, deleting an expired login attempt', async () => {
+    await t.ctx.db
+      .insertInto('login_attempts')
+      .values({ account_key: 'long-ago', address: '198.51.100.7', succeeded: false, at: new Date(0) })
+      .execute();
+    const queue = jobs.queues!.get('schedule');
+    const job = await queue.add('prune', { outboxId: '', topic: 'schedule', payload: null });
+    const result = await eventually(async () => {
+      const j = await queue.getJob(job.id);
+      return j && (await j.isCompleted()) ? (j.returnvalue as string) : undefined;
+    });
+    expect(result).toMatch(/^deleted [1-9]\d* login attempt\(s\), \d+ status guard row\(s\)$/);
+    const left = await t.ctx.db
+      .selectFrom('login_attempts')
+      .select('id')
+      .where('account_key', '=', 'long-ago')
+      .execute();
+    expect(left).toEqual([]);
   });
 });
