@@ -24,5 +24,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function chainHash(prevHash: string, content: unknown): string {
-  return crypto.createHash('sha256').update(prevHash).update('\n').update(canonicalJson(content)).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson(content))
+    .digest('hex');
 }
