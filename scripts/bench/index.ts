@@ -17,7 +17,18 @@ interface BenchModule {
   run(env: BenchEnv): Promise<string>;
 }
 
-const MODULES: BenchModule[] = [ledger, claims, status];
+const ALL_MODULES: Record<string, BenchModule> = { ledger, claims, status };
+// BENCH_ONLY=ledger,status runs just those modules and prints to stdout without touching BENCHMARKS.md.
+const ONLY = process.env.BENCH_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const MODULES: BenchModule[] = ONLY
+  ? ONLY.map((name) => {
+      const m = ALL_MODULES[name];
+      if (!m) throw new Error(`BENCH_ONLY: unknown module ${name} (${Object.keys(ALL_MODULES).join(', ')})`);
+      return m;
+    })
+  : Object.values(ALL_MODULES);
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
@@ -54,7 +65,7 @@ async function main(): Promise<void> {
     '',
     ...sections,
   ].join('\n');
-  fs.writeFileSync(path.join(process.cwd(), 'BENCHMARKS.md'), doc);
+  if (!ONLY) fs.writeFileSync(path.join(process.cwd(), 'BENCHMARKS.md'), doc);
   process.stdout.write(`${doc}\n`);
 }
 

@@ -7,11 +7,16 @@ import { withLedgerErrors } from '../ledger/ledger-errors';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
 import { ValidationError } from '../lib/errors';
-import { idempotent, type IdempotentResult } from '../lib/idempotency';
+import { idempotent, type IdempotencySlot, type IdempotentResult } from '../lib/idempotency';
 import { formatMoney, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
 import { receiptPostings, type Fund } from './funds';
-import { fundWithPots, insertReceiptWithEntry } from './funds.repository';
+import {
+  fundWithPots,
+  insertReceiptWithEntry,
+  insertReceiptWithEntryAndResponse,
+  type ReceiptRow,
+} from './funds.repository';
 import { fundInReach, heldCurrency, potOf } from './funds.service';
 
 /** Money into a fund: the receipts endpoint, and receipts posted by other use cases. */
@@ -33,7 +38,7 @@ export async function recordReceipt(
   body: ReceiptBody,
 ): Promise<IdempotentResult> {
   const result = await withLedgerErrors(() =>
-    idempotent(ctx.db, call, 'POST /v1/funds/:id/receipts', async (trx) => {
+    idempotent(ctx.db, call, 'POST /v1/funds/:id/receipts', async (trx, slot) => {
       let fund = await fundInReach(ctx.db, trx, call.actor, fundId, true);
       if (body.pot) fund = await fundWithPots(trx, ctx.db, fund, [body.pot]);
       const pot = potOf(fund, body.pot ?? 'unrestricted');
@@ -42,14 +47,19 @@ export async function recordReceipt(
           { path: 'pot', message: 'a committed pot receives money only from a State-fund decision' },
         ]);
       heldCurrency(fund, body.currency);
-      const receipt = await postReceiptInTransaction(trx, fund, {
-        ...body,
-        pot: pot.code,
-        amount: parseMoney(body.amount, body.currency),
-        actor: call.actor,
-        requestId: call.requestId,
-      });
-      return { status: 201, body: receiptView(receipt) };
+      const { storedResponse } = await postReceiptInTransaction(
+        trx,
+        fund,
+        {
+          ...body,
+          pot: pot.code,
+          amount: parseMoney(body.amount, body.currency),
+          actor: call.actor,
+          requestId: call.requestId,
+        },
+        { slot, status: 201 },
+      );
+      return { status: 201, storedResponse };
     }),
   );
   kickLedgerSealer(ctx.db, ctx.logger);
@@ -90,6 +100,8 @@ export function receiptView(r: PostedReceipt) {
  * Money in, inside the caller's transaction: the receipt row, its ledger entry and the audit
  * event. The HTTP receipt and money paid into the fund on a claim both come through here; the
  * caller has checked reach, the pot and the currency. Call `kickLedgerSealer` after commit.
+ * With `respond`, the receipt view is stored as the idempotent response in the posting's own
+ * statement (created_at is then the transaction's start, as the column default would give).
  */
 export async function postReceiptInTransaction(
   trx: Trx,
@@ -106,7 +118,8 @@ export async function postReceiptInTransaction(
     requestId: string;
     metadata?: Record<string, unknown>;
   },
-): Promise<PostedReceipt> {
+  respond?: { slot: IdempotencySlot; status: number },
+): Promise<PostedReceipt & { storedResponse?: unknown }> {
   const id = crypto.randomUUID();
   // Audit first and post last: the accounts stay locked only from the posting to commit.
   await recordAudit(trx, {
@@ -128,7 +141,7 @@ export async function postReceiptInTransaction(
     metadata: { fundId: fund.id, receiptId: id, source: r.source, pot: r.pot, ...r.metadata },
     postings: receiptPostings(fund, r),
   };
-  const { entryId, createdAt } = await insertReceiptWithEntry(trx, entry, {
+  const row: ReceiptRow = {
     id,
     fundId: fund.id,
     source: r.source,
@@ -139,8 +152,8 @@ export async function postReceiptInTransaction(
     reference: r.reference ?? null,
     donor: r.donor ?? null,
     createdBy: r.actor.userId,
-  });
-  return {
+  };
+  const posted = (entryId: string, createdAt: Date): PostedReceipt => ({
     id,
     entryId,
     fundId: fund.id,
@@ -152,5 +165,19 @@ export async function postReceiptInTransaction(
     reference: r.reference ?? null,
     donor: r.donor ?? null,
     createdAt,
-  };
+  });
+  if (respond) {
+    const createdAt = respond.slot.startedAt;
+    // The entry id is known only once posted: the statement adds it to the stored response.
+    const { entryId: _unknown, ...body } = receiptView(posted('', createdAt));
+    const { entryId, response } = await insertReceiptWithEntryAndResponse(
+      trx,
+      entry,
+      { ...row, createdAt },
+      { userId: respond.slot.userId, key: respond.slot.key, status: respond.status, body },
+    );
+    return { ...posted(entryId, createdAt), storedResponse: response };
+  }
+  const { entryId, createdAt } = await insertReceiptWithEntry(trx, entry, row);
+  return posted(entryId, createdAt);
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { transact, type Db, type Trx } from '../lib/db';
 import { chainHash, GENESIS_HASH } from '../lib/hash-chain';
 import type { Logger } from '../lib/logger';
+import { throttledRunner } from '../lib/throttle';
 import { entriesByIds, type EntryRow } from './ledger.repository';
 
 /*
@@ -138,32 +139,29 @@ export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerif
   return { ok: true, entriesChecked: checked, firstBrokenEntry: null, unsealedEntries: Number(rows[0]!.n) };
 }
 
-const running = new WeakMap<Db, { busy: boolean; again: boolean }>();
+/** At most one seal per this interval per process while busy; an idle kick seals at once. */
+export const LEDGER_SEAL_INTERVAL_MS = 200;
+
+const sealers = new WeakMap<Db, () => void>();
 
 /**
- * After a commit: seal soon, off the request path. One sealing loop per process and database;
- * kicks during a run ask for one more pass (the run may have read before our commit). Never
- * rejects; anything left is sealed by the next kick or by verify.
+ * After a commit: seal soon, off the request path. One sealing loop per process and database,
+ * throttled: under load the kicks of many requests share one seal per interval instead of one
+ * seal transaction (advisory lock and several statements) per request. Every kick is followed
+ * by a seal that starts after it. Never rejects; anything left is sealed by the next kick or by
+ * verify, which seals first.
  */
 export function kickLedgerSealer(db: Db, logger: Logger): void {
-  let s = running.get(db);
-  if (!s) running.set(db, (s = { busy: false, again: false }));
-  const state = s;
-  if (state.busy) {
-    state.again = true;
-    return;
-  }
-  state.busy = true;
-  void (async () => {
-    try {
-      do {
-        state.again = false;
+  let kick = sealers.get(db);
+  if (!kick) {
+    kick = throttledRunner(async () => {
+      try {
         await sealLedger(db);
-      } while (state.again);
-    } catch (err) {
-      logger.warn({ err }, 'ledger sealing failed; it will be retried');
-    } finally {
-      state.busy = false;
-    }
-  })();
+      } catch (err) {
+        logger.warn({ err }, 'ledger sealing failed; it will be retried');
+      }
+    }, LEDGER_SEAL_INTERVAL_MS);
+    sealers.set(db, kick);
+  }
+  kick();
 }

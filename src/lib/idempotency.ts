@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Response } from 'express';
 import type { Actor } from './auth';
+import { sql } from 'kysely';
 import { transact, type Db, type Trx } from './db';
 import { ConflictError, ValidationError } from './errors';
 import { canonicalJson } from './hash-chain';
@@ -19,6 +20,25 @@ export interface IdempotentCall {
   body?: unknown;
 }
 
+/**
+ * The key row this request claimed. An effect may write its response into it itself, in the
+ * same statement as its last write (see `StoredResponse`), to save a round trip while it holds
+ * row locks. `startedAt` is the transaction's now(), for rows that record their creation time.
+ */
+export interface IdempotencySlot {
+  userId: string;
+  key: string;
+  startedAt: Date;
+}
+
+/** What an effect returns when it has already stored `response` (as read back) in its slot. */
+export interface StoredResponse {
+  status: number;
+  storedResponse: unknown;
+}
+
+type EffectResult = { status: number; body: unknown } | StoredResponse;
+
 export function requestHash(endpoint: string, call: IdempotentCall): string {
   return crypto
     .createHash('sha256')
@@ -35,13 +55,15 @@ export function requestHash(endpoint: string, call: IdempotentCall): string {
  * until the first commits, then finds the row and replays it — 50 parallel identical requests
  * make one effect and 50 identical answers. If the first attempt fails (4xx or crash) its row
  * rolls back with it, so a retry runs afresh. The same key with another request: 409.
+ * An effect may store its response itself in its final statement (`StoredResponse`), so that
+ * the statement that locks ledger accounts is the last one before COMMIT.
  * Rows are kept permanently.
  */
 export async function idempotent(
   db: Db,
   call: IdempotentCall,
   endpoint: string,
-  effect: (trx: Trx) => Promise<{ status: number; body: unknown }>,
+  effect: (trx: Trx, slot: IdempotencySlot) => Promise<EffectResult>,
 ): Promise<IdempotentResult> {
   const key = call.idempotencyKey;
   if (!key) throw new ValidationError([{ path: 'Idempotency-Key', message: 'header is required' }]);
@@ -52,7 +74,7 @@ export async function idempotent(
       .insertInto('idempotency_keys')
       .values({ user_id: userId, key, endpoint, request_hash: hash, status: 0, response: '{}' })
       .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
-      .returning('key')
+      .returning(sql<Date>`now()`.as('started_at'))
       .executeTakeFirst();
     if (!claimed) {
       const prior = await trx
@@ -68,7 +90,10 @@ export async function idempotent(
       }
       return { status: prior.status, body: prior.response, replayed: true };
     }
-    const result = await effect(trx);
+    const result = await effect(trx, { userId, key, startedAt: claimed.started_at });
+    if ('storedResponse' in result) {
+      return { status: result.status, body: result.storedResponse, replayed: false };
+    }
     // Answer with the stored form, so the first response and every replay are byte-identical.
     const stored = await trx
       .updateTable('idempotency_keys')

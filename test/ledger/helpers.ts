@@ -74,6 +74,13 @@ export async function count(t: TestApp, table: string): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+async function deniedEvents(t: TestApp): Promise<number> {
+  const { rows } = await sql<{
+    n: string;
+  }>`select count(*)::text as n from audit_events where outcome = 'denied'`.execute(t.ctx.db);
+  return Number(rows[0]!.n);
+}
+
 /** Row counts of every table a money operation writes: "nothing written" compares these. */
 export async function footprint(t: TestApp): Promise<Record<string, number>> {
   const tables = [
@@ -88,6 +95,8 @@ export async function footprint(t: TestApp): Promise<Record<string, number>> {
   ];
   const out: Record<string, number> = {};
   for (const table of tables) out[table] = await count(t, table);
+  // A refused request may leave exactly one trace: its 'denied' audit event. Everything else counts.
+  out.audit_events! -= await deniedEvents(t);
   const { rows } = await sql<{
     s: string;
   }>`select coalesce(sum(posted), 0)::text || '/' || coalesce(sum(pending), 0)::text || '/' || coalesce(sum(version), 0)::text as s from ledger_accounts`.execute(
