@@ -83,6 +83,10 @@ export function toDecimal(minor: bigint, currency: string): Decimal {
   return new Decimal(minor.toString()).div(new Decimal(10).pow(exponentOf(currency)));
 }
 
+// A Decimal that never prints in exponent notation, so BigInt() can read any integer exactly.
+const PlainDecimal = Decimal.clone({ toExpPos: 9e15, toExpNeg: -9e15 });
+const PlainDigits = (d: Decimal) => new PlainDecimal(d);
+
 /** Back to minor units; the caller states the rounding (a fund must choose, never the runtime). */
 export function fromDecimal(
   value: Decimal,
@@ -90,8 +94,7 @@ export function fromDecimal(
   rounding: Decimal.Rounding = Decimal.ROUND_HALF_EVEN,
 ): bigint {
   const scaled = value.mul(new Decimal(10).pow(exponentOf(currency))).toDecimalPlaces(0, rounding);
-  // Decimal#toFixed (decimal.js, exact), not Number#toFixed: plain digits even above 1e21.
-  return BigInt(scaled.toFixed(0));
+  return BigInt(PlainDigits(scaled).toString());
 }
 
 type MoneySchema = Joi.StringSchema & {

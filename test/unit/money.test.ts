@@ -91,6 +91,8 @@ describe('decimal helpers', () => {
     expect(fromDecimal(third, 'THB')).toBe(3333n);
     expect(fromDecimal(third, 'THB', Decimal.ROUND_UP)).toBe(3334n);
     expect(fromDecimal(new Decimal('0.125'), 'USD')).toBe(12n); // half-even
+    // The largest amount PostgreSQL's int8 can hold, to the last digit.
+    expect(fromDecimal(new Decimal('92233720368547758.07'), 'USD')).toBe(9223372036854775807n);
   });
 });
 
