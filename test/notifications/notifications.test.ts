@@ -17,6 +17,7 @@ import {
   statusOutboxIds,
   uniqueEmail,
   victim,
+  contactRuleCases,
 } from './support';
 
 jest.setTimeout(60_000);
@@ -86,34 +87,7 @@ describe('victim status-change e-mail', () => {
 
   it('sends nothing directly without consent, to an unsafe contact, or to a child; a guardian gets the guardian text', async () => {
     const o = await office(t);
-    const addresses = {
-      noConsent: uniqueEmail('noconsent'),
-      unsafe: uniqueEmail('unsafe'),
-      childAlone: uniqueEmail('child'),
-      guardian: uniqueEmail('guardian'),
-    };
-    const base = { preferredLanguage: 'vi', consent: { shareWithFundAgency: false, contactByEmail: true } };
-    const people = {
-      noConsent: await victim(t, o, {
-        ...base,
-        contact: { email: addresses.noConsent, safeToContact: true },
-        consent: { shareWithFundAgency: true, contactByEmail: false },
-      }),
-      unsafe: await victim(t, o, { ...base, contact: { email: addresses.unsafe, safeToContact: false } }),
-      childAlone: await victim(t, o, {
-        ...base,
-        dateOfBirth: '2013-06-01',
-        isChild: true,
-        contact: { email: addresses.childAlone, safeToContact: true },
-      }),
-      guardian: await victim(t, o, {
-        ...base,
-        dateOfBirth: '2014-02-11',
-        isChild: true,
-        guardian: { name: 'Tran Thi Mai', relationship: 'aunt' },
-        contact: { email: addresses.guardian, safeToContact: true },
-      }),
-    };
+    const { addresses, people } = await contactRuleCases(t, o);
     const outbox: Record<string, string> = {};
     for (const [key, victimId] of Object.entries(people)) {
       const claimId = await labourClaim(t, o, victimId, tenDaysAgo);

@@ -85,3 +85,39 @@ export const FORBIDDEN = /traffick|exploit|victim|trafic|perdagangan|buôn|ค�
 export function addDaysTo(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The four people the victim-contact rules must treat differently: no consent, an unsafe
+ * contact, a child without a guardian, and a child whose recorded contact is the guardian.
+ */
+export async function contactRuleCases(t: TestApp, o: Office) {
+  const addresses = {
+    noConsent: uniqueEmail('noconsent'),
+    unsafe: uniqueEmail('unsafe'),
+    childAlone: uniqueEmail('child'),
+    guardian: uniqueEmail('guardian'),
+  };
+  const base = { preferredLanguage: 'vi', consent: { shareWithFundAgency: false, contactByEmail: true } };
+  const people = {
+    noConsent: await victim(t, o, {
+      ...base,
+      contact: { email: addresses.noConsent, safeToContact: true },
+      consent: { shareWithFundAgency: true, contactByEmail: false },
+    }),
+    unsafe: await victim(t, o, { ...base, contact: { email: addresses.unsafe, safeToContact: false } }),
+    childAlone: await victim(t, o, {
+      ...base,
+      dateOfBirth: '2013-06-01',
+      isChild: true,
+      contact: { email: addresses.childAlone, safeToContact: true },
+    }),
+    guardian: await victim(t, o, {
+      ...base,
+      dateOfBirth: '2014-02-11',
+      isChild: true,
+      guardian: { name: 'Tran Thi Mai', relationship: 'aunt' },
+      contact: { email: addresses.guardian, safeToContact: true },
+    }),
+  };
+  return { addresses, people };
+}
