@@ -103,6 +103,20 @@ function defineJob<P>(definition: JobDefinition<P>): JobDefinition<P> {
   return definition;
 }
 
+type StaffMailDeps = { trx: JobRun['trx']; mailer: JobRun['mailer'] };
+
+/** An e-mail to staff: needs only the transaction and the mailer. */
+function staffMailJob<P>(
+  payload: JobDefinition<P>['payload'],
+  send: (deps: StaffMailDeps, payload: P, mailKey: JobRun['mailKey']) => Promise<string>,
+): JobDefinition<P> {
+  return {
+    queue: 'mail',
+    payload,
+    handle: (run, p) => send({ trx: run.trx, mailer: run.mailer }, p, run.mailKey),
+  };
+}
+
 export const JOB_HANDLERS: Record<JobName, JobDefinition> = {
   'mail.welcome': defineJob({
     queue: 'mail',
@@ -126,44 +140,13 @@ export const JOB_HANDLERS: Record<JobName, JobDefinition> = {
       );
     },
   }),
-  'mail.deadline_reminder': defineJob({
-    queue: 'mail',
-    payload: reminderPayloadSchema,
-    handle: (run, payload) => sendReminderEmail({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
-  }),
-  'mail.reconciliation_alert': defineJob({
-    queue: 'mail',
-    payload: reconciliationAlertPayloadSchema,
-    handle: (run, payload) =>
-      sendReconciliationAlert({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
-  }),
-  'mail.disbursement_awaiting': defineJob({
-    queue: 'mail',
-    payload: disbursementNoticePayloadSchema,
-    handle: (run, payload) =>
-      sendAwaitingApproval({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
-  }),
-  'mail.disbursement_failed': defineJob({
-    queue: 'mail',
-    payload: disbursementNoticePayloadSchema,
-    handle: (run, payload) => sendPayoutFailed({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
-  }),
-  'mail.hearing_reminder': defineJob({
-    queue: 'mail',
-    payload: upcomingPayloadSchema,
-    handle: (run, payload) => sendHearingReminder({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
-  }),
-  'mail.reflection_reminder': defineJob({
-    queue: 'mail',
-    payload: upcomingPayloadSchema,
-    handle: (run, payload) =>
-      sendReflectionReminder({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
-  }),
-  'mail.fund_decision_due': defineJob({
-    queue: 'mail',
-    payload: upcomingPayloadSchema,
-    handle: (run, payload) => sendFundDecisionDue({ trx: run.trx, mailer: run.mailer }, payload, run.mailKey),
-  }),
+  'mail.deadline_reminder': staffMailJob(reminderPayloadSchema, sendReminderEmail),
+  'mail.reconciliation_alert': staffMailJob(reconciliationAlertPayloadSchema, sendReconciliationAlert),
+  'mail.disbursement_awaiting': staffMailJob(disbursementNoticePayloadSchema, sendAwaitingApproval),
+  'mail.disbursement_failed': staffMailJob(disbursementNoticePayloadSchema, sendPayoutFailed),
+  'mail.hearing_reminder': staffMailJob(upcomingPayloadSchema, sendHearingReminder),
+  'mail.reflection_reminder': staffMailJob(upcomingPayloadSchema, sendReflectionReminder),
+  'mail.fund_decision_due': staffMailJob(upcomingPayloadSchema, sendFundDecisionDue),
   'mail.victim_payment': defineJob({
     queue: 'mail',
     payload: paymentMadePayloadSchema,
