@@ -5,12 +5,10 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from './context';
 import { AppError, notFoundHandler, problemHandler } from './lib/errors';
-import { throttledRunner } from './lib/throttle';
-import { scheduleAuditSeal } from './audit/audit.service';
+import { sealAuditAfterResponse } from './audit/audit.http';
 import { registerOperationsRoutes } from './operations.http';
 import { registerDomainRoutes } from './routes';
 
-const AUDIT_SEAL_INTERVAL_MS = 200;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Builds the Express app without listening: the server and the tests share it. */
@@ -60,13 +58,7 @@ export function createApp(ctx: AppContext): Express {
   });
   app.use('/v1', express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
   // Audit events are chained after they commit; nudge the sealer once the response is out.
-  // Throttled: under load one seal per AUDIT_SEAL_INTERVAL_MS serves every response in between
-  // (each seal is a transaction with an advisory lock); an idle kick seals at once.
-  const kickAuditSeal = throttledRunner(() => scheduleAuditSeal(ctx.db, ctx.logger), AUDIT_SEAL_INTERVAL_MS);
-  app.use('/v1', (_req, res, next) => {
-    res.on('finish', kickAuditSeal);
-    next();
-  });
+  app.use('/v1', sealAuditAfterResponse(ctx));
 
   registerOperationsRoutes(ctx, app);
   registerDomainRoutes(ctx, app);

@@ -3,6 +3,7 @@ import Joi from 'joi';
 import type { AppContext } from '../context';
 import { defineRoute } from '../lib/route';
 import { AUDIT_OUTCOMES } from './audit';
+import { throttledRunner } from '../lib/throttle';
 import { listAuditEvents, scheduleAuditSeal, verifyAuditTrail } from './audit.service';
 
 const listQuery = Joi.object({
@@ -75,16 +76,19 @@ export function registerAuditRoutes(ctx: AppContext, router: Router): void {
   );
 }
 
+/** Under load, one seal per this interval serves every response in between. */
+const AUDIT_SEAL_INTERVAL_MS = 200;
+
 /**
  * Seals audit events soon after the request that wrote them has committed (its response is
- * sent only after commit). Cheap: kicks are coalesced per process, and an idle kick is one
- * indexed query. Mount once, before the routes: `app.use('/v1', sealAuditAfterResponse(ctx))`.
+ * sent only after commit). Throttled: each seal is a transaction with an advisory lock, so under
+ * load one seal per AUDIT_SEAL_INTERVAL_MS serves every response in between; an idle kick seals
+ * at once. Mount once, before the routes: `app.use('/v1', sealAuditAfterResponse(ctx))`.
  */
 export function sealAuditAfterResponse(ctx: Pick<AppContext, 'db' | 'logger'>): RequestHandler {
+  const kick = throttledRunner(() => scheduleAuditSeal(ctx.db, ctx.logger), AUDIT_SEAL_INTERVAL_MS);
   return (_req, res, next) => {
-    res.on('finish', () => {
-      void scheduleAuditSeal(ctx.db, ctx.logger);
-    });
+    res.on('finish', kick);
     next();
   };
 }
