@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { hashToken, newToken, type Role } from '../../src/lib/auth';
+import type { Role } from '../../src/lib/auth';
+import { insertUserWithToken } from '../helpers/sql-users';
 import type { TestApp } from '../helpers/test-app';
 
 /**
@@ -26,28 +27,8 @@ export async function organization(t: TestApp, kind: 'legal_aid' | 'fund_agency'
 }
 
 export async function person(t: TestApp, role: Role, organizationId: string | null = null): Promise<Person> {
-  const user = await t.ctx.db
-    .insertInto('users')
-    .values({
-      email: `${role.replace('_', '-')}-${unique()}@test.example.org`,
-      name: `Test ${role}`,
-      password_hash: 'scrypt$unused',
-      role,
-      organization_id: organizationId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const token = newToken();
-  await t.ctx.db
-    .insertInto('auth_tokens')
-    .values({
-      user_id: user.id,
-      token_hash: hashToken(token),
-      expires_at: new Date(Date.now() + 3_600_000),
-      revoked_at: null,
-    })
-    .execute();
-  return { id: user.id, role, organizationId, auth: `Bearer ${token}` };
+  const { userId, token } = await insertUserWithToken(t.ctx.db, role, organizationId);
+  return { id: userId, role, organizationId, auth: `Bearer ${token}` };
 }
 
 /** A fund through the funds API (the ledger helper's endpoint), owned by `admin`'s agency. */

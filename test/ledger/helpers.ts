@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor, Role } from '../../src/lib/auth';
-import { hashToken, newToken } from '../../src/lib/auth';
 import type { Call } from '../../src/lib/route';
+import { insertUserWithToken } from '../helpers/sql-users';
 import type { TestApp } from '../helpers/test-app';
 
 /** Users and tokens inserted directly (no login flow needed), for ledger and fund tests. */
@@ -22,30 +22,9 @@ export async function makeOrganization(t: TestApp, name = 'Fund agency'): Promis
 }
 
 export async function makeUser(t: TestApp, role: Role, organizationId: string | null): Promise<TestUser> {
-  const user = await t.ctx.db
-    .insertInto('users')
-    .values({
-      email: `${role}-${crypto.randomBytes(6).toString('hex')}@example.org`,
-      name: `Test ${role}`,
-      password_hash: 'not-used',
-      role,
-      organization_id: organizationId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const token = newToken();
-  const tok = await t.ctx.db
-    .insertInto('auth_tokens')
-    .values({
-      user_id: user.id,
-      token_hash: hashToken(token),
-      expires_at: new Date(Date.now() + 3600_000),
-      revoked_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { userId, tokenId, token } = await insertUserWithToken(t.ctx.db, role, organizationId);
   return {
-    actor: { userId: user.id, role, organizationId, tokenId: tok.id },
+    actor: { userId, role, organizationId, tokenId },
     token,
     auth: { Authorization: `Bearer ${token}` },
   };
