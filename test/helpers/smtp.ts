@@ -73,14 +73,11 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     });
     // A client that dies mid-session (a SIGKILLed worker) resets its socket: not our failure.
     s.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      s.server.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        s.server.off('error', reject);
-        resolve();
-      });
-    });
-    port = (s.server.address() as AddressInfo).port;
+    if (port !== 0) {
+      await listenOn(s, port);
+    } else {
+      port = await listenOnFreshPort(s);
+    }
     server = s;
   };
   const unlisten = async () => {
@@ -127,6 +124,41 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
     close: unlisten,
   };
+}
+
+/**
+ * The first port comes from a block of this jest worker's own, below the kernel's ephemeral
+ * range: while a test has the server stopped ("SMTP is down"), neither another test file's
+ * listen(0) nor an outgoing connection can be handed the same port, so "down" stays down and
+ * `start()` gets its port back.
+ */
+const PORT_BLOCK_BASE = 20_000;
+const PORT_BLOCK_SIZE = 400;
+
+async function listenOnFreshPort(s: SMTPServer): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? '0');
+  const base = PORT_BLOCK_BASE + (worker % 30) * PORT_BLOCK_SIZE;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const port = base + Math.floor(Math.random() * PORT_BLOCK_SIZE);
+    try {
+      await listenOn(s, port);
+      return port;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  await listenOn(s, 0); // the block is crowded: fall back to any free port
+  return (s.server.address() as AddressInfo).port;
+}
+
+function listenOn(s: SMTPServer, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    s.server.once('error', reject);
+    s.listen(port, '127.0.0.1', () => {
+      s.server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {

@@ -264,7 +264,7 @@ describe('failed jobs', () => {
           .expect(200);
         return (res.body.items as Array<Record<string, unknown>>).find((j) => j.outboxId === outboxId);
       },
-      15_000,
+      25_000, // a few of Bull's 5-s delayed-job guard ticks on a busy machine
       'the job to fail for good',
     );
     expect(failed).toMatchObject({
@@ -306,7 +306,7 @@ describe('failed jobs', () => {
       .where('action', '=', 'job.retry')
       .execute();
     expect(audit).toEqual([{ action: 'job.retry', resource_id: outboxId }]);
-  });
+  }, 60_000);
 });
 
 describe('nightly reconciliation', () => {
