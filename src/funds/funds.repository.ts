@@ -124,38 +124,6 @@ export async function insertReceiptWithEntry(
   return { entryId: rows[0]!.entry_id, createdAt: rows[0]!.created_at };
 }
 
-/**
- * The same posting and receipt row, and in the same statement the idempotent response stored
- * in the request's key row: `body` plus the new entry's id as `entryId`. The posting locks the
- * accounts, so making it the last statement before COMMIT keeps a hot pot locked for the least
- * time. Returns the response as stored.
- */
-export async function insertReceiptWithEntryAndResponse(
-  trx: Trx,
-  entry: EntryInput,
-  r: ReceiptRow & { createdAt: Date },
-  respond: { userId: string; key: string; status: number; body: Record<string, unknown> },
-): Promise<{ entryId: string; response: unknown }> {
-  const { rows } = await sql<{ entry_id: string; response: unknown }>`
-    with e as (select ${postEntrySql(entry)} as id),
-    r as (
-      insert into fund_receipts (id, fund_id, entry_id, source, pot_code, amount, currency, received_on, reference, donor, created_by, created_at)
-      select ${r.id}::uuid, ${r.fundId}::uuid, e.id, ${r.source}, ${r.pot}, ${r.amount.toString()}::bigint, ${r.currency},
-             ${r.receivedOn}::date, ${r.reference}, ${r.donor}, ${r.createdBy}::uuid, ${r.createdAt}::timestamptz
-        from e
-      returning entry_id),
-    k as (
-      update idempotency_keys
-         set status = ${respond.status}::int,
-             response = ${JSON.stringify(respond.body)}::jsonb || jsonb_build_object('entryId', (select entry_id::text from r))
-       where user_id = ${respond.userId}::uuid and key = ${respond.key}
-      returning response)
-    select r.entry_id, k.response from r, k`.execute(trx);
-  const row = rows[0];
-  if (!row) throw new Error('receipt response was not stored: idempotency key row missing');
-  return { entryId: row.entry_id, response: row.response };
-}
-
 export async function insertPotTransfer(
   trx: Trx,
   t: {

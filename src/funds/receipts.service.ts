@@ -7,16 +7,12 @@ import { withLedgerErrors } from '../ledger/ledger-errors';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
 import { ValidationError } from '../lib/errors';
-import { idempotent, type IdempotencySlot, type IdempotentResult } from '../lib/idempotency';
+import { idempotencyClaim, replayOf, type IdempotentResult } from '../lib/idempotency';
 import { formatMoney, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
 import { receiptPostings, type Fund } from './funds';
-import {
-  fundWithPots,
-  insertReceiptWithEntry,
-  insertReceiptWithEntryAndResponse,
-  type ReceiptRow,
-} from './funds.repository';
+import { fundWithPots, insertReceiptWithEntry, type ReceiptRow } from './funds.repository';
+import { callPostReceipt } from './receipts.repository';
 import { fundInReach, heldCurrency, potOf } from './funds.service';
 
 /** Money into a fund: the receipts endpoint, and receipts posted by other use cases. */
@@ -31,39 +27,53 @@ export interface ReceiptBody {
   donor?: string;
 }
 
+/**
+ * POST /v1/funds/:id/receipts. Reach, pot and currency are checked first (the fund comes from the
+ * per-process cache); then one call to `fund_post_receipt` claims the key, audits, posts and
+ * stores the response in a single round trip, so nothing is written unless all of it is.
+ */
 export async function recordReceipt(
   ctx: AppContext,
   call: Call,
   fundId: string,
   body: ReceiptBody,
 ): Promise<IdempotentResult> {
-  const result = await withLedgerErrors(() =>
-    idempotent(ctx.db, call, 'POST /v1/funds/:id/receipts', async (trx, slot) => {
-      let fund = await fundInReach(ctx.db, trx, call.actor, fundId, true);
-      if (body.pot) fund = await fundWithPots(trx, ctx.db, fund, [body.pot]);
-      const pot = potOf(fund, body.pot ?? 'unrestricted');
-      if (pot.kind === 'committed')
-        throw new ValidationError([
-          { path: 'pot', message: 'a committed pot receives money only from a State-fund decision' },
-        ]);
-      heldCurrency(fund, body.currency);
-      const { storedResponse } = await postReceiptInTransaction(
-        trx,
-        fund,
-        {
-          ...body,
-          pot: pot.code,
-          amount: parseMoney(body.amount, body.currency),
-          actor: call.actor,
-          requestId: call.requestId,
-        },
-        { slot, status: 201 },
-      );
-      return { status: 201, storedResponse };
-    }),
+  const endpoint = 'POST /v1/funds/:id/receipts';
+  const claim = idempotencyClaim(call, endpoint);
+  let fund = await fundInReach(ctx.db, ctx.db, call.actor, fundId, true);
+  if (body.pot) fund = await fundWithPots(ctx.db, ctx.db, fund, [body.pot]);
+  const pot = potOf(fund, body.pot ?? 'unrestricted');
+  if (pot.kind === 'committed')
+    throw new ValidationError([
+      { path: 'pot', message: 'a committed pot receives money only from a State-fund decision' },
+    ]);
+  heldCurrency(fund, body.currency);
+  const parts = receiptParts(fund, {
+    ...body,
+    pot: pot.code,
+    amount: parseMoney(body.amount, body.currency),
+    actor: call.actor,
+    requestId: call.requestId,
+  });
+  // entryId and createdAt are known only inside the call, which adds them to the stored response.
+  const {
+    entryId: _entryId,
+    createdAt: _createdAt,
+    ...response
+  } = receiptView(parts.posted('', new Date(0)));
+  const answer = await withLedgerErrors(() =>
+    callPostReceipt(
+      ctx.db,
+      { ...claim, endpoint },
+      { actorRole: call.actor.role, requestId: call.requestId, details: parts.auditDetails },
+      parts.entry,
+      parts.row,
+      { status: 201, body: response },
+    ),
   );
+  if (answer.replayed) return replayOf(answer, claim.hash);
   kickLedgerSealer(ctx.db, ctx.logger);
-  return result;
+  return { status: answer.status, body: answer.response, replayed: false };
 }
 
 export interface PostedReceipt {
@@ -96,40 +106,22 @@ export function receiptView(r: PostedReceipt) {
   };
 }
 
-/**
- * Money in, inside the caller's transaction: the receipt row, its ledger entry and the audit
- * event. The HTTP receipt and money paid into the fund on a claim both come through here; the
- * caller has checked reach, the pot and the currency. Call `kickLedgerSealer` after commit.
- * With `respond`, the receipt view is stored as the idempotent response in the posting's own
- * statement (created_at is then the transaction's start, as the column default would give).
- */
-export async function postReceiptInTransaction(
-  trx: Trx,
-  fund: Fund,
-  r: {
-    source: string;
-    pot: string;
-    amount: bigint;
-    currency: string;
-    receivedOn: string;
-    reference?: string | null;
-    donor?: string | null;
-    actor: Actor;
-    requestId: string;
-    metadata?: Record<string, unknown>;
-  },
-  respond?: { slot: IdempotencySlot; status: number },
-): Promise<PostedReceipt & { storedResponse?: unknown }> {
+interface ReceiptInput {
+  source: string;
+  pot: string;
+  amount: bigint;
+  currency: string;
+  receivedOn: string;
+  reference?: string | null;
+  donor?: string | null;
+  actor: Actor;
+  requestId: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A new receipt's id, ledger entry, row and audit details, however it is then written. */
+function receiptParts(fund: Fund, r: ReceiptInput) {
   const id = crypto.randomUUID();
-  // Audit first and post last: the accounts stay locked only from the posting to commit.
-  await recordAudit(trx, {
-    actor: r.actor,
-    action: 'fund_receipt.create',
-    resourceType: 'fund_receipt',
-    resourceId: id,
-    requestId: r.requestId,
-    details: { fundId: fund.id, source: r.source, pot: r.pot, currency: r.currency },
-  });
   const entry: EntryInput = {
     kind: 'receipt',
     description: `Receipt (${r.source}) into pot ${r.pot}${r.reference ? `, ref ${r.reference}` : ''}`.slice(
@@ -153,31 +145,35 @@ export async function postReceiptInTransaction(
     donor: r.donor ?? null,
     createdBy: r.actor.userId,
   };
+  const auditDetails = { fundId: fund.id, source: r.source, pot: r.pot, currency: r.currency };
   const posted = (entryId: string, createdAt: Date): PostedReceipt => ({
-    id,
+    ...row,
     entryId,
-    fundId: fund.id,
-    source: r.source,
-    pot: r.pot,
-    amount: r.amount,
-    currency: r.currency,
-    receivedOn: r.receivedOn,
-    reference: r.reference ?? null,
-    donor: r.donor ?? null,
     createdAt,
   });
-  if (respond) {
-    const createdAt = respond.slot.startedAt;
-    // The entry id is known only once posted: the statement adds it to the stored response.
-    const { entryId: _unknown, ...body } = receiptView(posted('', createdAt));
-    const { entryId, response } = await insertReceiptWithEntryAndResponse(
-      trx,
-      entry,
-      { ...row, createdAt },
-      { userId: respond.slot.userId, key: respond.slot.key, status: respond.status, body },
-    );
-    return { ...posted(entryId, createdAt), storedResponse: response };
-  }
-  const { entryId, createdAt } = await insertReceiptWithEntry(trx, entry, row);
-  return posted(entryId, createdAt);
+  return { id, entry, row, auditDetails, posted };
+}
+
+/**
+ * Money in, inside the caller's transaction: the receipt row, its ledger entry and the audit
+ * event — for money paid into the fund on a claim. The caller has checked reach, the pot and
+ * the currency. Call `kickLedgerSealer` after commit.
+ */
+export async function postReceiptInTransaction(
+  trx: Trx,
+  fund: Fund,
+  r: ReceiptInput,
+): Promise<PostedReceipt> {
+  const parts = receiptParts(fund, r);
+  // Audit first and post last: the accounts stay locked only from the posting to commit.
+  await recordAudit(trx, {
+    actor: r.actor,
+    action: 'fund_receipt.create',
+    resourceType: 'fund_receipt',
+    resourceId: parts.id,
+    requestId: r.requestId,
+    details: parts.auditDetails,
+  });
+  const { entryId, createdAt } = await insertReceiptWithEntry(trx, parts.entry, parts.row);
+  return parts.posted(entryId, createdAt);
 }

@@ -46,6 +46,29 @@ export function requestHash(endpoint: string, call: IdempotentCall): string {
     .digest('hex');
 }
 
+/** What a request claims: its user's key (required) and the hash that ties the key to it. */
+export function idempotencyClaim(
+  call: IdempotentCall,
+  endpoint: string,
+): { key: string; hash: string; userId: string } {
+  const key = call.idempotencyKey;
+  if (!key) throw new ValidationError([{ path: 'Idempotency-Key', message: 'header is required' }]);
+  return { key, hash: requestHash(endpoint, call), userId: call.actor.userId };
+}
+
+/** The stored first answer, if the key was used for this same request; 409 if for another. */
+export function replayOf(
+  prior: { request_hash: string; status: number; response: unknown },
+  hash: string,
+): IdempotentResult {
+  if (prior.request_hash !== hash) {
+    throw new ConflictError(
+      'This Idempotency-Key was already used with a different request; use a new key for a new operation.',
+    );
+  }
+  return { status: prior.status, body: prior.response, replayed: true };
+}
+
 /**
  * Runs a money-moving operation at most once per (user, Idempotency-Key), for any domain.
  *
@@ -65,10 +88,7 @@ export async function idempotent(
   endpoint: string,
   effect: (trx: Trx, slot: IdempotencySlot) => Promise<EffectResult>,
 ): Promise<IdempotentResult> {
-  const key = call.idempotencyKey;
-  if (!key) throw new ValidationError([{ path: 'Idempotency-Key', message: 'header is required' }]);
-  const hash = requestHash(endpoint, call);
-  const userId = call.actor.userId;
+  const { key, hash, userId } = idempotencyClaim(call, endpoint);
   return transact(db, async (trx) => {
     const claimed = await trx
       .insertInto('idempotency_keys')
@@ -83,12 +103,7 @@ export async function idempotent(
         .where('user_id', '=', userId)
         .where('key', '=', key)
         .executeTakeFirstOrThrow();
-      if (prior.request_hash !== hash) {
-        throw new ConflictError(
-          'This Idempotency-Key was already used with a different request; use a new key for a new operation.',
-        );
-      }
-      return { status: prior.status, body: prior.response, replayed: true };
+      return replayOf(prior, hash);
     }
     const result = await effect(trx, { userId, key, startedAt: claimed.started_at });
     if ('storedResponse' in result) {

@@ -2,8 +2,54 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Decimal from 'decimal.js';
 
 const ROOT = path.resolve(__dirname, '../..');
+
+/** The one-call receipt (a PL/pgSQL function) on PGlite: posted once, replayed, balance moved. */
+async function receiptOnPglite(base: string, out: string): Promise<void> {
+  const login = /(fund\.admin@demo\.example\.org)\s+(\S+)\s+fund_admin/.exec(out);
+  expect(login).not.toBeNull();
+  const session = await fetch(`${base}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: login![1], password: login![2] }),
+  });
+  const { token } = (await session.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  const created = await fetch(`${base}/v1/funds`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Embedded fund', currency: 'THB' }),
+  });
+  expect(created.status).toBe(201);
+  const fundId = ((await created.json()) as { id: string }).id;
+  const balance = async () => {
+    const res = await fetch(`${base}/v1/funds/${fundId}/balances?currency=THB`, { headers: auth });
+    const body = (await res.json()) as { pots: Array<{ code: string; posted: string }> };
+    return body.pots.find((p) => p.code === 'unrestricted')!.posted;
+  };
+  const before = await balance();
+  const post = () =>
+    fetch(`${base}/v1/funds/${fundId}/receipts`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': 'embedded-1' },
+      body: JSON.stringify({
+        source: 'donation',
+        amount: '12.34',
+        currency: 'THB',
+        receivedOn: '2026-11-01',
+      }),
+    });
+  const first = await post();
+  expect(first.status).toBe(201);
+  const again = await post();
+  expect(again.status).toBe(201);
+  expect(again.headers.get('idempotent-replayed')).toBe('true');
+  expect(await again.json()).toEqual(await first.json());
+  const after = await balance();
+  expect(new Decimal(after).minus(before).toString()).toBe('12.34');
+}
 
 /**
  * `npm start` with no configuration: the embedded PostgreSQL (PGlite) runs every migration,
@@ -65,6 +111,7 @@ describe('embedded default (no DATABASE_URL, REDIS_URL or SMTP_URL)', () => {
       const { user } = (await login.json()) as { user: { role: string } };
       expect(user.role).toBe('admin');
       expect(fs.existsSync(path.join(dataDir, 'keys.json'))).toBe(true);
+      await receiptOnPglite(base, out);
     } finally {
       child.kill('SIGTERM');
     }
