@@ -11,6 +11,7 @@ import * as fxPayouts from './2026_11_29_700100_fx_payouts';
 import * as awardAdvances from './2026_11_29_700200_award_advances';
 import * as hearings from './2026_11_29_800000_hearings';
 import * as receiptInOneCall from './2026_11_29_900000_receipt_in_one_call';
+import * as claimFundKeys from './2026_11_29_900100_claim_fund_keys';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_700200_award_advances': awardAdvances,
   '2026_11_29_800000_hearings': hearings,
   '2026_11_29_900000_receipt_in_one_call': receiptInOneCall,
+  '2026_11_29_900100_claim_fund_keys': claimFundKeys,
 };

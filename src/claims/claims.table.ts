@@ -8,7 +8,7 @@ export interface ClaimsTable {
   organization_id: string;
   route: string;
   mode: string | null;
-  fund_id: string | null; // funds.id; no FK (the ledger's table), checked by the service
+  fund_id: string | null; // funds.id (foreign key since migration 2026_11_29_900100)
   jurisdiction: string;
   forum: string | null;
   case_number: string | null;

@@ -205,6 +205,32 @@ describe('need-to-know on claims', () => {
     }).expect(200);
   });
 
+  it('keeps a State-fund claim tied to a real fund in the database itself, whatever writes the row', async () => {
+    await expect(
+      t.ctx.db
+        .updateTable('claims')
+        .set({ fund_id: '00000000-0000-4000-8000-000000000000' })
+        .where('id', '=', fundClaimId)
+        .execute(),
+    ).rejects.toThrow(/claims_fund_fk/);
+    await expect(
+      t.ctx.db
+        .insertInto('fund_subrogation_policies')
+        .values({
+          fund_id: '00000000-0000-4000-8000-000000000000',
+          policy: 'victim_first',
+          updated_by: worker.id,
+        })
+        .execute(),
+    ).rejects.toThrow(/fund_subrogation_policies_fund_fk/);
+    const row = await t.ctx.db
+      .selectFrom('claims')
+      .select('fund_id')
+      .where('id', '=', fundClaimId)
+      .executeTakeFirst();
+    expect(row?.fund_id).toBe(fundId);
+  });
+
   it('answers 404 to a legal aid worker of another organization for the claim and its actions, and lists nothing', async () => {
     await request(t.app).get(`/v1/claims/${civilId}`).set('Authorization', outsider.auth).expect(404);
     await post(`/v1/claims/${civilId}/transitions`, outsider, { to: 'settlement' }).expect(404);
