@@ -9,7 +9,12 @@ import { sql, type Kysely } from 'kysely';
 
 const KEYS = [
   { table: 'claims', name: 'claims_fund_fk', column: 'fund_id', references: 'funds(id)' },
-  { table: 'payments_received', name: 'payments_received_fund_fk', column: 'fund_id', references: 'funds(id)' },
+  {
+    table: 'payments_received',
+    name: 'payments_received_fund_fk',
+    column: 'fund_id',
+    references: 'funds(id)',
+  },
   {
     table: 'payments_received',
     name: 'payments_received_receipt_fk',
@@ -27,7 +32,9 @@ const KEYS = [
 export async function up(db: Kysely<any>): Promise<void> {
   for (const k of KEYS) {
     await sql
-      .raw(`alter table ${k.table} add constraint ${k.name} foreign key (${k.column}) references ${k.references}`)
+      .raw(
+        `alter table ${k.table} add constraint ${k.name} foreign key (${k.column}) references ${k.references}`,
+      )
       .execute(db);
   }
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
-import type { ReconciliationCheck } from './notifications.table';
+import type { ChainAnchors, ReconciliationCheck } from './notifications.table';
 
 /** All SQL of notifications: what the handlers load by id, the scan, the reconciliation. */
 
@@ -200,11 +200,17 @@ export async function fundsOutOfBalance(
 
 export async function insertReconciliationRun(
   trx: Trx,
-  run: { runOn: string; startedAt: Date; ok: boolean; checks: ReconciliationCheck[] },
+  run: { runOn: string; startedAt: Date; ok: boolean; checks: ReconciliationCheck[]; anchors: ChainAnchors },
 ): Promise<string> {
   const row = await trx
     .insertInto('reconciliation_runs')
-    .values({ run_on: run.runOn, started_at: run.startedAt, ok: run.ok, checks: JSON.stringify(run.checks) })
+    .values({
+      run_on: run.runOn,
+      started_at: run.startedAt,
+      ok: run.ok,
+      checks: JSON.stringify(run.checks),
+      anchors: JSON.stringify(run.anchors),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

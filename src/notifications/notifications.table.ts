@@ -29,6 +29,19 @@ export interface ReconciliationRunsTable {
   finished_at: Generated<Date>;
   ok: boolean;
   checks: JSONColumnType<ReconciliationCheck[]>;
+  /** Where the hash chains ended when the run finished (null before 2026_11_29_900200). */
+  anchors: JSONColumnType<ChainAnchors | null>;
+}
+
+/** The last sealed row of a hash chain: its place and its hash. */
+export interface ChainHead {
+  seq: string;
+  hash: string;
+}
+
+export interface ChainAnchors {
+  ledger: ChainHead | null;
+  audit: ChainHead | null;
 }
 
 export interface NotificationTables {

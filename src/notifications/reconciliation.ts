@@ -1,10 +1,11 @@
 import Joi from 'joi';
-import { verifyAuditChain } from '../audit/audit-chain';
+import { sealAuditEvents, verifyAuditChain } from '../audit/audit-chain';
 import { transact, type Db, type Trx } from '../lib/db';
 import { DEFAULT_LANGUAGE } from '../lib/i18n';
 import type { Logger } from '../lib/logger';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
 import { verifyLedger } from '../ledger/ledger-chain';
+import { anchorProblems, currentAnchors, previousAnchors } from './chain-anchors';
 import type { MailKey, Mailer } from './mailer';
 import {
   accountImbalances,
@@ -40,7 +41,8 @@ async function check(name: string, run: () => Promise<string | null>): Promise<R
 /**
  * The nightly reconciliation: the books balance per currency (from the postings and from the
  * accounts' running balances, which must also match their postings), every fund's pots add up
- * to its bank and cash accounts, and the ledger and audit hash chains verify. The result is
+ * to its bank and cash accounts, the ledger and audit hash chains verify and still reach the
+ * heads the previous run recorded (see chain-anchors.ts). The result is
  * recorded; on failure every active administrator gets an e-mail (one outbox row each, in the
  * same transaction as the result). Details name accounts, funds and entry ids, never people.
  */
@@ -49,6 +51,7 @@ export async function runReconciliation(
   logger: Logger,
   now = new Date(),
 ): Promise<ReconciliationResult> {
+  const previous = await previousAnchors(db);
   const checks = [
     await check('trial_balance', async () => {
       const off = [...(await postingImbalances(db)), ...(await accountImbalances(db))];
@@ -71,21 +74,37 @@ export async function runReconciliation(
       return v.ok ? null : `broken at entry ${v.firstBrokenEntry}`;
     }),
     await check('audit_chain', async () => {
+      await sealAuditEvents(db); // as the ledger's verify does: check every committed event
       const v = await verifyAuditChain(db);
       return v.ok ? null : `broken at event ${v.firstBrokenEvent}`;
     }),
+    // After the verify steps, which seal: a chain cut short verifies, so compare with last time.
+    await check('chain_anchors', () => anchorProblems(db, previous)),
   ];
+  const anchors = await currentAnchors(db);
   const ok = checks.every((c) => c.ok);
   const result = await transact(db, async (trx) => {
-    const runId = await insertReconciliationRun(trx, { runOn: todayUtc(now), startedAt: now, ok, checks });
+    const runId = await insertReconciliationRun(trx, {
+      runOn: todayUtc(now),
+      startedAt: now,
+      ok,
+      checks,
+      anchors,
+    });
     const alerts: string[] = [];
     if (!ok)
       for (const userId of await activeAdminIds(trx))
         alerts.push(await enqueueOutbox(trx, 'reconciliation.alert', { runId, userId }));
     return { runId, ok, checks, alerts };
   });
-  if (ok) logger.info({ runId: result.runId }, 'reconciliation passed');
-  else logger.error({ runId: result.runId, failed: checks.filter((c) => !c.ok) }, 'reconciliation FAILED');
+  // The anchors go to the log too: kept outside the database, they show a truncation even if
+  // someone with the power to cut the chains also rewrites the runs table.
+  if (ok) logger.info({ runId: result.runId, anchors }, 'reconciliation passed');
+  else
+    logger.error(
+      { runId: result.runId, anchors, failed: checks.filter((c) => !c.ok) },
+      'reconciliation FAILED',
+    );
   return result;
 }
 

@@ -334,6 +334,7 @@ describe('nightly reconciliation', () => {
       ['fund_pots_equal_bank', true],
       ['ledger_chain', true],
       ['audit_chain', true],
+      ['chain_anchors', true],
     ]);
     expect(good.alerts).toEqual([]);
 
