@@ -81,10 +81,14 @@ export class InlineRetries {
     { attempts: number; nextAt: number; gaveUp: boolean; lastError: string; failedAt: number }
   >();
 
-  constructor(private readonly config: Config) {}
+  /** `now` is the clock (a test passes its own, to step through the backoff exactly). */
+  constructor(
+    private readonly config: Config,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Ids not to claim now: waiting for their next attempt, or given up on until restart. */
-  blocked(now = Date.now()): string[] {
+  blocked(now = this.now()): string[] {
     return [...this.state].filter(([, s]) => s.gaveUp || s.nextAt > now).map(([id]) => id);
   }
 
@@ -96,10 +100,10 @@ export class InlineRetries {
     const s = this.state.get(id) ?? { attempts: 0, nextAt: 0, gaveUp: false, lastError: '', failedAt: 0 };
     s.attempts += 1;
     s.lastError = error;
-    s.failedAt = Date.now();
+    s.failedAt = this.now();
     s.gaveUp = permanent || s.attempts >= this.config.jobAttempts;
     const retryInMs = retryDelayMs(this.config, s.attempts);
-    s.nextAt = Date.now() + retryInMs;
+    s.nextAt = s.failedAt + retryInMs;
     this.state.set(id, s);
     return { attempts: s.attempts, gaveUp: s.gaveUp, retryInMs };
   }

@@ -100,7 +100,8 @@ describe('retries while the SMTP server is down', () => {
       LOG_LEVEL: 'silent',
     });
     const mailer = createMailer(config);
-    const retries = new InlineRetries(config);
+    let clock = Date.now(); // the retry schedule's clock, stepped by hand: no race with the machine
+    const retries = new InlineRetries(config, () => clock);
     const pass = () => relayInline({ db: t.ctx.db, config, logger: t.ctx.logger, mailer, retries });
     try {
       await pass(); // earlier tests' rows are all delivered: nothing else is pending
@@ -110,12 +111,16 @@ describe('retries while the SMTP server is down', () => {
       expect(await pass()).toEqual({ relayed: [], failed: [outboxId] });
       // Inside the backoff the message is not tried again.
       expect(await pass()).toEqual({ relayed: [], failed: [] });
-      await sleep(550);
+      clock += 499;
+      expect(await pass()).toEqual({ relayed: [], failed: [] });
+      clock += 1; // first backoff: 500 ms
       expect(await pass()).toEqual({ relayed: [], failed: [outboxId] });
 
       await smtp.start();
       const before = smtp.messages.length;
-      await sleep(1050); // second backoff: 1000 ms
+      clock += 999;
+      expect(await pass()).toEqual({ relayed: [], failed: [] });
+      clock += 1; // second backoff: 1000 ms
       expect(await pass()).toEqual({ relayed: [outboxId], failed: [] });
       expect(await pass()).toEqual({ relayed: [], failed: [] });
       await smtp.waitFor((m) => m.envelopeTo.includes(user.email));
