@@ -13,7 +13,8 @@ import {
   registerQuery,
   requestBody,
 } from './disbursements.schemas';
-import { approveDisbursement, closeUnpaid, markPaid, requestDisbursement } from './disbursements.service';
+import { requestDisbursement } from './disbursements.request';
+import { approveDisbursement, closeUnpaid, markPaid } from './disbursements.service';
 import { listDisbursements } from './disbursements.list';
 import { getDisbursement } from './disbursements.views';
 import { registerCsv, witnessAssistance } from './witness-register.service';

@@ -1,5 +1,6 @@
 import type { Account } from '../ledger/ledger';
-import { accountsOfFunds, balancesAsOf, periodBalances } from '../ledger/ledger.repository';
+import { accountsOfFunds } from '../ledger/ledger.repository';
+import { balancesAsOf, periodBalances } from '../ledger/ledger-history.repository';
 import type { Actor } from '../lib/auth';
 import type { Db } from '../lib/db';
 import { ValidationError } from '../lib/errors';

@@ -3,7 +3,7 @@ import { transact, type Db, type Trx } from '../lib/db';
 import { chainHash, GENESIS_HASH } from '../lib/hash-chain';
 import type { Logger } from '../lib/logger';
 import { throttledRunner } from '../lib/throttle';
-import { entriesByIds, type EntryRow } from './ledger.repository';
+import { entriesByIds, type EntryRow } from './ledger-history.repository';
 
 /*
  * Tamper evidence for the ledger. Each sealed entry stores

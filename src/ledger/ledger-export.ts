@@ -2,7 +2,8 @@ import type { Actor } from '../lib/auth';
 import type { Db } from '../lib/db';
 import { formatMoney } from '../lib/money';
 import type { Account, AccountType } from './ledger';
-import { entriesByIds, entryIdsPage, listAccounts } from './ledger.repository';
+import { listAccounts } from './ledger.repository';
+import { entriesByIds, entryIdsPage } from './ledger-history.repository';
 import { reachOf } from './ledger.service';
 
 /*

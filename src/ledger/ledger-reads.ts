@@ -4,14 +4,8 @@ import { NotFoundError, ValidationError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { debitCredit, type Account } from './ledger';
 import { accountView, entryRowView } from './ledger-views';
-import {
-  balancesAsOf,
-  entriesByIds,
-  entryIdsPage,
-  findAccounts,
-  listAccounts,
-  type Reach,
-} from './ledger.repository';
+import { findAccounts, listAccounts, type Reach } from './ledger.repository';
+import { balancesAsOf, entriesByIds, entryIdsPage } from './ledger-history.repository';
 import { reachOf } from './ledger.service';
 
 /** Opaque list cursors: the last id seen, so pages stay stable while rows are appended. */

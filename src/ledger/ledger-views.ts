@@ -1,7 +1,7 @@
 import type { Db, Trx } from '../lib/db';
 import { formatMoney } from '../lib/money';
 import { available, type Account } from './ledger';
-import { entriesByIds, type EntryRow } from './ledger.repository';
+import { entriesByIds, type EntryRow } from './ledger-history.repository';
 
 /** The API's shapes: amounts as strings with exactly the currency's decimals. */
 

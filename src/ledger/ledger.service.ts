@@ -20,10 +20,10 @@ import {
   callPostEntry,
   callReserve,
   callResolveReservation,
-  entryPostingsForReversal,
   findAccounts,
   type Reach,
 } from './ledger.repository';
+import { entryPostingsForReversal } from './ledger-history.repository';
 import { entryView } from './ledger-views';
 
 /*

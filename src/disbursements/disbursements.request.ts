@@ -1,0 +1,127 @@
+import { claimFor } from '../claims/claims.access';
+import type { AppContext } from '../context';
+import { awardPotCode, type Fund } from '../funds/funds';
+import { fundWithPots } from '../funds/funds.repository';
+import { fundInReach, heldCurrency, potOf } from '../funds/funds.service';
+import { ConflictError, ValidationError } from '../lib/errors';
+import { enqueueOutbox } from '../lib/outbox';
+import { idempotent, type IdempotentResult } from '../lib/idempotency';
+import { parseMoney } from '../lib/money';
+import type { Call } from '../lib/route';
+import { victimAccess } from '../victims/victims.service';
+import {
+  approvalsRequired,
+  candidatePots,
+  convertPayout,
+  dedicatedPot,
+  newPaymentReference,
+  PAYEE_REQUIRED,
+  type Channel,
+  type Payout,
+} from './disbursements';
+import { insertDisbursement, loadPolicy } from './disbursements.repository';
+import { PAYEE_FIELD, viewOf } from './disbursements.views';
+import { auditDisbursement } from './disbursements.audit';
+
+/** A disbursement requested: checked, recorded as `requested`, approvers told. */
+
+export interface RequestBody {
+  fundId: string;
+  victimId: string;
+  claimId?: string;
+  purpose: string;
+  amount: string;
+  currency: string;
+  pot?: string;
+  rationale: string;
+  channel: Channel;
+  payee?: Record<string, unknown>;
+  holdInTrust?: boolean;
+  payout?: { currency: string; rate: string; rateSource: string; rateDate: string; fees?: string };
+}
+
+export async function requestDisbursement(
+  ctx: AppContext,
+  call: Call,
+  body: RequestBody,
+): Promise<IdempotentResult> {
+  if (PAYEE_REQUIRED.has(body.channel) && !body.payee && !body.holdInTrust)
+    throw new ValidationError([{ path: 'payee', message: `payee is required for ${body.channel}` }]);
+  const result = await idempotent(ctx.db, call, 'POST /v1/disbursements', async (trx) => {
+    const fund = await fundWithPots(
+      trx,
+      ctx.db,
+      await fundInReach(ctx.db, trx, call.actor, body.fundId, true),
+      [body.pot, body.claimId && awardPotCode(body.claimId)].filter((c) => typeof c === 'string'),
+    );
+    heldCurrency(fund, body.currency);
+    const { row: victim } = await victimAccess(trx, call.actor, body.victimId);
+    if (body.holdInTrust && !victim.is_child)
+      throw new ValidationError([
+        { path: 'holdInTrust', message: "only a child's award is held in trust; pay an adult directly" },
+      ]);
+    if (body.claimId) {
+      const claim = await claimFor(trx, call.actor, body.claimId);
+      if (claim.victim_id !== body.victimId || claim.fund_id !== body.fundId)
+        throw new ValidationError([
+          { path: 'claimId', message: "the claim is not this victim's claim on this fund" },
+        ]);
+    }
+    const dedicated = dedicatedPot(fund.pots, {
+      victimId: body.victimId,
+      claimId: body.claimId ?? null,
+      purpose: body.purpose,
+      requestedPot: body.pot ?? null,
+      holdInTrust: body.holdInTrust ?? false,
+    });
+    if (dedicated && 'refusal' in dedicated) refuseDedicated(dedicated);
+    if (body.pot !== undefined && !dedicated) {
+      const pot = potOf(fund, body.pot);
+      if (candidatePots(fund.pots, body.purpose, [], pot.code).length === 0)
+        throw new ValidationError([
+          { path: 'pot', message: `pot "${pot.code}" may not pay for "${body.purpose}"` },
+        ]);
+    }
+    const amount = parseMoney(body.amount, body.currency);
+    const payout = body.payout ? payoutOf(fund, amount, body) : null;
+    const policy = await loadPolicy(trx, fund.id);
+    const row = await insertDisbursement(trx, {
+      fundId: fund.id,
+      victimId: body.victimId,
+      claimId: body.claimId ?? null,
+      purpose: body.purpose,
+      amount,
+      currency: body.currency,
+      requestedPot: body.pot ?? null,
+      rationale: body.rationale,
+      channel: body.channel,
+      payeeEnc: body.payee ? ctx.cipher.encrypt(PAYEE_FIELD, JSON.stringify(body.payee)) : null,
+      paymentReference: newPaymentReference(),
+      approvalsRequired: approvalsRequired(amount, policy.thresholds.get(body.currency)),
+      requestedBy: call.actor.userId,
+      holdInTrust: body.holdInTrust ?? false,
+      payout,
+    });
+    await auditDisbursement(trx, call, 'disbursement.request', row, { channel: body.channel });
+    // The other fund administrators are told a request waits for their approval.
+    await enqueueOutbox(trx, 'disbursement.awaiting_approval', { disbursementId: row.id });
+    return { status: 201, body: await viewOf(trx, row) };
+  });
+  ctx.outbox.kick();
+  return result;
+}
+
+function payoutOf(fund: Fund, amount: bigint, body: RequestBody): Payout {
+  if (body.holdInTrust)
+    throw new ValidationError([{ path: 'payout', message: 'money put in trust is not paid out' }]);
+  const converted = convertPayout(amount, body.currency, body.payout!, new Date().toISOString().slice(0, 10));
+  if ('path' in converted) throw new ValidationError([converted]);
+  heldCurrency(fund, converted.payout.currency, 'payout.currency');
+  return converted.payout;
+}
+
+/** Nothing committed to pay from is a state of the claim (409); a wrong pot is bad input (400). */
+export function refuseDedicated(d: { refusal: string; path: string }): never {
+  if (d.path === 'claimId') throw new ConflictError(`Nothing can be paid on this award: ${d.refusal}.`);
+  throw new ValidationError([{ path: d.path, message: d.refusal }]);
+}
