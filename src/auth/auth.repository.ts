@@ -1,3 +1,4 @@
+import type { Language } from '../lib/i18n';
 import type { Selectable } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 import type { Role } from '../lib/auth';
@@ -8,7 +9,16 @@ export type OrganizationRow = Selectable<OrganizationsTable>;
 /** Every column but the password hash, which only the login path ever reads. */
 export type UserRow = Omit<Selectable<UsersTable>, 'password_hash'>;
 
-const USER_COLUMNS = ['id', 'email', 'name', 'role', 'organization_id', 'active', 'created_at'] as const;
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'organization_id',
+  'active',
+  'created_at',
+  'preferred_language',
+] as const;
 
 export async function insertOrganization(
   trx: Trx,
@@ -42,6 +52,7 @@ export async function insertUser(
     passwordHash: string;
     role: Role;
     organizationId: string | null;
+    preferredLanguage: Language;
   },
 ): Promise<UserRow> {
   return trx
@@ -52,6 +63,7 @@ export async function insertUser(
       password_hash: values.passwordHash,
       role: values.role,
       organization_id: values.organizationId,
+      preferred_language: values.preferredLanguage,
     })
     .returning(USER_COLUMNS)
     .executeTakeFirstOrThrow();
@@ -106,4 +118,17 @@ export async function listUsers(
   if (filter.role) q = q.where('role', '=', filter.role);
   if (filter.organizationId) q = q.where('organization_id', '=', filter.organizationId);
   return q.execute();
+}
+
+export async function updateUserLanguage(
+  trx: Trx,
+  id: string,
+  language: Language,
+): Promise<UserRow | undefined> {
+  return trx
+    .updateTable('users')
+    .set({ preferred_language: language })
+    .where('id', '=', id)
+    .returning(USER_COLUMNS)
+    .executeTakeFirst();
 }

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { Role } from '../lib/auth';
+import type { Language } from '../lib/i18n';
 
 export interface OrganizationsTable {
   id: Generated<string>;
@@ -17,6 +18,8 @@ export interface UsersTable {
   organization_id: string | null;
   active: Generated<boolean>;
   created_at: Generated<Date>;
+  /** The language of the e-mails this person gets (default English). */
+  preferred_language: Generated<Language>;
 }
 
 export interface AuthTokensTable {

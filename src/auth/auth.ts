@@ -1,3 +1,4 @@
+import type { Language } from '../lib/i18n';
 import crypto from 'node:crypto';
 import type { Role } from '../lib/auth';
 
@@ -20,6 +21,7 @@ export interface User {
   organizationId: string | null;
   active: boolean;
   createdAt: string;
+  preferredLanguage: Language;
 }
 
 export interface Session {

@@ -4,7 +4,14 @@ import type { AppContext } from '../context';
 import { ROLES } from '../lib/auth';
 import { defineRoute } from '../lib/route';
 import { decodeCursor, MIN_PASSWORD_LENGTH, ORGANIZATION_KINDS } from './auth';
-import { createOrganization, createUser, listOrganizations, listUsers } from './users.service';
+import { LANGUAGES } from '../lib/i18n';
+import {
+  createOrganization,
+  createUser,
+  listOrganizations,
+  listUsers,
+  setUserLanguage,
+} from './users.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Any TLD: staff addresses may be on internal domains (.local, .internal).
@@ -24,6 +31,8 @@ function cursorSchema(length: number, check: (values: string[]) => boolean = () 
     })
     .messages({ 'any.invalid': 'is not a cursor from a previous page' });
 }
+
+const languageSchema = Joi.string().valid(...LANGUAGES);
 
 const limitSchema = Joi.number().integer().min(1).max(500).default(50);
 
@@ -45,6 +54,11 @@ export const userBody = Joi.object({
     .uuid()
     .allow(null)
     .description('Required for legal_aid (a legal_aid or other organization) and fund_admin (a fund_agency)'),
+  preferredLanguage: languageSchema.description('The language of their e-mails; default en'),
+});
+
+export const userPatchBody = Joi.object({
+  preferredLanguage: languageSchema.required(),
 });
 
 const organizationResponse = Joi.object({
@@ -62,6 +76,7 @@ const userResponse = Joi.object({
   organizationId: Joi.string().uuid().allow(null),
   active: Joi.boolean(),
   createdAt: Joi.string().isoDate(),
+  preferredLanguage: languageSchema,
 });
 
 const pageOf = (item: Joi.Schema) =>
@@ -153,6 +168,32 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
           afterEmail: cursor?.[0] ?? null,
           role: call.query.role,
           organizationId: call.query.organizationId,
+        }),
+      );
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'patch',
+      path: '/v1/users/:id',
+      summary: "Set a user's e-mail language (the user themselves, or an administrator)",
+      tags: ['users'],
+      permission: 'auth:session',
+      params: Joi.object({ id: Joi.string().uuid().required() }),
+      body: userPatchBody,
+      responses: {
+        200: { description: 'The user', schema: userResponse },
+        404: { description: 'No such user within reach' },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(
+        await setUserLanguage(ctx, call.params.id, call.body.preferredLanguage, {
+          actor: call.actor,
+          requestId: call.requestId,
         }),
       );
     },

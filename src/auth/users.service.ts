@@ -1,8 +1,9 @@
+import { DEFAULT_LANGUAGE, type Language } from '../lib/i18n';
 import type { AppContext } from '../context';
 import { recordAudit } from '../audit/audit.service';
-import type { Actor, Role } from '../lib/auth';
+import { roleMay, type Actor, type Role } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { ConflictError, ValidationError } from '../lib/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import { enqueueOutbox } from '../lib/outbox';
 import {
   encodeCursor,
@@ -20,6 +21,7 @@ import {
   insertUser,
   listOrganizations as selectOrganizations,
   listUsers as selectUsers,
+  updateUserLanguage,
   userExistsWithEmail,
   type OrganizationRow,
   type UserRow,
@@ -39,6 +41,7 @@ export interface NewUser {
   password: string;
   role: Role;
   organizationId?: string | null;
+  preferredLanguage?: Language;
 }
 
 export function organizationRowToOrganization(row: OrganizationRow): Organization {
@@ -54,6 +57,7 @@ export function userRowToUser(row: UserRow): User {
     organizationId: row.organization_id,
     active: row.active,
     createdAt: row.created_at.toISOString(),
+    preferredLanguage: row.preferred_language,
   };
 }
 
@@ -130,6 +134,7 @@ export async function createUserIn(
       passwordHash: input.passwordHash,
       role: input.role,
       organizationId,
+      preferredLanguage: input.preferredLanguage ?? DEFAULT_LANGUAGE,
     });
   } catch (err) {
     throw isDuplicateEmail(err) ? duplicateEmail() : err;
@@ -181,4 +186,31 @@ export async function listUsers(
     items,
     nextCursor: rows.length > filter.limit && last ? encodeCursor([last.email]) : null,
   };
+}
+
+/**
+ * The language of a person's e-mails: set by the person, or by an administrator. Anyone else is
+ * told the account does not exist (404), as for any record out of reach.
+ */
+export async function setUserLanguage(
+  ctx: AppContext,
+  id: string,
+  language: Language,
+  caller: { actor: Actor; requestId: string },
+): Promise<User> {
+  if (caller.actor.userId !== id && !roleMay(caller.actor.role, 'users:create'))
+    throw new NotFoundError('user');
+  return transact(ctx.db, async (trx) => {
+    const row = await updateUserLanguage(trx, id, language);
+    if (!row) throw new NotFoundError('user');
+    await recordAudit(trx, {
+      actor: caller.actor,
+      action: 'user.update',
+      resourceType: 'user',
+      resourceId: id,
+      requestId: caller.requestId,
+      details: { preferredLanguage: language },
+    });
+    return userRowToUser(row);
+  });
 }

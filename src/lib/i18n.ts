@@ -115,3 +115,12 @@ const HTML_ESCAPES: Record<string, string> = {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
+
+/**
+ * The language of one e-mail to several staff members: theirs if they all share it, else the
+ * default (a single message, so that a retry never reaches some of them twice).
+ */
+export function sharedLanguage(recipients: ReadonlyArray<{ preferred_language: Language }>): Language {
+  const first = recipients[0]?.preferred_language;
+  return first && recipients.every((r) => r.preferred_language === first) ? first : DEFAULT_LANGUAGE;
+}

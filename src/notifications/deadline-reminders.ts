@@ -1,6 +1,5 @@
 import Joi from 'joi';
 import { transact, type Db, type Trx } from '../lib/db';
-import { DEFAULT_LANGUAGE } from '../lib/i18n';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
 import type { MailKey, Mailer } from './mailer';
 import {
@@ -76,9 +75,8 @@ function daysBetween(from: string, to: string): number {
 }
 
 /**
- * The reminder to the claim's assignee. Staff have no language preference on record, so staff
- * mail is in English (the catalog still lets an operator change its wording). Not sent when the
- * deadline has since been met or moved: the reminder would be wrong.
+ * The reminder to the claim's assignee, in the language chosen for their account. Not sent when
+ * the deadline has since been met or moved: the reminder would be wrong.
  */
 export async function sendReminderEmail(
   deps: { trx: Trx; mailer: Mailer },
@@ -91,7 +89,7 @@ export async function sendReminderEmail(
   if (r.current_due_on !== r.due_on) return 'skipped: deadline moved or gone';
   const user = r.assignee_id ? await findActiveUser(deps.trx, r.assignee_id) : undefined;
   if (!user) return 'skipped: assignee inactive';
-  const t = mailTranslator(DEFAULT_LANGUAGE);
+  const t = mailTranslator(user.preferred_language);
   const vars = {
     kind: t(`kind.${r.kind}`),
     reference: r.reference,
@@ -99,7 +97,7 @@ export async function sendReminderEmail(
     days: Math.max(0, daysBetween(r.scanned_on, r.due_on)),
   };
   const overdue = r.offset_days === OVERDUE;
-  const message = renderMail(DEFAULT_LANGUAGE, user.email, {
+  const message = renderMail(user.preferred_language, user.email, {
     subject: overdue ? t('overdue.subject') : t('reminder.subject', vars),
     paragraphs: [t(overdue ? 'overdue.body' : 'reminder.body', vars), t('reminder.action')],
   });

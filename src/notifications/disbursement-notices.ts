@@ -1,9 +1,10 @@
 import Joi from 'joi';
 import type { Trx } from '../lib/db';
-import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import { sharedLanguage } from '../lib/i18n';
 import type { OutboxPayloads } from '../lib/outbox';
 import type { MailKey, Mailer } from './mailer';
 import { approverIds, findDisbursementForNotice, fundAdministrators } from './notifications.repository';
+import type { StaffRecipient } from './notifications.repository';
 import { mailTranslator, renderMail } from './templates';
 
 export type DisbursementNoticePayload = OutboxPayloads['disbursement.awaiting_approval'];
@@ -20,13 +21,14 @@ export const disbursementNoticePayloadSchema = Joi.object<DisbursementNoticePayl
 async function send(
   deps: { trx: Trx; mailer: Mailer },
   key: MailKey,
-  recipients: Array<{ id: string; email: string }>,
+  recipients: StaffRecipient[],
   kind: 'awaiting' | 'failed',
   reference: string,
 ): Promise<string> {
   if (recipients.length === 0) return 'skipped: nobody to tell';
-  const t = mailTranslator(DEFAULT_LANGUAGE);
-  const message = renderMail(DEFAULT_LANGUAGE, recipients.map((r) => r.email).join(', '), {
+  const language = sharedLanguage(recipients);
+  const t = mailTranslator(language);
+  const message = renderMail(language, recipients.map((r) => r.email).join(', '), {
     subject: t(`disbursement.${kind}.subject`),
     paragraphs: [t(`disbursement.${kind}.body`, { reference })],
   });

@@ -1,6 +1,14 @@
+import type { Language } from '../lib/i18n';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 import type { ChainAnchors, ReconciliationCheck } from './notifications.table';
+
+/** A staff member an e-mail goes to, with the language they chose. */
+export interface StaffRecipient {
+  id: string;
+  email: string;
+  preferred_language: Language;
+}
 
 /** All SQL of notifications: what the handlers load by id, the scan, the reconciliation. */
 
@@ -25,7 +33,7 @@ export async function findClaimAndVictim(db: Db | Trx, claimId: string) {
 export async function findActiveUser(db: Db | Trx, userId: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'email', 'name', 'role'])
+    .select(['id', 'email', 'name', 'role', 'preferred_language'])
     .where('id', '=', userId)
     .where('active', '=', true)
     .executeTakeFirst();
@@ -245,13 +253,10 @@ export async function findDisbursementForNotice(db: Db | Trx, id: string) {
 }
 
 /** Active fund administrators of the agency that runs the fund. */
-export async function fundAdministrators(
-  db: Db | Trx,
-  organizationId: string,
-): Promise<Array<{ id: string; email: string }>> {
+export async function fundAdministrators(db: Db | Trx, organizationId: string): Promise<StaffRecipient[]> {
   return db
     .selectFrom('users')
-    .select(['id', 'email'])
+    .select(['id', 'email', 'preferred_language'])
     .where('organization_id', '=', organizationId)
     .where('role', '=', 'fund_admin')
     .where('active', '=', true)

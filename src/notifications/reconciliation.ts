@@ -1,7 +1,6 @@
 import Joi from 'joi';
 import { sealAuditEvents, verifyAuditChain } from '../audit/audit-chain';
 import { transact, type Db, type Trx } from '../lib/db';
-import { DEFAULT_LANGUAGE } from '../lib/i18n';
 import type { Logger } from '../lib/logger';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
 import { verifyLedger } from '../ledger/ledger-chain';
@@ -126,9 +125,9 @@ export async function sendReconciliationAlert(
   if (!run) return 'skipped: run not found';
   const user = await findActiveUser(deps.trx, payload.userId);
   if (!user || user.role !== 'admin') return 'skipped: not an active administrator';
-  const t = mailTranslator(DEFAULT_LANGUAGE);
+  const t = mailTranslator(user.preferred_language);
   const failed = run.checks.filter((c) => !c.ok);
-  const message = renderMail(DEFAULT_LANGUAGE, user.email, {
+  const message = renderMail(user.preferred_language, user.email, {
     subject: t('reconciliation.subject', { date: run.run_on }),
     paragraphs: [
       t('reconciliation.body', { date: run.run_on }),

@@ -1,10 +1,11 @@
 import Joi from 'joi';
 import { transact, type Db, type Trx } from '../lib/db';
-import { DEFAULT_LANGUAGE } from '../lib/i18n';
+import { sharedLanguage } from '../lib/i18n';
 import { enqueueOutbox } from '../lib/outbox';
 import { todayUtc } from './deadline-reminders';
 import type { MailKey, Mailer } from './mailer';
 import { findActiveUser, fundAdministrators, setReminderOutbox } from './notifications.repository';
+import type { StaffRecipient } from './notifications.repository';
 import {
   currentHearingOn,
   decisionDeadline,
@@ -94,21 +95,22 @@ function daysBetween(from: string, to: string): number {
 type Deps = { trx: Trx; mailer: Mailer };
 
 /**
- * Staff mail, in English like the other staff reminders, addressed to every recipient at once
- * (one SMTP transaction: a retry never reaches some of them twice). It names the claim or the
- * victim by reference only.
+ * Staff mail, addressed to every recipient at once (one SMTP transaction: a retry never reaches
+ * some of them twice), in their language if they share one, else English. It names the claim or
+ * the victim by reference only.
  */
 async function send(
   deps: Deps,
   key: MailKey,
-  recipients: Array<{ id: string; email: string }>,
+  recipients: StaffRecipient[],
   prefix: string,
   vars: Record<string, string | number>,
   who: string,
 ): Promise<string> {
   if (recipients.length === 0) return 'skipped: nobody to tell';
-  const t = mailTranslator(DEFAULT_LANGUAGE);
-  const message = renderMail(DEFAULT_LANGUAGE, recipients.map((r) => r.email).join(', '), {
+  const language = sharedLanguage(recipients);
+  const t = mailTranslator(language);
+  const message = renderMail(language, recipients.map((r) => r.email).join(', '), {
     subject: t(`${prefix}.subject`, vars),
     paragraphs: [t(`${prefix}.body`, vars), t(`${prefix}.action`)],
   });

@@ -1,3 +1,4 @@
+import type { StaffRecipient } from './notifications.repository';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 
@@ -188,11 +189,11 @@ export async function victimWorkers(
   db: Db | Trx,
   victimId: string,
   organizationId: string,
-): Promise<Array<{ id: string; email: string }>> {
+): Promise<StaffRecipient[]> {
   const assignees = await db
     .selectFrom('claims as c')
     .innerJoin('users as u', 'u.id', 'c.assignee_id')
-    .select(['u.id', 'u.email'])
+    .select(['u.id', 'u.email', 'u.preferred_language'])
     .distinct()
     .where('c.victim_id', '=', victimId)
     .where('c.status', 'not in', CLOSED)
@@ -202,7 +203,7 @@ export async function victimWorkers(
   if (assignees.length > 0) return assignees;
   return db
     .selectFrom('users')
-    .select(['id', 'email'])
+    .select(['id', 'email', 'preferred_language'])
     .where('organization_id', '=', organizationId)
     .where('role', '=', 'legal_aid')
     .where('active', '=', true)

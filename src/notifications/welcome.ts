@@ -16,8 +16,8 @@ export const welcomePayloadSchema = Joi.object<WelcomePayload>({
 /**
  * The welcome e-mail to a new staff user, from the `mail` catalog. Neutral on purpose (nothing
  * that leaves the system says what the service is about), and never the password: the
- * administrator hands that over separately. Staff have no language on record: English unless
- * asked otherwise.
+ * administrator hands that over separately. In the language chosen for the account (English
+ * unless set).
  */
 export function renderWelcomeEmail(
   input: { name: string; email: string; role: Role; publicUrl: string },
@@ -48,17 +48,15 @@ export async function sendWelcomeEmail(
 ): Promise<string> {
   const user = await deps.db
     .selectFrom('users')
-    .select(['email', 'name', 'role', 'active'])
+    .select(['email', 'name', 'role', 'active', 'preferred_language'])
     .where('id', '=', payload.userId)
     .executeTakeFirst();
   if (!user) return 'skipped: user not found';
   if (!user.active) return 'skipped: user inactive';
-  const message = renderWelcomeEmail({
-    name: user.name,
-    email: user.email,
-    role: user.role,
-    publicUrl: deps.publicUrl,
-  });
+  const message = renderWelcomeEmail(
+    { name: user.name, email: user.email, role: user.role, publicUrl: deps.publicUrl },
+    user.preferred_language,
+  );
   const sent = await deps.mailer.send(message, key);
   return sent.detail;
 }

@@ -13,8 +13,10 @@ afterAll(async () => {
 });
 
 interface RouteCase {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch';
   path: string;
+  /** The URL to call when the path has a parameter (given the caller's own user id). */
+  url?: (userId: string) => string;
   permission: Permission;
   /** A valid body, so an allowed role's call succeeds. */
   body?: () => object;
@@ -48,6 +50,13 @@ const ROUTES: RouteCase[] = [
     writes: 'users',
   },
   { method: 'get', path: '/v1/users', permission: 'users:read' },
+  {
+    method: 'patch',
+    path: '/v1/users/:id',
+    url: (userId) => `/v1/users/${userId}`, // everyone may set their own e-mail language
+    permission: 'auth:session',
+    body: () => ({ preferredLanguage: 'th' }),
+  },
 ];
 
 async function rowCount(table: 'organizations' | 'users' | 'auth_tokens'): Promise<number> {
@@ -78,7 +87,8 @@ describe('every role against the permission table', () => {
   it.each(cases)('%s calling %s is allowed or refused as the table says', async (role, _label, r) => {
     const user = await createUser(t, { role });
     const before = r.writes ? await rowCount(r.writes) : 0;
-    let req = request(t.app)[r.method](r.path).set('Authorization', user.authHeader);
+    const url = r.url ? r.url(user.id) : r.path;
+    let req = request(t.app)[r.method](url).set('Authorization', user.authHeader);
     if (r.body) req = req.send(r.body());
     const res = await req;
 
@@ -96,7 +106,7 @@ describe('every role against the permission table', () => {
 
   it('refuses every role-guarded route without a token (401), before looking at the body', async () => {
     for (const r of ROUTES) {
-      const call = request(t.app)[r.method](r.path);
+      const call = request(t.app)[r.method](r.url ? r.url('00000000-0000-4000-8000-000000000000') : r.path);
       const res = await call.send(r.body ? { nonsense: true } : undefined);
       expect(res.status).toBe(401);
     }

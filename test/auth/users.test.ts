@@ -115,6 +115,7 @@ describe('users', () => {
       organizationId: office.id,
       active: true,
       createdAt: expect.any(String),
+      preferredLanguage: 'en',
     });
 
     const row = await t.ctx.db
@@ -260,6 +261,7 @@ describe('users', () => {
         'id',
         'name',
         'organizationId',
+        'preferredLanguage',
         'role',
       ]);
     }
