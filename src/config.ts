@@ -37,6 +37,8 @@ export interface Config {
   jobConcurrency: number;
   relayIntervalMs: number;
   relayBatchSize: number;
+  /** API processes to run (node:cluster); more than one needs PostgreSQL and Redis. */
+  webConcurrency: number;
 }
 
 const schema = Joi.object({
@@ -87,6 +89,7 @@ const schema = Joi.object({
   JOB_CONCURRENCY: Joi.number().integer().min(1).max(100).default(5),
   RELAY_INTERVAL_MS: Joi.number().integer().min(50).default(1000),
   RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
+  WEB_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -108,6 +111,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `Invalid configuration:\n${missing.map((k) => `  ${k}: is required when NODE_ENV=production`).join('\n')}`,
       );
     }
+  }
+  if (v.WEB_CONCURRENCY > 1 && (!v.DATABASE_URL || !v.REDIS_URL)) {
+    // The embedded database lives in one process; in-process jobs would run once per process.
+    throw new ConfigError(
+      'Invalid configuration:\n  WEB_CONCURRENCY: more than one API process needs DATABASE_URL (PostgreSQL) and REDIS_URL (jobs shared by all processes)',
+    );
   }
   return {
     nodeEnv,
@@ -142,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobConcurrency: v.JOB_CONCURRENCY,
     relayIntervalMs: v.RELAY_INTERVAL_MS,
     relayBatchSize: v.RELAY_BATCH_SIZE,
+    webConcurrency: v.WEB_CONCURRENCY,
   };
 }

@@ -1,6 +1,9 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { buildRuntime } from './bootstrap';
+import { superviseApiProcesses } from './cluster';
+import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
 import { jobsModeFor, startJobs } from '../jobs/start';
@@ -8,12 +11,16 @@ import { formatDemoLogins, seedDemoData } from '../db/seeds/demo';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { ctx, handle } = await buildRuntime(config);
-  await ensureBootstrapAdmin(ctx);
-  if (ctx.config.demoData) {
-    const logins = await seedDemoData(ctx);
-    if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
+  if (config.webConcurrency > 1 && cluster.isPrimary) {
+    // Prepare the database once, then run the API processes (src/cluster.ts).
+    const { ctx, handle } = await buildRuntime(config);
+    await prepareDatabase(ctx);
+    await handle.close();
+    superviseApiProcesses(config.webConcurrency, ctx.logger, config.shutdownGraceMs);
+    return;
   }
+  const { ctx, handle } = await buildRuntime(config, { migrate: cluster.isPrimary });
+  if (cluster.isPrimary) await prepareDatabase(ctx);
   // Without REDIS_URL jobs run here; with it this process still relays the outbox (see jobsModeFor).
   const jobs = startJobs(ctx, { mode: jobsModeFor(config, handle.kind) });
   const app = createApp(ctx);
@@ -21,7 +28,7 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     ctx.logger.info(
-      { port, database: handle.kind, jobs: jobs.mode },
+      { port, database: handle.kind, jobs: jobs.mode, pid: process.pid },
       `Redress listening on http://localhost:${port}`,
     );
   });
@@ -50,6 +57,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Once per start, whatever the number of API processes: the first admin and the demo data. */
+async function prepareDatabase(ctx: AppContext): Promise<void> {
+  await ensureBootstrapAdmin(ctx);
+  if (ctx.config.demoData) {
+    const logins = await seedDemoData(ctx);
+    if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
+  }
 }
 
 main().catch((err: unknown) => {

@@ -15,7 +15,8 @@ import { hashToken, newToken, type Role } from '../../src/lib/auth';
 export interface BenchEnv {
   databaseUrl: string;
   runtime: Runtime;
-  startApi(): Promise<Api>;
+  /** The API as `npm start` runs it, with `extraEnv` (e.g. WEB_CONCURRENCY) on top. */
+  startApi(extraEnv?: Record<string, string>): Promise<Api>;
 }
 
 export interface Api {
@@ -81,12 +82,12 @@ export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promis
     return await fn({
       databaseUrl,
       runtime,
-      async startApi() {
+      async startApi(extraEnv = {}) {
         const port = await freePort();
         // BENCH_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API under load.
         const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
         const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/server.ts'], {
-          env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+          env: { ...process.env, ...env, ...extraEnv, PORT: String(port), HOST: '127.0.0.1' },
           stdio: ['ignore', 'ignore', 'inherit'],
         });
         children.push(child);

@@ -148,6 +148,24 @@ async function httpReceipts(url: string, token: string, funds: Fund[]) {
   };
 }
 
+/**
+ * A second API started with WEB_CONCURRENCY=2 (which needs Redis: its processes relay the
+ * outbox to Bull under a prefix of this run's own, removed afterwards; receipts queue nothing).
+ */
+async function withTwoApiProcesses<T>(env: BenchEnv, fn: (url: string) => Promise<T>): Promise<T> {
+  const prefix = `redress-bench-${process.pid}`;
+  const api = await env.startApi({
+    WEB_CONCURRENCY: '2',
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: prefix,
+  });
+  try {
+    return await fn(api.url);
+  } finally {
+    await api.stop();
+  }
+}
+
 /** N postings on one fund's pot and bank, written in bulk (triggers off) with spread timestamps. */
 async function bulkPostings(env: BenchEnv, fund: Fund, n: number): Promise<{ mid: Date }> {
   const pot = fund.accounts.get(code.pot('unrestricted', 'THB'))!;
@@ -235,6 +253,8 @@ export async function run(env: BenchEnv): Promise<string> {
     const http = await httpReceipts(api.url, token, spread);
     process.stdout.write('  hot pot (autocannon, 32 connections, one pot)...\n');
     const hotPot = await httpReceipts(api.url, token, [hot]);
+    process.stdout.write('  HTTP receipts with two API processes (WEB_CONCURRENCY=2)...\n');
+    const clustered = await withTwoApiProcesses(env, (url) => httpReceipts(url, token, spread));
     process.stdout.write('  bulk postings (10 thousand and 1 million) and balance reads...\n');
     // Let the API's sealers finish the receipts above first: a sealing loop still running when
     // the bulk rows commit would go on to chain a million entries during the read figures.
@@ -263,6 +283,7 @@ export async function run(env: BenchEnv): Promise<string> {
       `| raw SQL journal entry via pgbench (16 clients, \`ledger_post_entry\`) | ${fmt(raw)} tps | physical limit |`,
       `| ledger engine: \`postEntry\` service function, 16 concurrent, no HTTP | ${fmt(svc)} entries/s = **${fmt(svc / raw, 2)}× raw** | ≥ 0.7× raw |`,
       `| HTTP receipts, 32 connections (autocannon), Idempotency-Key, auth, validation, audit | ${fmt(http.rps)} receipts/s = **${fmt(http.rps / raw, 2)}× raw** (p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.non2xx}) | ≥ 0.35× raw (stretch 0.5×) |`,
+      `| the same receipts, two API processes (\`WEB_CONCURRENCY=2\`, one per core) | ${fmt(clustered.rps)} receipts/s = **${fmt(clustered.rps / raw, 2)}× raw** (p50 ${clustered.p50} ms, p99 ${clustered.p99} ms, non-2xx ${clustered.non2xx}) | ≥ 0.35× raw (stretch 0.5×) |`,
       `| hot pot: every receipt into one pot, 32 connections | ${fmt(hotPot.rps)} entries/s (p50 ${hotPot.p50} ms, p99 ${hotPot.p99} ms, non-2xx ${hotPot.non2xx}) | ≥ 300/s |`,
       `| balance read (GET /v1/funds/:id/balances), 10 thousand postings on the pot | p50 ${ms(r10k.p50)}, p99 ${ms(r10k.p99)} | p99 < 5 ms |`,
       `| balance read, 1 million postings on the pot | p50 ${ms(r1m.p50)}, p99 ${ms(r1m.p99)} (${fmt(r1m.p99 / r10k.p99, 2)}× the 10 thousand p99) | p99 < 5 ms, ≤ 1.5× |`,

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { generateKeyMaterial } from '../../src/lib/crypto';
+import { loadConfig } from '../../src/config';
+import { createTestDatabase, dropTestDatabase } from '../helpers/test-app';
+import { deleteQueueKeys, REDIS_URL, uniqueQueuePrefix } from '../jobs/fixtures';
+
+const ROOT = path.resolve(__dirname, '../..');
+const prefix = uniqueQueuePrefix();
+let dbName = '';
+afterAll(async () => {
+  if (dbName) await dropTestDatabase(dbName);
+  await deleteQueueKeys(prefix);
+});
+
+/** The "listening" lines so far: one per API process that came up, with its pid and port. */
+function listening(out: string): Array<{ pid: number; port: number }> {
+  return [...out.matchAll(/"port":(\d+)[^\n]*"pid":(\d+)[^\n]*listening/g)].map((m) => ({
+    port: Number(m[1]),
+    pid: Number(m[2]),
+  }));
+}
+
+async function until<T>(what: string, check: () => T | undefined, timeoutMs = 40_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('several API processes (WEB_CONCURRENCY)', () => {
+  it('refuses more than one process without PostgreSQL and Redis', () => {
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2' })).toThrow(/WEB_CONCURRENCY: more than one API process/);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: 'postgres://x@127.0.0.1/db' })).toThrow(
+      /REDIS_URL/,
+    );
+    expect(
+      loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: 'postgres://x@127.0.0.1/db', REDIS_URL: REDIS_URL })
+        .webConcurrency,
+    ).toBe(2);
+  });
+
+  it('serves from two processes on one port, replaces one that dies, and stops all on SIGTERM', async () => {
+    const db = await createTestDatabase();
+    dbName = db.name;
+    const keys = generateKeyMaterial();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: db.url,
+        REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        WEB_CONCURRENCY: '2',
+        DATA_DIR: path.join(os.tmpdir(), `redress-cluster-${process.pid}`),
+        PII_KEYS: keys.piiKeys,
+        BLIND_INDEX_KEY: keys.blindIndexKey,
+        DEMO_DATA: 'false',
+        LOG_LEVEL: 'info',
+        SHUTDOWN_GRACE_MS: '3000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const first = await until('two API processes', () => {
+        const l = listening(out);
+        return l.length >= 2 ? l : undefined;
+      });
+      expect(new Set(first.map((l) => l.pid)).size).toBe(2);
+      expect(first.every((l) => l.port === first[0]!.port && l.pid !== child.pid)).toBe(true);
+      const base = `http://127.0.0.1:${first[0]!.port}`;
+      for (let i = 0; i < 10; i++) expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+      process.kill(first[0]!.pid, 'SIGKILL');
+      const replacement = await until('a replacement process', () =>
+        listening(out).find((l) => !first.some((f) => f.pid === l.pid)),
+      );
+      expect(out).toMatch(/an API process died; starting another/);
+      for (let i = 0; i < 10; i++) expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(alive(first[1]!.pid)).toBe(false);
+      expect(alive(replacement.pid)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
