@@ -14,6 +14,7 @@ import * as receiptInOneCall from './2026_11_29_900000_receipt_in_one_call';
 import * as claimFundKeys from './2026_11_29_900100_claim_fund_keys';
 import * as chainAnchors from './2026_11_29_900200_chain_anchors';
 import * as staffLanguage from './2026_11_29_900300_staff_language';
+import * as hotAccountRows from './2026_11_29_900400_hot_account_rows';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_900100_claim_fund_keys': claimFundKeys,
   '2026_11_29_900200_chain_anchors': chainAnchors,
   '2026_11_29_900300_staff_language': staffLanguage,
+  '2026_11_29_900400_hot_account_rows': hotAccountRows,
 };

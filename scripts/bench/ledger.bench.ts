@@ -14,7 +14,8 @@ import { sealLedger } from '../../src/ledger/ledger-chain';
 import { postEntry } from '../../src/ledger/ledger.service';
 import type { Actor } from '../../src/lib/auth';
 import { transact } from '../../src/lib/db';
-import { benchUser, type BenchEnv } from './env';
+import { measureCpu } from './cpu';
+import { benchUser, type Api, type BenchEnv } from './env';
 
 export const title = 'Ledger';
 
@@ -111,9 +112,14 @@ async function serviceThroughput(env: BenchEnv, funds: Fund[]): Promise<number> 
 /** Seconds of load before each HTTP figure, not counted: V8 compiles the hot paths meanwhile. */
 const WARM_UP_SECONDS = 3;
 
-async function httpReceipts(url: string, token: string, funds: Fund[]) {
+async function httpReceipts(url: string, token: string, funds: Fund[], apiPid = 0) {
   await receiptLoad(url, token, funds, WARM_UP_SECONDS);
-  return receiptLoad(url, token, funds, SECONDS);
+  const { result, cpu } = await measureCpu(apiPid, () => receiptLoad(url, token, funds, SECONDS));
+  const per = (ms: number) => ms / Math.max(1, result.rps * SECONDS);
+  return {
+    ...result,
+    cpuPerReceipt: { api: per(cpu.apiMs), postgres: per(cpu.postgresMs), load: per(cpu.loadGeneratorMs) },
+  };
 }
 
 async function receiptLoad(url: string, token: string, funds: Fund[], seconds: number) {
@@ -156,31 +162,47 @@ async function receiptLoad(url: string, token: string, funds: Fund[], seconds: n
   };
 }
 
-/**
- * A second API started with WEB_CONCURRENCY=2 (which needs Redis: its processes relay the
- * outbox to Bull under a prefix of this run's own, removed afterwards; receipts queue nothing).
- */
-async function withTwoApiProcesses<T>(env: BenchEnv, fn: (url: string) => Promise<T>): Promise<T> {
-  const prefix = `redress-bench-${process.pid}`;
-  const api = await env.startApi({
-    WEB_CONCURRENCY: '2',
-    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: prefix,
-  });
+/** The heap limit README suggests for a bounded API process. */
+const CAPPED_HEAP = '--max-old-space-size=128';
+
+/** Another API, started with `extraEnv`, for one figure. */
+async function withApi<T>(
+  env: BenchEnv,
+  extraEnv: Record<string, string>,
+  fn: (api: Api) => Promise<T>,
+): Promise<T> {
+  const api = await env.startApi(extraEnv);
   try {
-    return await fn(api.url);
+    return await fn(api);
   } finally {
     await api.stop();
   }
 }
 
-/** Seals both chains up to date (twice: a kick throttled behind a last request may start a loop). */
+/**
+ * WEB_CONCURRENCY=2 needs Redis: its processes relay the outbox to Bull under a prefix of this
+ * run's own (receipts queue nothing).
+ */
+function twoProcesses(): Record<string, string> {
+  return {
+    WEB_CONCURRENCY: '2',
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `redress-bench-${process.pid}`,
+  };
+}
+
+/**
+ * Between figures: seal both chains up to date (twice: a kick throttled behind a last request
+ * may start a loop), then vacuum what the sealing updated, so that neither the sealers nor
+ * autovacuum work through the previous figure's rows during the next one.
+ */
 async function drainSealers(db: BenchEnv['runtime']['ctx']['db']): Promise<void> {
   for (let pass = 0; pass < 2; pass++) {
     await sealLedger(db);
     await sealAuditEvents(db);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+  await sql`vacuum analyze ledger_entries, ledger_postings, ledger_accounts, audit_events`.execute(db);
 }
 
 /** N postings on one fund's pot and bank, written in bulk (triggers off) with spread timestamps. */
@@ -264,17 +286,26 @@ export async function run(env: BenchEnv): Promise<string> {
   try {
     process.stdout.write('  pgbench (raw SQL journal entry, 16 clients)...\n');
     const raw = pgbench(env, pgFunds);
+    await drainSealers(db);
     process.stdout.write('  service function (16 concurrent)...\n');
     const svc = await serviceThroughput(env, service);
     // The raw and service figures left ~30 thousand entries unsealed: chain them now, or the
     // first receipt's kick has the API seal them all during the HTTP figure.
     await drainSealers(db);
     process.stdout.write('  HTTP receipts (autocannon, 32 connections, 32 funds)...\n');
-    const http = await httpReceipts(api.url, token, spread);
+    const http = await httpReceipts(api.url, token, spread, api.pid);
+    await drainSealers(db);
     process.stdout.write('  hot pot (autocannon, 32 connections, one pot)...\n');
     const hotPot = await httpReceipts(api.url, token, [hot]);
+    await drainSealers(db);
+    process.stdout.write(`  HTTP receipts, heap capped (NODE_OPTIONS=${CAPPED_HEAP})...\n`);
+    const capped = await withApi(env, { NODE_OPTIONS: CAPPED_HEAP }, async (capi) => ({
+      load: await httpReceipts(capi.url, token, spread),
+      rss: capi.peakRssMb(),
+    }));
+    await drainSealers(db);
     process.stdout.write('  HTTP receipts with two API processes (WEB_CONCURRENCY=2)...\n');
-    const clustered = await withTwoApiProcesses(env, (url) => httpReceipts(url, token, spread));
+    const clustered = await withApi(env, twoProcesses(), (capi) => httpReceipts(capi.url, token, spread));
     process.stdout.write('  bulk postings (10 thousand and 1 million) and balance reads...\n');
     // Let the API's sealers finish the receipts above first: a sealing loop still running when
     // the bulk rows commit would go on to chain a million entries during the read figures.
@@ -298,6 +329,7 @@ export async function run(env: BenchEnv): Promise<string> {
       `| raw SQL journal entry via pgbench (16 clients, \`ledger_post_entry\`) | ${fmt(raw)} tps | physical limit |`,
       `| ledger engine: \`postEntry\` service function, 16 concurrent, no HTTP | ${fmt(svc)} entries/s = **${fmt(svc / raw, 2)}× raw** | ≥ 0.7× raw |`,
       `| HTTP receipts, 32 connections (autocannon), Idempotency-Key, auth, validation, audit | ${fmt(http.rps)} receipts/s = **${fmt(http.rps / raw, 2)}× raw** (p50 ${http.p50} ms, p99 ${http.p99} ms, non-2xx ${http.non2xx}) | ≥ 0.35× raw (stretch 0.5×) |`,
+      `| CPU per receipt in the single-process figure (from /proc) | API ${ms(http.cpuPerReceipt.api)}, PostgreSQL ${ms(http.cpuPerReceipt.postgres)}, load generator ${ms(http.cpuPerReceipt.load)}: ${fmt((os.cpus().length * 1000) / (http.cpuPerReceipt.api + http.cpuPerReceipt.postgres + http.cpuPerReceipt.load))} receipts/s would keep all ${os.cpus().length} cores busy | |`,
       `| the same receipts, two API processes (\`WEB_CONCURRENCY=2\`, one per core) | ${fmt(clustered.rps)} receipts/s = **${fmt(clustered.rps / raw, 2)}× raw** (p50 ${clustered.p50} ms, p99 ${clustered.p99} ms, non-2xx ${clustered.non2xx}) | ≥ 0.35× raw (stretch 0.5×) |`,
       `| hot pot: every receipt into one pot, 32 connections | ${fmt(hotPot.rps)} entries/s (p50 ${hotPot.p50} ms, p99 ${hotPot.p99} ms, non-2xx ${hotPot.non2xx}) | ≥ 300/s |`,
       `| balance read (GET /v1/funds/:id/balances), 10 thousand postings on the pot | p50 ${ms(r10k.p50)}, p99 ${ms(r10k.p99)} | p99 < 5 ms |`,
@@ -305,6 +337,7 @@ export async function run(env: BenchEnv): Promise<string> {
       `| \`asOf\` balance read, 10 thousand postings | p50 ${ms(asOf10k.p50)}, p99 ${ms(asOf10k.p99)} | |`,
       `| \`asOf\` balance read, 1 million postings | p50 ${ms(asOf1m.p50)}, p99 ${ms(asOf1m.p99)} | |`,
       `| API peak RSS (VmHWM) after all of the above | ${fmt(rss)} MB | < 250 MB |`,
+      `| API peak RSS with \`NODE_OPTIONS=${CAPPED_HEAP}\`, under the same receipt load | ${fmt(capped.rss)} MB (at ${fmt(capped.load.rps)} receipts/s, ${fmt(capped.load.rps / raw, 2)}× raw) | < 250 MB |`,
       '',
       `Balance reads are ${READS} sequential requests each over HTTP (token check included). The bulk`,
       'postings are inserted with triggers off (session_replication_role = replica) with balance_after',
