@@ -120,15 +120,27 @@ export async function listUsers(
   return q.execute();
 }
 
-export async function updateUserLanguage(
+export async function updateUserRow(
   trx: Trx,
   id: string,
-  language: Language,
+  changes: { preferred_language?: Language; active?: boolean },
 ): Promise<UserRow | undefined> {
   return trx
     .updateTable('users')
-    .set({ preferred_language: language })
+    .set(changes)
     .where('id', '=', id)
     .returning(USER_COLUMNS)
     .executeTakeFirst();
+}
+
+/** Every live token of the user revoked: a deactivated account is signed out everywhere. */
+export async function revokeUserTokens(trx: Trx, userId: string): Promise<number> {
+  const rows = await trx
+    .updateTable('auth_tokens')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
 }

@@ -5,13 +5,7 @@ import { ROLES } from '../lib/auth';
 import { defineRoute } from '../lib/route';
 import { decodeCursor, MIN_PASSWORD_LENGTH, ORGANIZATION_KINDS } from './auth';
 import { LANGUAGES } from '../lib/i18n';
-import {
-  createOrganization,
-  createUser,
-  listOrganizations,
-  listUsers,
-  setUserLanguage,
-} from './users.service';
+import { createOrganization, createUser, listOrganizations, listUsers, updateUser } from './users.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Any TLD: staff addresses may be on internal domains (.local, .internal).
@@ -58,8 +52,11 @@ export const userBody = Joi.object({
 });
 
 export const userPatchBody = Joi.object({
-  preferredLanguage: languageSchema.required(),
-});
+  preferredLanguage: languageSchema,
+  active: Joi.boolean().description(
+    'Administrators only: false deactivates the account and revokes its tokens',
+  ),
+}).min(1);
 
 const organizationResponse = Joi.object({
   id: Joi.string().uuid(),
@@ -179,19 +176,22 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'patch',
       path: '/v1/users/:id',
-      summary: "Set a user's e-mail language (the user themselves, or an administrator)",
+      summary:
+        "Change a user's e-mail language (the user or an administrator), or deactivate or reactivate the account (an administrator)",
       tags: ['users'],
       permission: 'auth:session',
       params: Joi.object({ id: Joi.string().uuid().required() }),
       body: userPatchBody,
       responses: {
         200: { description: 'The user', schema: userResponse },
+        403: { description: 'Only an administrator may change `active`' },
         404: { description: 'No such user within reach' },
+        409: { description: 'An administrator cannot deactivate their own account' },
       },
     },
     async (call, _req, res) => {
       res.json(
-        await setUserLanguage(ctx, call.params.id, call.body.preferredLanguage, {
+        await updateUser(ctx, call.params.id, call.body, {
           actor: call.actor,
           requestId: call.requestId,
         }),

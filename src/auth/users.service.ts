@@ -1,9 +1,9 @@
 import { DEFAULT_LANGUAGE, type Language } from '../lib/i18n';
 import type { AppContext } from '../context';
 import { recordAudit } from '../audit/audit.service';
-import { roleMay, type Actor, type Role } from '../lib/auth';
+import { forgetUserTokens, roleMay, type Actor, type Role } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import { enqueueOutbox } from '../lib/outbox';
 import {
   encodeCursor,
@@ -21,7 +21,8 @@ import {
   insertUser,
   listOrganizations as selectOrganizations,
   listUsers as selectUsers,
-  updateUserLanguage,
+  revokeUserTokens,
+  updateUserRow,
   userExistsWithEmail,
   type OrganizationRow,
   type UserRow,
@@ -188,29 +189,48 @@ export async function listUsers(
   };
 }
 
+export interface UserPatch {
+  preferredLanguage?: Language;
+  active?: boolean;
+}
+
 /**
- * The language of a person's e-mails: set by the person, or by an administrator. Anyone else is
- * told the account does not exist (404), as for any record out of reach.
+ * A person may set their own e-mail language; an administrator may set anyone's and may
+ * deactivate or reactivate an account (never their own: someone must be left to undo it).
+ * Deactivating revokes every token of the account at once, on this process immediately and on
+ * others within the token cache's few seconds. Anyone else is told the account does not exist
+ * (404), as for any record out of reach.
  */
-export async function setUserLanguage(
+export async function updateUser(
   ctx: AppContext,
   id: string,
-  language: Language,
+  patch: UserPatch,
   caller: { actor: Actor; requestId: string },
 ): Promise<User> {
-  if (caller.actor.userId !== id && !roleMay(caller.actor.role, 'users:create'))
-    throw new NotFoundError('user');
-  return transact(ctx.db, async (trx) => {
-    const row = await updateUserLanguage(trx, id, language);
+  const admin = roleMay(caller.actor.role, 'users:create');
+  if (caller.actor.userId !== id && !admin) throw new NotFoundError('user');
+  if (patch.active !== undefined && !admin)
+    throw new ForbiddenError('Only an administrator may deactivate or reactivate an account.');
+  if (patch.active === false && caller.actor.userId === id)
+    throw new ConflictError('You cannot deactivate your own account; another administrator can.');
+  const user = await transact(ctx.db, async (trx) => {
+    const row = await updateUserRow(trx, id, {
+      ...(patch.preferredLanguage !== undefined ? { preferred_language: patch.preferredLanguage } : {}),
+      ...(patch.active !== undefined ? { active: patch.active } : {}),
+    });
     if (!row) throw new NotFoundError('user');
+    const revoked = patch.active === false ? await revokeUserTokens(trx, id) : 0;
     await recordAudit(trx, {
       actor: caller.actor,
-      action: 'user.update',
+      action:
+        patch.active === false ? 'user.deactivate' : patch.active === true ? 'user.activate' : 'user.update',
       resourceType: 'user',
       resourceId: id,
       requestId: caller.requestId,
-      details: { preferredLanguage: language },
+      details: { ...patch, ...(patch.active === false ? { tokensRevoked: revoked } : {}) },
     });
     return userRowToUser(row);
   });
+  if (patch.active === false) forgetUserTokens(ctx.db, id);
+  return user;
 }

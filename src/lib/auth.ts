@@ -81,6 +81,12 @@ export function forgetToken(db: Db, tokenId: string): void {
   for (const [hash, entry] of cache) if (entry.actor.tokenId === tokenId) cache.delete(hash);
 }
 
+/** Called when an account is deactivated: none of its tokens works on this process any more. */
+export function forgetUserTokens(db: Db, userId: string): void {
+  const cache = cacheOf(db);
+  for (const [hash, entry] of cache) if (entry.actor.userId === userId) cache.delete(hash);
+}
+
 async function lookUpToken(db: Db, tokenHash: string): Promise<Actor | null> {
   const cache = cacheOf(db);
   const now = Date.now();
