@@ -50,6 +50,9 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
   const dir = path.join(config.dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true });
   const pglite = await PGlite.create(dir, {
+    // A trial's data fits in 16 MB of buffers; WASM memory never shrinks, so the default 128 MB
+    // would stay in the process for good (measured: ~90 MB less RSS after a restart).
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     parsers: { [INT8]: (v: string) => v, [NUMERIC]: (v: string) => v, [DATE]: (v: string) => v },
   });
   await pglite.exec(
