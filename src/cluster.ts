@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from './lib/logger';
+import { serveClusterMetrics } from './lib/metrics';
 
 /**
  * WEB_CONCURRENCY > 1: this (primary) process has migrated the database and seeded it; it now
@@ -64,6 +65,7 @@ export function superviseApiProcesses(count: number, logger: Logger, graceMs: nu
 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  serveClusterMetrics();
   for (let i = 0; i < count; i++) fork();
   logger.info({ processes: count }, 'started the API processes');
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Express } from 'express';
 import type { AppContext } from './context';
 import { AppError } from './lib/errors';
+import { metricsText } from './lib/metrics';
 import { queueHealth } from './notifications/queue-health';
 
 const VERSION = '1.0.0';
@@ -39,8 +40,12 @@ export function registerOperationsRoutes(ctx: AppContext, app: Express): void {
       .json({ status: ok ? 'ready' : 'not ready', checks, ...(queues && { queues }) });
   });
 
-  app.get('/metrics', async (_req, res) => {
-    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.type(ctx.metrics.registry.contentType).send(await metricsText(ctx.metrics));
+    } catch (err) {
+      next(new AppError(503, 'Metrics unavailable', err instanceof Error ? err.message : String(err)));
+    }
   });
 
   app.get('/openapi.json', (_req, res) => {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import { buildRuntime } from './bootstrap';
 import { superviseApiProcesses } from './cluster';
+import { shareMetricsWithPrimary } from './lib/metrics';
 import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   }
   const { ctx, handle } = await buildRuntime(config, { migrate: cluster.isPrimary });
   if (cluster.isPrimary) await prepareDatabase(ctx);
+  else shareMetricsWithPrimary(ctx.metrics);
   // Without REDIS_URL jobs run here; with it this process still relays the outbox (see jobsModeFor).
   const jobs = startJobs(ctx, { mode: jobsModeFor(config, handle.kind) });
   const app = createApp(ctx);

@@ -55,6 +55,7 @@ export function registerQueueMetrics(ctx: AppContext): void {
       name,
       help,
       registers: [registry],
+      aggregator: 'first', // every API process reads the same shared value
       async collect() {
         const value = (await read())[field];
         if (value !== undefined) this.set(value);
@@ -65,6 +66,7 @@ export function registerQueueMetrics(ctx: AppContext): void {
     name: 'redress_outbox_pending',
     help: 'Outbox messages not yet relayed',
     registers: [registry],
+    aggregator: 'first',
     async collect() {
       this.set((await read()).outboxPending);
     },
@@ -73,6 +75,7 @@ export function registerQueueMetrics(ctx: AppContext): void {
     name: 'redress_outbox_oldest_age_seconds',
     help: 'Age of the oldest outbox message not yet relayed (0 when none)',
     registers: [registry],
+    aggregator: 'first',
     async collect() {
       this.set((await read()).oldestOutboxAgeSeconds ?? 0);
     },

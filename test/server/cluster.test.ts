@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { generateKeyMaterial } from '../../src/lib/crypto';
 import { loadConfig } from '../../src/config';
 import { createTestDatabase, dropTestDatabase } from '../helpers/test-app';
@@ -32,6 +34,22 @@ async function until<T>(what: string, check: () => T | undefined, timeoutMs = 40
   }
 }
 
+/** A GET on a connection of its own, so node:cluster hands each to the next process. */
+function freshGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+const sumOf = (metrics: string, pattern: RegExp) =>
+  [...metrics.matchAll(pattern)].reduce((s, m) => s + Number(m[1]), 0);
+
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -56,6 +74,14 @@ describe('several API processes (WEB_CONCURRENCY)', () => {
   it('serves from two processes on one port, replaces one that dies, and stops all on SIGTERM', async () => {
     const db = await createTestDatabase();
     dbName = db.name;
+    // Three messages of a topic this release does not know stay pending: a gauge every process
+    // reads the same (it must show 3 once, not once per process).
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(
+      `insert into outbox (topic, payload) select 'x.from_a_newer_release', '{}'::jsonb from generate_series(1, 3)`,
+    );
+    await client.end();
     const keys = generateKeyMaterial();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: ROOT,
@@ -89,7 +115,16 @@ describe('several API processes (WEB_CONCURRENCY)', () => {
       expect(new Set(first.map((l) => l.pid)).size).toBe(2);
       expect(first.every((l) => l.port === first[0]!.port && l.pid !== child.pid)).toBe(true);
       const base = `http://127.0.0.1:${first[0]!.port}`;
-      for (let i = 0; i < 10; i++) expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      for (let i = 0; i < 10; i++) expect((await freshGet(`${base}/healthz`)).status).toBe(200);
+      // Whichever process answers /metrics, it reports all of them.
+      const metrics = (await freshGet(`${base}/metrics`)).body;
+      expect(
+        sumOf(
+          metrics,
+          /^redress_http_request_duration_seconds_count\{[^}]*route="\/healthz"[^}]*\} (\d+)$/gm,
+        ),
+      ).toBe(10);
+      expect(metrics).toMatch(/^redress_outbox_pending 3$/m);
 
       process.kill(first[0]!.pid, 'SIGKILL');
       const replacement = await until('a replacement process', () =>
