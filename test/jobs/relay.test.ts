@@ -3,10 +3,10 @@ import { createQueueSet, type QueueSet } from '../../jobs/bull';
 import { relayToQueues } from '../../jobs/relay';
 import { startJobs, type Jobs } from '../../jobs/start';
 import type { AppContext } from '../../src/context';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { TestSmtp } from '../helpers/smtp';
+import { startMailApp, type MailApp } from '../helpers/mail-app';
+import type { TestApp } from '../helpers/test-app';
 import {
-  deleteQueueKeys,
   enqueueWelcome,
   eventually,
   insertUser,
@@ -19,27 +19,23 @@ import {
 
 let t: TestApp;
 let smtp: TestSmtp;
+let mail: MailApp;
 const prefix = uniqueQueuePrefix();
 const open: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await createTestApp({
-    REDIS_URL,
-    SMTP_URL: smtp.url,
-    QUEUE_PREFIX: prefix,
+  mail = await startMailApp(prefix, {
     RELAY_BATCH_SIZE: '7',
     RELAY_INTERVAL_MS: '200',
     JOB_BACKOFF_MS: '100',
   });
+  ({ t, smtp } = mail);
 });
 afterEach(async () => {
   await Promise.all(open.splice(0).map((o) => o.close()));
 });
 afterAll(async () => {
-  await t.close();
-  await smtp.close();
-  await deleteQueueKeys(prefix);
+  await mail.close();
 });
 
 function queueSet(url = REDIS_URL): QueueSet {

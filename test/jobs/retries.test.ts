@@ -2,37 +2,22 @@ import { InlineRetries, relayInline } from '../../jobs/relay';
 import { startJobs } from '../../jobs/start';
 import { loadConfig } from '../../src/config';
 import { createMailer } from '../../src/notifications/mailer';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createTestApp, type TestApp } from '../helpers/test-app';
-import {
-  deleteQueueKeys,
-  enqueueWelcome,
-  eventually,
-  insertUser,
-  REDIS_URL,
-  sleep,
-  uniqueQueuePrefix,
-} from './fixtures';
+import type { TestSmtp } from '../helpers/smtp';
+import { startMailApp, type MailApp } from '../helpers/mail-app';
+import type { TestApp } from '../helpers/test-app';
+import { enqueueWelcome, eventually, insertUser, sleep, uniqueQueuePrefix } from './fixtures';
 
 let t: TestApp;
 let smtp: TestSmtp;
+let mail: MailApp;
 const prefix = uniqueQueuePrefix();
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await createTestApp({
-    REDIS_URL,
-    SMTP_URL: smtp.url,
-    QUEUE_PREFIX: prefix,
-    JOB_ATTEMPTS: '10',
-    JOB_BACKOFF_MS: '150',
-    RELAY_INTERVAL_MS: '100',
-  });
+  mail = await startMailApp(prefix, { JOB_ATTEMPTS: '10', JOB_BACKOFF_MS: '150', RELAY_INTERVAL_MS: '100' });
+  ({ t, smtp } = mail);
 });
 afterAll(async () => {
-  await t.close();
-  await smtp.close();
-  await deleteQueueKeys(prefix);
+  await mail.close();
 });
 
 async function deliveries(outboxId: string): Promise<number> {

@@ -5,10 +5,10 @@ import request from 'supertest';
 import { startJobs } from '../../jobs/start';
 import { transact } from '../../src/lib/db';
 import { enqueueOutbox } from '../../src/lib/outbox';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { TestSmtp } from '../helpers/smtp';
+import { startMailApp, type MailApp } from '../helpers/mail-app';
+import type { TestApp } from '../helpers/test-app';
 import {
-  deleteQueueKeys,
   eventually,
   outboxState,
   REDIS_URL,
@@ -23,28 +23,20 @@ jest.setTimeout(150_000);
 const root = path.resolve(__dirname, '../..');
 let t: TestApp;
 let smtp: TestSmtp;
+let mail: MailApp;
 const prefix = uniqueQueuePrefix();
 const children: ChildProcess[] = [];
 const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await createTestApp({
-    REDIS_URL,
-    SMTP_URL: smtp.url,
-    QUEUE_PREFIX: prefix,
-    JOB_ATTEMPTS: '10',
-    JOB_BACKOFF_MS: '150',
-    RELAY_INTERVAL_MS: '100',
-  });
+  mail = await startMailApp(prefix, { JOB_ATTEMPTS: '10', JOB_BACKOFF_MS: '150', RELAY_INTERVAL_MS: '100' });
+  ({ t, smtp } = mail);
 });
 afterAll(async () => {
   // SIGTERM, which tsx passes on to the worker (a SIGKILL would orphan it).
   for (const child of children)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  await t.close();
-  await smtp.close();
-  await deleteQueueKeys(prefix);
+  await mail.close();
 });
 
 const mailsTo = (address: string) => smtp.messages.filter((m) => m.envelopeTo.includes(address));

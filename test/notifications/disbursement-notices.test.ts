@@ -3,31 +3,31 @@ import { startJobs, type Jobs } from '../../jobs/start';
 import { transact } from '../../src/lib/db';
 import { enqueueOutbox, type OutboxPayloads } from '../../src/lib/outbox';
 import { makeWorld, post, receipt, requested, VICTIM_NAME, type World } from '../disbursements/support';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createTestApp, type TestApp } from '../helpers/test-app';
-import { deleteQueueKeys, eventually, REDIS_URL, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
+import type { TestSmtp } from '../helpers/smtp';
+import { startMailApp, type MailApp } from '../helpers/mail-app';
+import type { TestApp } from '../helpers/test-app';
+import { eventually, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
 import { deliveryDetail, FORBIDDEN } from './support';
 
 jest.setTimeout(60_000);
 
 let t: TestApp;
 let smtp: TestSmtp;
+let mail: MailApp;
 let jobs: Jobs;
 let w: World;
 const prefix = uniqueQueuePrefix();
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await createTestApp({ REDIS_URL, SMTP_URL: smtp.url, QUEUE_PREFIX: prefix, RELAY_INTERVAL_MS: '100' });
+  mail = await startMailApp(prefix, { RELAY_INTERVAL_MS: '100' });
+  ({ t, smtp } = mail);
   jobs = startJobs(t.ctx, { mode: 'worker', schedule: false });
   w = await makeWorld(t);
   await receipt(t, w, { amount: '1000.00' });
 });
 afterAll(async () => {
   await jobs.stop();
-  await t.close();
-  await smtp.close();
-  await deleteQueueKeys(prefix);
+  await mail.close();
 });
 
 /** The outbox row the disbursement service wrote for this disbursement and topic. */

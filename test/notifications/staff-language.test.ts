@@ -4,14 +4,16 @@ import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { LOCALES_DIR, sharedLanguage } from '../../src/lib/i18n';
 import { organization, person, type Person } from '../claims/support';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createTestApp, type TestApp } from '../helpers/test-app';
-import { deleteQueueKeys, REDIS_URL, uniqueQueuePrefix } from '../jobs/fixtures';
+import type { TestSmtp } from '../helpers/smtp';
+import { startMailApp, type MailApp } from '../helpers/mail-app';
+import type { TestApp } from '../helpers/test-app';
+import { uniqueQueuePrefix } from '../jobs/fixtures';
 
 // Staff choose the language of their e-mails; the catalogs are the expected texts.
 
 let t: TestApp;
 let smtp: TestSmtp;
+let mail: MailApp;
 let admin: Person;
 let jobs: Jobs | undefined;
 const prefix = uniqueQueuePrefix();
@@ -20,15 +22,13 @@ const catalog = (language: string): Record<string, string> =>
   JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, language, 'mail.json'), 'utf8'));
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await createTestApp({ REDIS_URL, SMTP_URL: smtp.url, QUEUE_PREFIX: prefix, RELAY_INTERVAL_MS: '100' });
+  mail = await startMailApp(prefix, { RELAY_INTERVAL_MS: '100' });
+  ({ t, smtp } = mail);
   admin = await person(t, 'admin');
 });
 afterAll(async () => {
   await jobs?.stop();
-  await t.close();
-  await smtp.close();
-  await deleteQueueKeys(prefix);
+  await mail.close();
 });
 
 const newUser = (email: string, extra: Record<string, unknown> = {}) =>

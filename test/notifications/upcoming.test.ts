@@ -4,37 +4,30 @@ import { transact } from '../../src/lib/db';
 import { enqueueOutbox } from '../../src/lib/outbox';
 import { scanUpcoming, upcomingOffsetFor } from '../../src/notifications/upcoming-reminders';
 import { fund, organization, person } from '../claims/support';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createTestApp, type TestApp } from '../helpers/test-app';
-import { deleteQueueKeys, eventually, REDIS_URL, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
+import type { TestSmtp } from '../helpers/smtp';
+import { startMailApp, type MailApp } from '../helpers/mail-app';
+import type { TestApp } from '../helpers/test-app';
+import { eventually, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
 import { addDaysTo, deliveryDetail, FORBIDDEN, labourClaim, office, victim } from './support';
 
 jest.setTimeout(60_000);
 
 let t: TestApp;
 let smtp: TestSmtp;
+let mail: MailApp;
 let jobs: Jobs;
 const prefix = uniqueQueuePrefix();
 const today = new Date().toISOString().slice(0, 10);
 const tenDaysAgo = addDaysTo(today, -10);
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await createTestApp({
-    REDIS_URL,
-    SMTP_URL: smtp.url,
-    QUEUE_PREFIX: prefix,
-    JOB_ATTEMPTS: '3',
-    JOB_BACKOFF_MS: '100',
-    RELAY_INTERVAL_MS: '100',
-  });
+  mail = await startMailApp(prefix, { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '100', RELAY_INTERVAL_MS: '100' });
+  ({ t, smtp } = mail);
   jobs = startJobs(t.ctx, { mode: 'worker', schedule: false });
 });
 afterAll(async () => {
   await jobs.stop();
-  await t.close();
-  await smtp.close();
-  await deleteQueueKeys(prefix);
+  await mail.close();
 });
 
 const mailsTo = (address: string, subjectStart: string) =>
