@@ -3,8 +3,12 @@ import type { Trx } from '../lib/db';
 import { sharedLanguage } from '../lib/i18n';
 import type { OutboxPayloads } from '../lib/outbox';
 import type { MailKey, Mailer } from './mailer';
-import { approverIds, findDisbursementForNotice, fundAdministrators } from './notifications.repository';
-import type { StaffRecipient } from './notifications.repository';
+import {
+  approverIds,
+  findDisbursementForNotice,
+  fundAdministrators,
+  type StaffRecipient,
+} from './notifications.repository';
 import { mailTranslator, renderMail } from './templates';
 
 export type DisbursementNoticePayload = OutboxPayloads['disbursement.awaiting_approval'];

@@ -1,3 +1,4 @@
+import type { Role } from '../lib/auth';
 import type { Language } from '../lib/i18n';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
@@ -252,16 +253,25 @@ export async function findDisbursementForNotice(db: Db | Trx, id: string) {
     .executeTakeFirst();
 }
 
-/** Active fund administrators of the agency that runs the fund. */
-export async function fundAdministrators(db: Db | Trx, organizationId: string): Promise<StaffRecipient[]> {
+/** The active staff of one role in an organization, by e-mail address. */
+export async function activeStaffOf(
+  db: Db | Trx,
+  organizationId: string,
+  role: Role,
+): Promise<StaffRecipient[]> {
   return db
     .selectFrom('users')
     .select(['id', 'email', 'preferred_language'])
     .where('organization_id', '=', organizationId)
-    .where('role', '=', 'fund_admin')
+    .where('role', '=', role)
     .where('active', '=', true)
     .orderBy('email')
     .execute();
+}
+
+/** Active fund administrators of the agency that runs the fund. */
+export function fundAdministrators(db: Db | Trx, organizationId: string): Promise<StaffRecipient[]> {
+  return activeStaffOf(db, organizationId, 'fund_admin');
 }
 
 export async function approverIds(db: Db | Trx, disbursementId: string): Promise<string[]> {

@@ -4,8 +4,12 @@ import { sharedLanguage } from '../lib/i18n';
 import { enqueueOutbox } from '../lib/outbox';
 import { todayUtc } from './deadline-reminders';
 import type { MailKey, Mailer } from './mailer';
-import { findActiveUser, fundAdministrators, setReminderOutbox } from './notifications.repository';
-import type { StaffRecipient } from './notifications.repository';
+import {
+  findActiveUser,
+  fundAdministrators,
+  setReminderOutbox,
+  type StaffRecipient,
+} from './notifications.repository';
 import {
   currentHearingOn,
   decisionDeadline,

@@ -1,4 +1,4 @@
-import type { StaffRecipient } from './notifications.repository';
+import { activeStaffOf, type StaffRecipient } from './notifications.repository';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 
@@ -201,14 +201,7 @@ export async function victimWorkers(
     .orderBy('u.email')
     .execute();
   if (assignees.length > 0) return assignees;
-  return db
-    .selectFrom('users')
-    .select(['id', 'email', 'preferred_language'])
-    .where('organization_id', '=', organizationId)
-    .where('role', '=', 'legal_aid')
-    .where('active', '=', true)
-    .orderBy('email')
-    .execute();
+  return activeStaffOf(db, organizationId, 'legal_aid');
 }
 
 // ---- the payment e-mail ------------------------------------------------------------------------
