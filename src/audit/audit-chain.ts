@@ -82,6 +82,12 @@ export async function verifyAuditChain(
   }
 }
 
+/** Seals every committed event, then verifies: what the verify endpoint and the nightly check run. */
+export async function sealAndVerifyAuditChain(db: Db): Promise<AuditVerification> {
+  await sealAuditEvents(db);
+  return verifyAuditChain(db);
+}
+
 interface SealerState {
   running: Promise<void> | null;
   followUp: Promise<void> | null;

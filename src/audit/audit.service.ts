@@ -3,7 +3,7 @@ import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { ValidationError } from '../lib/errors';
 import { decodeCursor, encodeCursor, type AuditEventView, type AuditVerification } from './audit';
-import { scheduleAuditSeal, sealAuditEvents, verifyAuditChain } from './audit-chain';
+import { scheduleAuditSeal, sealAndVerifyAuditChain } from './audit-chain';
 import { listEvents } from './audit.repository';
 
 export { scheduleAuditSeal, sealAuditEvents, verifyAuditChain } from './audit-chain';
@@ -123,8 +123,7 @@ export async function verifyAuditTrail(
   actor: Actor,
   requestId: string,
 ): Promise<AuditVerification> {
-  await sealAuditEvents(ctx.db);
-  const result = await verifyAuditChain(ctx.db);
+  const result = await sealAndVerifyAuditChain(ctx.db);
   await transact(ctx.db, (trx) =>
     recordAudit(trx, {
       actor,

@@ -76,19 +76,8 @@ export async function recordReceipt(
   return { status: answer.status, body: answer.response, replayed: false };
 }
 
-export interface PostedReceipt {
-  id: string;
-  entryId: string;
-  fundId: string;
-  source: string;
-  pot: string;
-  amount: bigint;
-  currency: string;
-  receivedOn: string;
-  reference: string | null;
-  donor: string | null;
-  createdAt: Date;
-}
+/** A receipt as written: its row (less who wrote it), its ledger entry and when. */
+export type PostedReceipt = Omit<ReceiptRow, 'createdBy'> & { entryId: string; createdAt: Date };
 
 export function receiptView(r: PostedReceipt) {
   return {

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { sealAuditEvents, verifyAuditChain } from '../audit/audit-chain';
+import { sealAndVerifyAuditChain } from '../audit/audit-chain';
 import { transact, type Db, type Trx } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
@@ -73,8 +73,7 @@ export async function runReconciliation(
       return v.ok ? null : `broken at entry ${v.firstBrokenEntry}`;
     }),
     await check('audit_chain', async () => {
-      await sealAuditEvents(db); // as the ledger's verify does: check every committed event
-      const v = await verifyAuditChain(db);
+      const v = await sealAndVerifyAuditChain(db); // as the ledger's verify: every committed event
       return v.ok ? null : `broken at event ${v.firstBrokenEvent}`;
     }),
     // After the verify steps, which seal: a chain cut short verifies, so compare with last time.
