@@ -73,4 +73,27 @@ describe('deactivating and reactivating an account', () => {
     expect(rows.every((r) => r.active)).toBe(true);
     await me(worker).expect(200);
   });
+
+  it.each([
+    ['an empty change', {}],
+    ['an unknown language', { preferredLanguage: 'xx' }],
+    ['active as a string', { active: 'no' }],
+    ['a field that does not exist', { role: 'admin' }],
+    ['an array', [{ active: false }]],
+  ])('refuses %s with 400 problem+json and changes nothing', async (_label, body) => {
+    const worker = await createUser(t, { role: 'legal_aid' });
+    const row = () =>
+      t.ctx.db.selectFrom('users').selectAll().where('id', '=', worker.id).executeTakeFirstOrThrow();
+    const before = await row();
+    const res = await patch(admin, worker.id, body).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400 });
+    expect(await row()).toEqual(before);
+    await me(worker).expect(200);
+  });
+
+  it('refuses an id that is not a UUID with 400 problem+json', async () => {
+    const res = await patch(admin, 'not-a-uuid', { preferredLanguage: 'th' }).expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
 });
