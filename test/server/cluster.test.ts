@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { generateKeyMaterial } from '../../src/lib/crypto';
 import { loadConfig } from '../../src/config';
+import { spawnServer } from '../helpers/server-process';
 import { createTestDatabase, dropTestDatabase } from '../helpers/test-app';
 import { deleteQueueKeys, REDIS_URL, uniqueQueuePrefix } from '../jobs/fixtures';
 
-const ROOT = path.resolve(__dirname, '../..');
 const prefix = uniqueQueuePrefix();
 let dbName = '';
 afterAll(async () => {
@@ -82,34 +78,15 @@ describe('several API processes (WEB_CONCURRENCY)', () => {
       `insert into outbox (topic, payload) select 'x.from_a_newer_release', '{}'::jsonb from generate_series(1, 3)`,
     );
     await client.end();
-    const keys = generateKeyMaterial();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: db.url,
-        REDIS_URL,
-        QUEUE_PREFIX: prefix,
-        WEB_CONCURRENCY: '2',
-        DATA_DIR: path.join(os.tmpdir(), `redress-cluster-${process.pid}`),
-        PII_KEYS: keys.piiKeys,
-        BLIND_INDEX_KEY: keys.blindIndexKey,
-        DEMO_DATA: 'false',
-        LOG_LEVEL: 'info',
-        SHUTDOWN_GRACE_MS: '3000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, output, exited } = spawnServer(db.url, {
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      WEB_CONCURRENCY: '2',
+      SHUTDOWN_GRACE_MS: '3000',
     });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const first = await until('two API processes', () => {
-        const l = listening(out);
+        const l = listening(output());
         return l.length >= 2 ? l : undefined;
       });
       expect(new Set(first.map((l) => l.pid)).size).toBe(2);
@@ -128,9 +105,9 @@ describe('several API processes (WEB_CONCURRENCY)', () => {
 
       process.kill(first[0]!.pid, 'SIGKILL');
       const replacement = await until('a replacement process', () =>
-        listening(out).find((l) => !first.some((f) => f.pid === l.pid)),
+        listening(output()).find((l) => !first.some((f) => f.pid === l.pid)),
       );
-      expect(out).toMatch(/an API process died; starting another/);
+      expect(output()).toMatch(/an API process died; starting another/);
       for (let i = 0; i < 10; i++) expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
       child.kill('SIGTERM');

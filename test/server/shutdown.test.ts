@@ -1,44 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { generateKeyMaterial } from '../../src/lib/crypto';
+import { spawnServer } from '../helpers/server-process';
 import { createTestDatabase, dropTestDatabase } from '../helpers/test-app';
 
-const ROOT = path.resolve(__dirname, '../..');
-
+/** Resolves once the server says it listens, with its port; rejects if it exits first. */
 function startServer(databaseUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  const keys = generateKeyMaterial();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: path.join(os.tmpdir(), `redress-shutdown-${process.pid}`),
-      PII_KEYS: keys.piiKeys,
-      BLIND_INDEX_KEY: keys.blindIndexKey,
-      DEMO_DATA: 'false',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_GRACE_MS: '5000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const server = spawnServer(databaseUrl, { SHUTDOWN_GRACE_MS: '5000' });
   return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 25000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /"port":(\d+)[^\n]*listening/.exec(out);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${server.output()}`)), 25000);
+    server.child.stdout!.on('data', () => {
+      const m = /"port":(\d+)[^\n]*listening/.exec(server.output());
       if (m) {
         clearTimeout(timer);
-        resolve({ child, port: Number(m[1]) });
+        resolve({ child: server.child, port: Number(m[1]) });
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited early (${code}):\n${out}`)));
+    server.child.on('exit', (code) =>
+      reject(new Error(`server exited early (${code}):\n${server.output()}`)),
+    );
   });
 }
 
