@@ -51,7 +51,7 @@ export function createApp(ctx: AppContext): Express {
     const hasBody =
       Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {
-      next(new AppError(415, 'Unsupported media type', 'Send the body as application/json.'));
+      next(new AppError('unsupported-media-type', 'Send the body as application/json.'));
       return;
     }
     next();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Express } from 'express';
 import type { AppContext } from './context';
-import { AppError } from './lib/errors';
+import { ServiceUnavailableError } from './lib/errors';
 import { metricsText } from './lib/metrics';
 import { queueHealth } from './notifications/queue-health';
 
@@ -44,7 +44,7 @@ export function registerOperationsRoutes(ctx: AppContext, app: Express): void {
     try {
       res.type(ctx.metrics.registry.contentType).send(await metricsText(ctx.metrics));
     } catch (err) {
-      next(new AppError(503, 'Metrics unavailable', err instanceof Error ? err.message : String(err)));
+      next(new ServiceUnavailableError(err instanceof Error ? err.message : String(err)));
     }
   });
 
@@ -55,7 +55,7 @@ export function registerOperationsRoutes(ctx: AppContext, app: Express): void {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new AppError(503, 'Timeout', `no answer within ${ms} ms`)), ms);
+    const t = setTimeout(() => reject(new ServiceUnavailableError(`no answer within ${ms} ms`)), ms);
     p.then(
       (v) => {
         clearTimeout(t);

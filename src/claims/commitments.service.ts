@@ -3,7 +3,7 @@ import { paidAdvancesOf } from '../disbursements/disbursements.repository';
 import { syncCommitment } from '../funds/commitments';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
-import { ConflictError } from '../lib/errors';
+import { ConflictError, ExceedsAwardError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
 import { headRowToAmounts } from './claims.access';
@@ -134,7 +134,7 @@ export async function settleAwardPayment(
     throw new ConflictError(`The award is in ${claim.currency}; it is settled in that currency.`);
   const left = await receiveOnHeads(trx, actor, claim, p);
   if (left > 0n)
-    throw new ConflictError(
+    throw new ExceedsAwardError(
       `The payment is ${formatMoney(left, claim.currency)} ${claim.currency} more than the award still owes.`,
     );
 }

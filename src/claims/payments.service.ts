@@ -4,7 +4,7 @@ import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
-import { ConflictError, ValidationError, type FieldError } from '../lib/errors';
+import { ConflictError, ExceedsAwardError, ValidationError, type FieldError } from '../lib/errors';
 import { formatMoney, parseMoney } from '../lib/money';
 import { enqueueOutbox } from '../lib/outbox';
 import { trustPot } from '../funds/funds';
@@ -206,7 +206,7 @@ async function recordIn(
   if (claim.status === 'withdrawn' || claim.status === 'closed')
     throw new ConflictError(`The claim is ${claim.status}; no payment can be recorded on it.`);
   if (head.received + amount > head.awarded)
-    throw new ConflictError(
+    throw new ExceedsAwardError(
       `Only ${formatMoney(head.awarded - head.received, claim.currency)} of the ${input.head} award is outstanding.`,
     );
   const money = await loadVictimMoney(trx, claim.victim_id);

@@ -3,7 +3,13 @@ import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
-import { ConflictError, ForbiddenError, ValidationError, type FieldError } from '../lib/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  TransitionNotAllowedError,
+  ValidationError,
+  type FieldError,
+} from '../lib/errors';
 import { enqueueOutbox } from '../lib/outbox';
 import { formatMoney, parseMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
@@ -151,7 +157,7 @@ export async function transitionClaim(
     const t = findTransition(route, claim.status, input.to);
     if (!t) {
       const allowed = allowedTargets(route, claim.status);
-      throw new ConflictError(
+      throw new TransitionNotAllowedError(
         `A ${route} claim in '${claim.status}' cannot move to '${input.to}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (closed)'}.`,
         { allowedTransitions: allowed },
       );

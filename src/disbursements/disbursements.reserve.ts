@@ -3,7 +3,7 @@ import { ensureAccounts, ensurePot, fundWithPots } from '../funds/funds.reposito
 import { reserveFromPot, reserveTransfer } from '../funds/funds.service';
 import type { Db, Trx } from '../lib/db';
 import { findVictim } from '../victims/victims.repository';
-import { ConflictError } from '../lib/errors';
+import { ConflictError, InsufficientFundsError, RestrictionExcludesUseError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { candidatePots, choosePot, dedicatedPot, type Policy } from './disbursements';
 import { lockPotBalances, type DisbursementRow } from './disbursements.repository';
@@ -60,7 +60,7 @@ export async function reserveMoney(
   const amount = BigInt(row.amount);
   const m = (v: bigint) => `${formatMoney(v, row.currency)} ${row.currency}`;
   if (candidates.length === 0)
-    throw new ConflictError(
+    throw new RestrictionExcludesUseError(
       row.requested_pot
         ? `Pot "${row.requested_pot}" does not allow the purpose "${row.purpose}".`
         : `No pot of this fund allows the purpose "${row.purpose}"; nothing can be paid for it.`,
@@ -81,7 +81,7 @@ export async function reserveMoney(
       choice.reason === 'insufficient'
         ? choice.available.map((a) => `"${a.pot}" ${m(a.available)}`).join(', ')
         : '';
-    throw new ConflictError(
+    throw new InsufficientFundsError(
       `Insufficient funds: no pot that allows the purpose "${row.purpose}" has ${m(amount)} available (available: ${have}).`,
       { purpose: row.purpose, requested: formatMoney(amount, row.currency), currency: row.currency },
     );

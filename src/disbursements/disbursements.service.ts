@@ -6,7 +6,13 @@ import { kickLedgerSealer } from '../ledger/ledger-chain';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import { postReservation, voidReservation } from '../ledger/ledger.service';
 import { transact, type Trx } from '../lib/db';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TransitionNotAllowedError,
+  ValidationError,
+} from '../lib/errors';
 import { enqueueOutbox } from '../lib/outbox';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
@@ -37,8 +43,8 @@ async function lockInReach(ctx: AppContext, trx: Trx, call: Call, id: string) {
 
 function refuseMove(row: DisbursementRow, to: Status): void {
   if (!canMove(row.status, to))
-    throw new ConflictError(`The disbursement is ${row.status}; it cannot become ${to}.`, {
-      status: row.status,
+    throw new TransitionNotAllowedError(`The disbursement is ${row.status}; it cannot become ${to}.`, {
+      currentStatus: row.status,
     });
 }
 

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import { postEntry } from '../ledger/ledger.service';
 import type { Actor } from '../lib/auth';
 import type { Db, Trx } from '../lib/db';
-import { ConflictError, NotFoundError } from '../lib/errors';
+import { InsufficientFundsError, NotFoundError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { code, committedPot, transferPostings, type Fund, type Pot } from './funds';
 import {
@@ -75,7 +75,7 @@ export async function syncCommitment(trx: Trx, cacheKey: Db, t: CommitmentTarget
     };
     const from = sources.find((p) => available(p) >= delta);
     if (!from)
-      throw new ConflictError(
+      throw new InsufficientFundsError(
         `Insufficient funds to commit the award: ${m(delta)} is needed in one pot that may pay awards (available: ${sources.map((p) => `"${p.code}" ${m(available(p))}`).join(', ')}).`,
         { requested: formatMoney(delta, t.currency), currency: t.currency },
       );

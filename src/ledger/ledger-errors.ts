@@ -1,11 +1,20 @@
-import { AppError, BadRequestError, ConflictError, NotFoundError, ValidationError } from '../lib/errors';
+import {
+  AlreadyReversedError,
+  AppError,
+  BadRequestError,
+  ConflictError,
+  InsufficientFundsError,
+  NotFoundError,
+  ValidationError,
+} from '../lib/errors';
 import { formatMoney, isCurrency } from '../lib/money';
 
 /**
  * PostgreSQL enforces the books (see the ledger migration); its refusals arrive here as driver
  * errors with our own SQLSTATEs and become the problems the API documents.
  */
-export class InsufficientFundsError extends ConflictError {
+/** The database's own refusal to take an account below zero, with the account's figures. */
+export class AccountOverdrawnError extends InsufficientFundsError {
   constructor(info: {
     accountId: string;
     code: string;
@@ -42,7 +51,7 @@ export function ledgerErrorOf(err: unknown): AppError | undefined {
   const e = err as PgError;
   switch (e.code ?? '') {
     case 'RL001':
-      return new InsufficientFundsError(JSON.parse(e.detail ?? '{}'));
+      return new AccountOverdrawnError(JSON.parse(e.detail ?? '{}'));
     case 'RL002':
     case 'RL003':
     case 'RL004':
@@ -55,11 +64,13 @@ export function ledgerErrorOf(err: unknown): AppError | undefined {
       return new NotFoundError('reservation');
     case '23505':
       if (e.constraint === 'ledger_entries_reversed_once')
-        return new ConflictError('This entry has already been reversed; an entry can be reversed once.');
+        return new AlreadyReversedError(
+          'This entry has already been reversed; an entry can be reversed once.',
+        );
       return undefined;
     case '23514':
       if (e.constraint === 'ledger_accounts_available_non_negative')
-        return new ConflictError('Insufficient funds: the account may not go below zero.');
+        return new InsufficientFundsError('Insufficient funds: the account may not go below zero.');
       return undefined;
     case '22003':
       return new BadRequestError('An amount or balance is out of range.');

@@ -1,23 +1,30 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { PROBLEMS, problemType, type ProblemName } from './problems';
 
 export interface FieldError {
   path: string;
   message: string;
 }
 
-/** A failure the caller can act on; mapped to application/problem+json (RFC 9457). */
+/**
+ * A failure the caller can act on; mapped to application/problem+json (RFC 9457). Its kind
+ * (see problems.ts) fixes `type`, `title` and the HTTP status, so no service picks a status.
+ */
 export class AppError extends Error {
+  readonly status: number;
+  readonly title: string;
   constructor(
-    readonly status: number,
-    readonly title: string,
+    readonly kind: ProblemName,
     detail: string,
     readonly extra: Record<string, unknown> = {},
   ) {
     super(detail);
+    this.status = PROBLEMS[kind].status;
+    this.title = PROBLEMS[kind].title;
   }
   get type(): string {
-    return `https://redress.example/problems/${this.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    return problemType(this.kind);
   }
 }
 
@@ -26,32 +33,75 @@ export class ValidationError extends AppError {
     readonly errors: FieldError[],
     detail = 'The request is not valid.',
   ) {
-    super(400, 'Invalid request', detail, { errors });
+    super('invalid-request', detail, { errors });
   }
 }
 export class BadRequestError extends AppError {
   constructor(detail: string) {
-    super(400, 'Bad request', detail);
+    super('bad-request', detail);
+  }
+}
+/** A date earlier than the one it must follow; `errors` names both dates. */
+export class DatesOutOfOrderError extends AppError {
+  constructor(
+    readonly errors: FieldError[],
+    detail = 'A date is earlier than the date it must follow.',
+  ) {
+    super('dates-out-of-order', detail, { errors });
   }
 }
 export class UnauthorizedError extends AppError {
   constructor(detail = 'A valid bearer token is required.') {
-    super(401, 'Unauthorized', detail);
+    super('unauthorized', detail);
   }
 }
 export class ForbiddenError extends AppError {
   constructor(detail = 'Your role may not do this.') {
-    super(403, 'Forbidden', detail);
+    super('forbidden', detail);
   }
 }
 export class NotFoundError extends AppError {
   constructor(what = 'resource') {
-    super(404, 'Not found', `No such ${what}.`);
+    super('not-found', `No such ${what}.`);
   }
 }
+/** The record's state does not allow this; prefer a more specific kind where one fits. */
 export class ConflictError extends AppError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super(409, 'Conflict', detail, extra);
+    super('conflict', detail, extra);
+  }
+}
+export class TransitionNotAllowedError extends AppError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('transition-not-allowed', detail, extra);
+  }
+}
+export class InsufficientFundsError extends AppError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('insufficient-funds', detail, extra);
+  }
+}
+export class RestrictionExcludesUseError extends AppError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('restriction-excludes-use', detail, extra);
+  }
+}
+export class AlreadyReversedError extends AppError {
+  constructor(detail: string) {
+    super('already-reversed', detail);
+  }
+}
+export class ExceedsAwardError extends AppError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('exceeds-award', detail, extra);
+  }
+}
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super('service-unavailable', detail);
   }
 }
 export class TooManyRequestsError extends AppError {
@@ -59,26 +109,26 @@ export class TooManyRequestsError extends AppError {
     detail: string,
     readonly retryAfterSeconds: number,
   ) {
-    super(429, 'Too many requests', detail);
+    super('too-many-requests', detail);
   }
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError(404, 'Not found', `No route for ${req.method} ${req.path}.`));
+  next(new AppError('not-found', `No route for ${req.method} ${req.path}.`));
 };
 
 /** Maps body-parser's own errors (which carry `type` and `status`) to problems. */
 function fromBodyParser(err: any): AppError | undefined {
   switch (err?.type) {
     case 'entity.too.large':
-      return new AppError(413, 'Payload too large', `The body is larger than ${err.limit} bytes.`);
+      return new AppError('payload-too-large', `The body is larger than ${err.limit} bytes.`);
     case 'entity.parse.failed':
-      return new AppError(400, 'Malformed JSON', 'The body is not valid JSON.');
+      return new AppError('malformed-json', 'The body is not valid JSON.');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError(415, 'Unsupported media type', 'The body must be UTF-8 JSON.');
+      return new AppError('unsupported-media-type', 'The body must be UTF-8 JSON.');
     case 'request.aborted':
-      return new AppError(400, 'Bad request', 'The request was aborted.');
+      return new AppError('bad-request', 'The request was aborted.');
     default:
       return undefined;
   }
@@ -93,19 +143,28 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       log.error({ err, requestId }, 'unhandled error');
     }
     const problem =
-      known ?? new AppError(500, 'Internal error', `Something went wrong; quote request id ${requestId}.`);
-    if (problem instanceof TooManyRequestsError)
-      res.setHeader('Retry-After', String(problem.retryAfterSeconds));
+      known ?? new AppError('internal-error', `Something went wrong; quote request id ${requestId}.`);
+    const retryAfter =
+      problem instanceof TooManyRequestsError || problem instanceof ServiceUnavailableError
+        ? problem.retryAfterSeconds
+        : undefined;
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     if (res.headersSent) return;
-    res
-      .status(problem.status)
-      .type('application/problem+json')
-      .json({
-        type: problem.type,
-        title: problem.title,
-        status: problem.status,
-        detail: problem.message,
-        ...problem.extra,
-      });
+    res.status(problem.status).type('application/problem+json').json(problemBody(problem));
+  };
+}
+
+/** RFC 9457's own members; an extension may never overwrite one of them. */
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance']);
+
+/** The problem+json body: the standard members, then every extension that does not clash. */
+export function problemBody(problem: AppError): Record<string, unknown> {
+  const extensions = Object.entries(problem.extra).filter(([k]) => !STANDARD_MEMBERS.has(k));
+  return {
+    type: problem.type,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.message,
+    ...Object.fromEntries(extensions),
   };
 }

@@ -2,12 +2,12 @@ import { recordAudit, scheduleAuditSeal } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact } from '../lib/db';
-import { AppError, NotFoundError } from '../lib/errors';
+import { NotFoundError, ServiceUnavailableError } from '../lib/errors';
 import { jobsAdminOf, type FailedJob, type JobsAdmin } from './jobs-admin';
 
 function adminOf(ctx: AppContext): JobsAdmin {
   const admin = jobsAdminOf(ctx);
-  if (!admin) throw new AppError(503, 'Service unavailable', 'Jobs are not running in this process.');
+  if (!admin) throw new ServiceUnavailableError('Jobs are not running in this process.');
   return admin;
 }
 

@@ -49,7 +49,7 @@ export interface StatusResult {
 /** The one answer for an unknown reference and for a wrong code: same status, same body. */
 export class StatusNotFoundError extends AppError {
   constructor() {
-    super(404, 'Not found', 'The reference and access code do not match.');
+    super('not-found', 'The reference and access code do not match.');
   }
 }
 

@@ -1,0 +1,105 @@
+/**
+ * Every kind of problem the service answers with, each with its own stable `type` URI: clients
+ * branch on `type`, never on the English of `title` or `detail`. This table is the one place
+ * that maps a kind to its HTTP status; the README lists it (a test keeps the two in step).
+ */
+export const PROBLEM_BASE = 'https://redress.example/problems/';
+
+export interface ProblemKind {
+  status: number;
+  title: string;
+  /** what it means for the client, for the README's table */
+  meaning: string;
+}
+
+export const PROBLEMS = {
+  'invalid-request': {
+    status: 400,
+    title: 'Invalid request',
+    meaning: 'A field is missing, malformed or out of range; `errors` lists each with its path.',
+  },
+  'bad-request': { status: 400, title: 'Bad request', meaning: 'The request cannot be read as sent.' },
+  'malformed-json': { status: 400, title: 'Malformed JSON', meaning: 'The body is not valid JSON.' },
+  'dates-out-of-order': {
+    status: 400,
+    title: 'Dates out of order',
+    meaning: 'A date is earlier than the date it must follow; `errors` names both dates.',
+  },
+  unauthorized: { status: 401, title: 'Unauthorized', meaning: 'No valid bearer token or credentials.' },
+  forbidden: { status: 403, title: 'Forbidden', meaning: 'The role may never do this.' },
+  'not-found': {
+    status: 404,
+    title: 'Not found',
+    meaning: 'No such record, or it is outside the caller’s need-to-know.',
+  },
+  conflict: {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'The record’s current state does not allow this; `detail` says why.',
+  },
+  'transition-not-allowed': {
+    status: 409,
+    title: 'Transition not allowed',
+    meaning: 'The claim or disbursement cannot move to that state from its current one.',
+  },
+  'insufficient-funds': {
+    status: 409,
+    title: 'Insufficient funds',
+    meaning: 'No pot (or bank account) that may pay this has enough available.',
+  },
+  'restriction-excludes-use': {
+    status: 409,
+    title: 'Restriction excludes use',
+    meaning: 'A pot’s restriction does not allow this purpose or this beneficiary.',
+  },
+  'already-reversed': {
+    status: 409,
+    title: 'Already reversed',
+    meaning: 'The entry (or the payment record) was already reversed or voided; it can be once.',
+  },
+  'idempotency-key-reused': {
+    status: 409,
+    title: 'Idempotency key reused',
+    meaning: 'The Idempotency-Key was used before with a different request.',
+  },
+  'exceeds-award': {
+    status: 409,
+    title: 'Exceeds award',
+    meaning: 'The payment is more than the award still owes.',
+  },
+  'approval-threshold-unreachable': {
+    status: 409,
+    title: 'Approval threshold unreachable',
+    meaning: 'The policy needs more approvers than the fund has active administrators.',
+  },
+  'email-taken': {
+    status: 409,
+    title: 'E-mail address taken',
+    meaning: 'A user with this e-mail address already exists.',
+  },
+  'payload-too-large': { status: 413, title: 'Payload too large', meaning: 'The body is over the limit.' },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported media type',
+    meaning: 'The body must be UTF-8 JSON (or a form on /status).',
+  },
+  'too-many-requests': {
+    status: 429,
+    title: 'Too many requests',
+    meaning: 'Too many failures; `Retry-After` says when to try again.',
+  },
+  'internal-error': {
+    status: 500,
+    title: 'Internal error',
+    meaning: 'A bug; quote the request id from `detail`.',
+  },
+  'service-unavailable': {
+    status: 503,
+    title: 'Service unavailable',
+    meaning: 'A dependency (database, Redis, jobs) cannot answer now; retry later.',
+  },
+} as const satisfies Record<string, ProblemKind>;
+
+export type ProblemName = keyof typeof PROBLEMS;
+
+export const problemType = (name: ProblemName): string => `${PROBLEM_BASE}${name}`;
