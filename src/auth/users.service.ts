@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { recordAudit } from '../audit/audit.service';
 import { forgetUserTokens, roleMay, type Actor, type Role } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import { enqueueOutbox } from '../lib/outbox';
 import {
   encodeCursor,
@@ -168,7 +168,7 @@ async function checkOrganization(trx: Trx, role: Role, organizationId: string | 
 }
 
 function duplicateEmail(): ConflictError {
-  return new AppError('email-taken', 'A user with this e-mail address already exists.');
+  return new ConflictError('A user with this e-mail address already exists.', {}, 'email-taken');
 }
 
 function isDuplicateEmail(err: unknown): boolean {

@@ -65,35 +65,47 @@ export class NotFoundError extends AppError {
     super('not-found', `No such ${what}.`);
   }
 }
-/** The record's state does not allow this; prefer a more specific kind where one fits. */
+/**
+ * Any 409: the record's state does not allow this. The subclasses below name the kind; prefer
+ * one of them where it fits (`instanceof ConflictError` still holds for all of them).
+ */
 export class ConflictError extends AppError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('conflict', detail, extra);
+  constructor(detail: string, extra: Record<string, unknown> = {}, kind: ProblemName = 'conflict') {
+    super(kind, detail, extra);
   }
 }
-export class TransitionNotAllowedError extends AppError {
+export class TransitionNotAllowedError extends ConflictError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('transition-not-allowed', detail, extra);
+    super(detail, extra, 'transition-not-allowed');
   }
 }
-export class InsufficientFundsError extends AppError {
+export class InsufficientFundsError extends ConflictError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('insufficient-funds', detail, extra);
+    super(detail, extra, 'insufficient-funds');
   }
 }
-export class RestrictionExcludesUseError extends AppError {
+export class RestrictionExcludesUseError extends ConflictError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('restriction-excludes-use', detail, extra);
+    super(detail, extra, 'restriction-excludes-use');
   }
 }
-export class AlreadyReversedError extends AppError {
+export class AlreadyReversedError extends ConflictError {
   constructor(detail: string) {
-    super('already-reversed', detail);
+    super(detail, {}, 'already-reversed');
   }
 }
-export class ExceedsAwardError extends AppError {
+export class ExceedsAwardError extends ConflictError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('exceeds-award', detail, extra);
+    super(detail, extra, 'exceeds-award');
+  }
+}
+export class IdempotencyKeyReusedError extends ConflictError {
+  constructor() {
+    super(
+      'This Idempotency-Key was already used with a different request; use a new key for a new operation.',
+      {},
+      'idempotency-key-reused',
+    );
   }
 }
 export class ServiceUnavailableError extends AppError {

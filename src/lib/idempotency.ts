@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { Actor } from './auth';
 import { sql } from 'kysely';
 import { transact, type Db, type Trx } from './db';
-import { AppError, ValidationError } from './errors';
+import { IdempotencyKeyReusedError, ValidationError } from './errors';
 import { canonicalJson } from './hash-chain';
 
 export interface IdempotentResult {
@@ -62,10 +62,7 @@ export function replayOf(
   hash: string,
 ): IdempotentResult {
   if (prior.request_hash !== hash) {
-    throw new AppError(
-      'idempotency-key-reused',
-      'This Idempotency-Key was already used with a different request; use a new key for a new operation.',
-    );
+    throw new IdempotencyKeyReusedError();
   }
   return { status: prior.status, body: prior.response, replayed: true };
 }
