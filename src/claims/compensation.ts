@@ -1,4 +1,5 @@
 import type { HeadAmounts, SubrogationPolicy } from './claims';
+import type { HeldInTrust } from './compensation-victim';
 import type { Route } from './route-machines';
 
 /**
@@ -151,21 +152,47 @@ export interface RouteFigures {
   claimed: bigint;
   awarded: bigint;
   received: bigint;
+  /** What can still come on this route: no more than what is still owed for each head overall. */
   outstanding: bigint;
   offset: bigint;
+  heldInTrust: bigint;
 }
 
+export interface CurrencyFigures {
+  claimed: bigint;
+  awarded: bigint;
+  received: bigint;
+  owedToFund: bigint;
+  /** Still owed to the victim: each head of loss once, across every route, after offsets. */
+  outstanding: bigint;
+  heldInTrust: bigint;
+}
+
+/**
+ * The summary per head, per route and per currency. Routes overlap (the same wages claimed in
+ * the labour court and in the criminal case), so per-route figures are not to be added up: each
+ * head's still-owed figure is counted once, in `byHead` and in the currency totals; a route's
+ * `outstanding` is what it awarded and has not paid, capped by what the head still owes.
+ */
 export function compensationSummary(
   claims: SummaryClaim[],
   payments: SummaryPayment[],
   policyOf: (fundId: string) => SubrogationPolicy,
+  held: HeldInTrust[] = [],
 ) {
+  const keyOf = (currency: string, head: string) => `${currency}/${head}`;
+  const heldBy = (claimIds: Set<string>, head?: string) =>
+    sum(held.filter((x) => claimIds.has(x.claimId) && (!head || x.head === head)).map((x) => x.held));
   const keys = new Map<string, { currency: string; head: string }>();
   for (const c of claims)
-    for (const h of c.heads) keys.set(`${c.currency}/${h.head}`, { currency: c.currency, head: h.head });
+    for (const h of c.heads) keys.set(keyOf(c.currency, h.head), { currency: c.currency, head: h.head });
   const byHead = [...keys.values()]
     .sort((a, b) => a.currency.localeCompare(b.currency) || a.head.localeCompare(b.head))
-    .map((k) => headFigures(k.currency, k.head, claims, payments, policyOf));
+    .map((k) => ({
+      ...headFigures(k.currency, k.head, claims, payments, policyOf),
+      heldInTrust: heldBy(new Set(claims.filter((c) => c.currency === k.currency).map((c) => c.id)), k.head),
+    }));
+  const stillOwedFor = new Map(byHead.map((h) => [keyOf(h.currency, h.head), h.outstanding]));
 
   const routes = new Map<string, RouteFigures>();
   for (const c of claims) {
@@ -179,22 +206,24 @@ export function compensationSummary(
       received: 0n,
       outstanding: 0n,
       offset: 0n,
+      heldInTrust: 0n,
     };
     r.claimIds.push(c.id);
     for (const h of c.heads) {
       r.claimed += h.claimed;
       r.awarded += h.awarded;
       r.received += h.received;
-      r.outstanding += max(0n, h.awarded - h.received);
+      r.outstanding += min(
+        max(0n, h.awarded - h.received),
+        stillOwedFor.get(keyOf(c.currency, h.head)) ?? 0n,
+      );
       r.offset += h.offset;
     }
+    r.heldInTrust += heldBy(new Set([c.id]));
     routes.set(key, r);
   }
 
-  const currencies: Record<
-    string,
-    { claimed: bigint; awarded: bigint; received: bigint; owedToFund: bigint; outstanding: bigint }
-  > = {};
+  const currencies: Record<string, CurrencyFigures> = {};
   for (const h of byHead) {
     const t = (currencies[h.currency] ??= {
       claimed: 0n,
@@ -202,12 +231,15 @@ export function compensationSummary(
       received: 0n,
       owedToFund: 0n,
       outstanding: 0n,
+      heldInTrust: 0n,
     });
     t.claimed += h.claimed;
     t.awarded += h.awarded;
     t.received += h.received;
     t.owedToFund += h.owedToFund;
     t.outstanding += h.outstanding;
+    t.heldInTrust += h.heldInTrust;
   }
-  return { currencies, byRoute: [...routes.values()], byHead };
+  const stillOwed = Object.fromEntries(Object.entries(currencies).map(([cur, t]) => [cur, t.outstanding]));
+  return { currencies, stillOwed, byRoute: [...routes.values()], byHead };
 }

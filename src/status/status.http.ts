@@ -26,11 +26,31 @@ const statusResponse = Joi.object({
       statusText: Joi.string(),
       nextStep: Joi.string(),
       updatedOn: Joi.string(),
-      awarded: Joi.string(),
-      paid: Joi.string(),
+      awarded: Joi.string().description("This claim's award (a loss claimed on several routes is in each)"),
+      paid: Joi.string().description(
+        'Money of this claim that reached the victim; not what is held in trust',
+      ),
       currency: Joi.string(),
+      heldInTrust: Joi.string().description('Money of this claim the fund holds for the victim in trust'),
+      paymentState: Joi.string().valid('no_award', 'unpaid', 'partly_paid', 'paid'),
+      paymentText: Joi.string().allow('').description('On partial payment and money held in trust'),
+      nextHearingOn: Joi.string()
+        .allow(null)
+        .description('The scheduled hearing of the current stage, if today or later'),
     }),
   ),
+  summary: Joi.object({
+    stillOwed: Joi.object()
+      .pattern(/^[A-Z]{3}$/, Joi.string())
+      .description(
+        'Per currency: still owed to the victim, each loss once across every route, after offsets',
+      ),
+    heldInTrust: Joi.object().pattern(/^[A-Z]{3}$/, Joi.string()),
+    awarded: Joi.object()
+      .pattern(/^[A-Z]{3}$/, Joi.string())
+      .description('Per currency: awarded, each loss once (the largest award for it on any route)'),
+    nextHearingOn: Joi.string().allow(null),
+  }),
 });
 
 // The page takes what a form or a shared link may carry; odd values become messages, not 400s.

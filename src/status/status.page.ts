@@ -1,5 +1,6 @@
 import { escapeHtml, LANGUAGE_NAMES, LANGUAGES, type Language } from '../lib/i18n';
-import type { StatusResult } from './status.service';
+import { formatAmount, formatDate } from './status.format';
+import type { StatusResult, StatusSummary } from './status.service';
 import { htmlDocument, tr } from './status.view';
 
 export type PageMessage = { kind: 'notFound' } | { kind: 'missing' } | { kind: 'locked'; retryAfter: number };
@@ -49,7 +50,30 @@ function form(t: ReturnType<typeof tr>, model: PageModel): string {
   ].join('');
 }
 
-function claims(t: ReturnType<typeof tr>, result: StatusResult): string {
+type Translate = ReturnType<typeof tr>;
+
+function money(language: Language, amount: string, currency: string): string {
+  return `${e(formatAmount(amount, language))} ${e(currency)}`;
+}
+
+/** What is still owed, counted once per loss across the claims, and the next hearing. */
+function summary(t: Translate, language: Language, s: StatusSummary, awards: number): string {
+  const items: string[] = [];
+  const decided = Object.keys(s.stillOwed).filter((cur) => /[1-9]/.test(s.awarded[cur] ?? ''));
+  for (const cur of decided)
+    items.push(`<dt>${e(t('summary.stillOwed'))}</dt><dd>${money(language, s.stillOwed[cur]!, cur)}</dd>`);
+  for (const [cur, amount] of Object.entries(s.heldInTrust))
+    if (/[1-9]/.test(amount))
+      items.push(`<dt>${e(t('money.heldInTrust'))}</dt><dd>${money(language, amount, cur)}</dd>`);
+  if (s.nextHearingOn)
+    items.push(`<dt>${e(t('claim.hearing'))}</dt><dd>${e(formatDate(s.nextHearingOn, language))}</dd>`);
+  if (items.length === 0) return '';
+  // the note matters only where awards could be added up across claims
+  const once = awards > 1 ? `<p class="small">${e(t('summary.once'))}</p>` : '';
+  return `<div class="summary"><dl>${items.join('')}</dl>${once}</div>`;
+}
+
+function claims(t: Translate, language: Language, result: StatusResult): string {
   if (result.claims.length === 0) return `<p>${e(t('results.none'))}</p>`;
   return result.claims
     .map((c) =>
@@ -57,11 +81,18 @@ function claims(t: ReturnType<typeof tr>, result: StatusResult): string {
         '<article class="claim">',
         `<h3>${e(t(`route.${c.route}`))}</h3>`,
         `<p><strong>${e(c.statusText)}</strong></p>`,
+        c.paymentText ? `<p>${e(c.paymentText)}</p>` : '',
         '<dl>',
         `<dt>${e(t('claim.next'))}</dt><dd>${e(c.nextStep)}</dd>`,
-        `<dt>${e(t('claim.updated'))}</dt><dd>${e(c.updatedOn)}</dd>`,
-        `<dt>${e(t('claim.awarded'))}</dt><dd>${e(c.awarded)} ${e(c.currency)}</dd>`,
-        `<dt>${e(t('claim.paid'))}</dt><dd>${e(c.paid)} ${e(c.currency)}</dd>`,
+        c.nextHearingOn
+          ? `<dt>${e(t('claim.hearing'))}</dt><dd>${e(formatDate(c.nextHearingOn, language))}</dd>`
+          : '',
+        `<dt>${e(t('claim.updated'))}</dt><dd>${e(formatDate(c.updatedOn, language))}</dd>`,
+        `<dt>${e(t('claim.awarded'))}</dt><dd>${money(language, c.awarded, c.currency)}</dd>`,
+        `<dt>${e(t('claim.paid'))}</dt><dd>${money(language, c.paid, c.currency)}</dd>`,
+        /[1-9]/.test(c.heldInTrust)
+          ? `<dt>${e(t('money.heldInTrust'))}</dt><dd>${money(language, c.heldInTrust, c.currency)}</dd>`
+          : '',
         '</dl></article>',
       ].join(''),
     )
@@ -76,7 +107,13 @@ export function renderStatusPage(model: PageModel): string {
   if (model.result) {
     parts.push(
       `<section aria-labelledby="claims-heading"><h2 id="claims-heading">${e(t('results.heading'))}</h2>`,
-      claims(t, model.result),
+      summary(
+        t,
+        model.language,
+        model.result.summary,
+        model.result.claims.filter((c) => /[1-9]/.test(c.awarded)).length,
+      ),
+      claims(t, model.language, model.result),
       '</section>',
       `<p><a href="/status?language=${model.language}">${e(t('results.again'))}</a></p>`,
     );

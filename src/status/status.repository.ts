@@ -123,20 +123,21 @@ export async function resetTotalFailures(trx: Trx, key: string): Promise<void> {
 }
 
 export interface StatusClaimRow {
+  id: string;
   route: string;
   status: string;
   updated_on: string;
   currency: string;
-  awarded: string;
-  paid: string;
+  /** The hearing the claim's current stage carries, when it is `today` or later. */
+  hearing_on: string | null;
 }
 
 /** Only what the page shows: no case number, forum, respondent or notes are even read. */
-export async function statusClaims(db: Db, victimId: string): Promise<StatusClaimRow[]> {
+export async function statusClaims(db: Db, victimId: string, today: string): Promise<StatusClaimRow[]> {
   return db
     .selectFrom('claims as c')
-    .leftJoin('claim_heads as h', 'h.claim_id', 'c.id')
     .select([
+      'c.id',
       'c.route',
       'c.status',
       'c.currency',
@@ -144,11 +145,12 @@ export async function statusClaims(db: Db, victimId: string): Promise<StatusClai
       sql<string>`to_char(greatest(c.status_since, (c.updated_at at time zone 'UTC')::date), 'YYYY-MM-DD')`.as(
         'updated_on',
       ),
-      sql<string>`coalesce(sum(h.awarded_minor), 0)::int8`.as('awarded'),
-      sql<string>`coalesce(sum(h.received_minor), 0)::int8`.as('paid'),
+      // the latest move carries the hearing date, and only while the claim is still in that stage
+      sql<string | null>`(select case when t.to_status = c.status and t.hearing_on >= ${today}::date
+          then to_char(t.hearing_on, 'YYYY-MM-DD') end
+        from claim_transitions t where t.claim_id = c.id order by t.id desc limit 1)`.as('hearing_on'),
     ])
     .where('c.victim_id', '=', victimId)
-    .groupBy('c.id')
     .orderBy('c.seq')
     .execute();
 }

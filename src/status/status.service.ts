@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import type { Route } from '../claims/route-machines';
+import { victimMoneySummary } from '../claims/compensation.service';
+import { todayUtc } from '../claims/dates';
 import type { AppContext } from '../context';
 import { transact, type Db } from '../lib/db';
 import { AppError, TooManyRequestsError } from '../lib/errors';
 import { normalizeLanguage, type Language } from '../lib/i18n';
-import { formatMoney } from '../lib/money';
 import {
   ADDRESS_POLICY,
   addressKeyOf,
@@ -15,7 +15,6 @@ import {
   normalizeReference,
   REFERENCE_POLICY,
   retryAfterSeconds,
-  stateTextKeys,
   type GuardState,
 } from './status';
 import {
@@ -27,23 +26,15 @@ import {
   statusClaims,
   writeGuard,
 } from './status.repository';
-import { hasText, tr } from './status.view';
+import { statusView, type StatusClaim, type StatusMoney, type StatusSummary } from './status.claims';
 
-export interface StatusClaim {
-  route: string;
-  status: string;
-  statusText: string;
-  nextStep: string;
-  updatedOn: string;
-  awarded: string;
-  paid: string;
-  currency: string;
-}
+export type { StatusClaim, StatusSummary } from './status.claims';
 
 export interface StatusResult {
   reference: string;
   language: Language;
   claims: StatusClaim[];
+  summary: StatusSummary;
 }
 
 /** The one answer for an unknown reference and for a wrong code: same status, same body. */
@@ -113,25 +104,19 @@ export async function checkStatus(ctx: AppContext, input: StatusInput, ip: strin
 
   if ((refGuard?.failures ?? 0) > 0) await clearFailures(ctx.db, keys.ref);
   const language = normalizeLanguage(input.language ?? found.preferredLanguage);
-  const t = tr(language);
-  const rows = await statusClaims(ctx.db, found.victimId);
-  return {
-    reference: found.reference,
-    language,
-    claims: rows.map((r) => {
-      const textKeys = stateTextKeys(r.route as Route, r.status, hasText);
-      return {
-        route: r.route,
-        status: r.status,
-        statusText: t(textKeys.text),
-        nextStep: t(textKeys.next),
-        updatedOn: r.updated_on,
-        awarded: formatMoney(r.awarded, r.currency),
-        paid: formatMoney(r.paid, r.currency),
-        currency: r.currency,
-      };
-    }),
-  };
+  const [rows, money] = await Promise.all([
+    statusClaims(ctx.db, found.victimId, todayUtc()),
+    victimMoneyForStatus(ctx.db, found.victimId),
+  ]);
+  return { reference: found.reference, language, ...statusView(language, rows, money) };
+}
+
+/** The victim's claims and payments through the claims service, with the joined-up totals. */
+async function victimMoneyForStatus(db: Db, victimId: string): Promise<StatusMoney> {
+  const { money, summary } = await victimMoneySummary(db, victimId);
+  const awarded = Object.fromEntries(Object.entries(summary.currencies).map(([cur, t]) => [cur, t.awarded]));
+  const headOwed = new Map(summary.byHead.map((h) => [`${h.currency}/${h.head}`, h.outstanding]));
+  return { ...money, stillOwed: summary.stillOwed, awarded, headOwed };
 }
 
 /**

@@ -38,6 +38,7 @@ export const STYLE = [
   'button{margin-top:1.25rem;font:inherit;font-weight:600;padding:.7rem 1.4rem;border:0;border-radius:4px;background:#0b4f8a;color:#fff;width:100%;max-width:20rem;cursor:pointer}',
   '.error{border-left:4px solid #b00020;background:#fdecee;padding:.75rem}',
   '.claim{border:1px solid #bbb;border-radius:6px;padding:1rem;margin:1rem 0}',
+  '.summary{background:#eef4fa;border-left:4px solid #0b4f8a;padding:.75rem 1rem;margin:1rem 0}',
   'dl{margin:.5rem 0 0}dt{font-weight:600;margin-top:.5rem}dd{margin:0}',
   '.small{font-size:.95rem;color:#444}',
   '.code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:1.4rem;font-weight:700;letter-spacing:.08em}',

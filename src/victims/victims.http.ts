@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import Joi from 'joi';
+import { compensationResponse } from '../claims/compensation.schemas';
 import { victimCompensation } from '../claims/compensation.service';
 import type { AppContext } from '../context';
 import { defineRoute } from '../lib/route';
@@ -83,12 +83,7 @@ export function registerVictimRoutes(ctx: AppContext, router: Router): void {
       responses: {
         200: {
           description: 'The summary',
-          schema: Joi.object({
-            victimId: Joi.string(),
-            currencies: Joi.object(),
-            byRoute: Joi.array(),
-            byHead: Joi.array(),
-          }).unknown(true),
+          schema: compensationResponse,
         },
       },
     },

@@ -138,8 +138,15 @@ describe('the summary', () => {
       () => 'victim_first',
     );
     expect(s.currencies).toEqual({
-      THB: { claimed: 1200n, awarded: 800n, received: 300n, owedToFund: 0n, outstanding: 500n },
-      USD: { claimed: 50n, awarded: 40n, received: 0n, owedToFund: 0n, outstanding: 40n },
+      THB: {
+        claimed: 1200n,
+        awarded: 800n,
+        received: 300n,
+        owedToFund: 0n,
+        outstanding: 500n,
+        heldInTrust: 0n,
+      },
+      USD: { claimed: 50n, awarded: 40n, received: 0n, owedToFund: 0n, outstanding: 40n, heldInTrust: 0n },
     });
     expect(s.byRoute.map((r) => [r.route, r.currency, r.claimed])).toEqual([
       ['labour', 'THB', 1000n],

@@ -120,6 +120,7 @@ describe('one victim, four routes, one joined-up account', () => {
       received: '0.00',
       outstanding: '0.00',
       owedToFund: '0.00',
+      heldInTrust: '0.00',
     });
   });
 
@@ -173,6 +174,7 @@ describe('one victim, four routes, one joined-up account', () => {
       received: '60000.00',
       outstanding: '70000.00',
       owedToFund: '0.00',
+      heldInTrust: '0.00',
     });
   });
 
@@ -203,6 +205,7 @@ describe('one victim, four routes, one joined-up account', () => {
       received: '70000.00',
       outstanding: '250000.00',
       owedToFund: '0.00',
+      heldInTrust: '0.00',
     });
   });
 
@@ -259,6 +262,7 @@ describe('one victim, four routes, one joined-up account', () => {
       received: '200000.00',
       outstanding: '120000.00',
       owedToFund: '0.00',
+      heldInTrust: '0.00',
     });
   });
 
@@ -284,6 +288,7 @@ describe('one victim, four routes, one joined-up account', () => {
       received: '320000.00',
       outstanding: '70000.00',
       owedToFund: '70000.00',
+      heldInTrust: '0.00',
     });
   });
 
@@ -333,6 +338,7 @@ describe('one victim, four routes, one joined-up account', () => {
       received: '390000.00',
       outstanding: '0.00',
       owedToFund: '70000.00',
+      heldInTrust: '0.00',
     });
   });
 
@@ -363,6 +369,7 @@ describe('one victim, four routes, one joined-up account', () => {
       received: '423000.00',
       outstanding: '0.00',
       owedToFund: '70000.00',
+      heldInTrust: '0.00',
     });
     expect(
       s.body.byRoute.map((r: any) => [r.route, r.claimed, r.awarded, r.received, r.outstanding]),

@@ -97,7 +97,7 @@ describe('the status page in a browser', () => {
     const articles = page.locator('article.claim');
     expect(await articles.count()).toBe(2);
     expect(await articles.nth(0).innerText()).toContain('ศาลตัดสินให้คุณได้รับค่าสินไหมทดแทน');
-    expect(await articles.nth(0).innerText()).toContain('50000.00 THB');
+    expect(await articles.nth(0).innerText()).toContain('50,000.00 THB');
     expect(await articles.nth(1).innerText()).toContain('ยื่นคำร้องของคุณแล้ว');
 
     const narrow = await noHorizontalScroll(page);

@@ -40,6 +40,10 @@ describe('checking status with reference and access code', () => {
           awarded: '50000.00',
           paid: '20000.00',
           currency: 'THB',
+          heldInTrust: '0.00',
+          paymentState: 'partly_paid',
+          paymentText: 'จ่ายเงินตามที่ตัดสินให้แล้วบางส่วน',
+          nextHearingOn: null,
         },
         {
           route: 'labour',
@@ -50,8 +54,19 @@ describe('checking status with reference and access code', () => {
           awarded: '0.00',
           paid: '0.00',
           currency: 'THB',
+          heldInTrust: '0.00',
+          paymentState: 'no_award',
+          paymentText: '',
+          nextHearingOn: null,
         },
       ],
+      // 50,000 awarded for lost opportunities, 20,000 of it received
+      summary: {
+        stillOwed: { THB: '30000.00' },
+        heldInTrust: { THB: '0.00' },
+        awarded: { THB: '50000.00' },
+        nextHearingOn: null,
+      },
     });
   });
 
@@ -174,8 +189,9 @@ describe('the form page', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.text).toContain('<html lang="my"');
     expect(res.text).toContain('တရားရုံးက သင့်အား လျော်ကြေးပေးရန် ဆုံးဖြတ်ပြီးပါပြီ။');
-    expect(res.text).toContain('50000.00 THB');
-    expect(res.text).toContain('20000.00 THB');
+    // Burmese digits, grouped, with the decimals kept from the amount
+    expect(res.text).toContain('၅၀,၀၀၀.၀၀ THB');
+    expect(res.text).toContain('၂၀,၀၀၀.၀၀ THB');
   });
 
   it('uses the victim’s language when none was chosen', async () => {

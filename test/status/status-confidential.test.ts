@@ -52,9 +52,28 @@ describe('nothing identifying leaves through the status answers', () => {
       expect(api.body.claims).toHaveLength(2);
       for (const c of api.body.claims)
         expect(Object.keys(c).sort()).toEqual(
-          ['awarded', 'currency', 'nextStep', 'paid', 'route', 'status', 'statusText', 'updatedOn'].sort(),
+          [
+            'awarded',
+            'currency',
+            'heldInTrust',
+            'nextHearingOn',
+            'nextStep',
+            'paid',
+            'paymentState',
+            'paymentText',
+            'route',
+            'status',
+            'statusText',
+            'updatedOn',
+          ].sort(),
         );
-      expect(Object.keys(api.body).sort()).toEqual(['claims', 'language', 'reference']);
+      expect(Object.keys(api.body).sort()).toEqual(['claims', 'language', 'reference', 'summary']);
+      expect(Object.keys(api.body.summary).sort()).toEqual([
+        'awarded',
+        'heldInTrust',
+        'nextHearingOn',
+        'stillOwed',
+      ]);
 
       const page = await form({
         reference: victim.reference,
