@@ -3,6 +3,7 @@ import type { Trx } from '../lib/db';
 import { FIELD } from '../victims/victims.mapper';
 import { findVictim, type VictimRow } from '../victims/victims.repository';
 import { claimsOfVictim, historyOf, replaceDeadlines, type ClaimRow } from './claims.repository';
+import { todayUtc } from './dates';
 import { computeDeadlines, type Deadline } from './deadlines';
 import type { Route } from './route-machines';
 
@@ -32,12 +33,13 @@ export async function refreshDeadlines(
       dateOfBirth: v ? cipher.decryptNullable(FIELD.dateOfBirth, v.date_of_birth_enc) : null,
     },
   });
-  await replaceDeadlines(
+  const recorded = await replaceDeadlines(
     trx,
     claim.id,
     deadlines.map((d) => ({ kind: d.kind, due_on: d.dueOn, met_on: d.metOn, basis: d.basis })),
+    todayUtc(),
   );
-  return deadlines;
+  return deadlines.map((d) => ({ ...d, recordedOn: recorded.find((r) => r.kind === d.kind)!.recordedOn }));
 }
 
 /** After a victim's birth date or child flag changes, every claim's clock is recomputed. */

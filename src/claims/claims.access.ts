@@ -45,6 +45,7 @@ export function headRowToAmounts(h: HeadRow): HeadAmounts {
     offset: BigInt(h.offset_minor),
     awarded: BigInt(h.awarded_minor),
     received: BigInt(h.received_minor),
+    heldInTrust: BigInt(h.held_in_trust_minor),
   };
 }
 

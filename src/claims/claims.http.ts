@@ -10,12 +10,18 @@ import {
   createClaimBody,
   listQuery,
   paymentBody,
+  paymentListQuery,
+  paymentParams,
+  paymentView,
+  paymentWithClaim,
   policyBody,
   transitionBody,
+  voidPaymentBody,
 } from './claims.schemas';
 import { createClaim, getClaim } from './claims.service';
 import { getPolicy, putPolicy } from './policy.service';
 import { recordPaymentReceived } from './payments.service';
+import { listPaymentsReceived, voidPaymentReceived } from './payment-voids.service';
 import { transitionClaim } from './transitions.service';
 import { registerWageRoutes } from './wages.http';
 
@@ -111,17 +117,64 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'post',
       path: '/v1/claims/:id/payments-received',
-      summary: 'Record money that reached the victim or the fund for one head of loss',
+      summary:
+        'Record money that reached the victim or the fund for one head of loss (before an award: up to the amount claimed)',
       tags,
       permission: 'claims:write',
+      idempotent: true,
       params: claimIdParams,
       body: paymentBody,
       responses: {
-        201: { description: 'The payment and the claim after it', schema: Joi.object().unknown(true) },
+        201: { description: 'The payment and the claim after it', schema: paymentWithClaim },
       },
     },
     async (call, _req, res) => {
       sendIdempotent(res, await recordPaymentReceived(ctx, call));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/claims/:id/payments-received',
+      summary: "A claim's payment records, oldest first, voided ones included with their reason",
+      tags,
+      permission: 'claims:read',
+      params: claimIdParams,
+      query: paymentListQuery,
+      responses: {
+        200: {
+          description: 'A page of payment records',
+          schema: Joi.object({ items: Joi.array().items(paymentView), nextCursor: Joi.string().allow(null) }),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await listPaymentsReceived(ctx, call.actor, call.params.id, call.query, call.requestId));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/claims/:id/payments-received/:paymentId/void',
+      summary:
+        'Void a payment record entered by mistake, with a reason: it drops out of every figure and any fund receipt it posted is reversed (a second void: 409 already-reversed)',
+      tags,
+      permission: 'claims:write',
+      idempotent: true,
+      params: paymentParams,
+      body: voidPaymentBody,
+      responses: {
+        200: { description: 'The voided record and the claim after it', schema: paymentWithClaim },
+      },
+    },
+    async (call, _req, res) => {
+      sendIdempotent(res, await voidPaymentReceived(ctx, call));
     },
   );
 

@@ -89,6 +89,7 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
             dueOn: d.due_on,
             metOn: d.met_on,
             basis: d.basis,
+            recordedOn: d.recorded_on,
           })),
       }),
     ),

@@ -79,27 +79,47 @@ export async function setHeadAward(
     .execute();
 }
 
-export async function addReceived(trx: Trx, claimId: string, head: string, amount: bigint): Promise<void> {
+/** Adds (or, negative, takes back) money received on a head, and the part of it held in trust. */
+export async function addReceived(
+  trx: Trx,
+  claimId: string,
+  head: string,
+  amount: bigint,
+  heldInTrust = 0n,
+): Promise<void> {
   await trx
     .updateTable('claim_heads')
-    .set({ received_minor: sql`received_minor + ${amount.toString()}::bigint` })
+    .set({
+      received_minor: sql`received_minor + ${amount.toString()}::bigint`,
+      held_in_trust_minor: sql`held_in_trust_minor + ${heldInTrust.toString()}::bigint`,
+    })
     .where('claim_id', '=', claimId)
     .where('head', '=', head)
     .execute();
   await trx.updateTable('claims').set({ updated_at: new Date() }).where('id', '=', claimId).execute();
 }
 
+/**
+ * Stores a claim's recomputed deadlines. A deadline whose kind and due date are unchanged keeps
+ * the day it was first recorded; a new or moved one is recorded `today`.
+ */
 export async function replaceDeadlines(
   trx: Trx,
   claimId: string,
-  rows: Array<Omit<Insertable<ClaimDeadlinesTable>, 'claim_id'>>,
-): Promise<void> {
-  await trx.deleteFrom('claim_deadlines').where('claim_id', '=', claimId).execute();
-  if (rows.length > 0)
-    await trx
-      .insertInto('claim_deadlines')
-      .values(rows.map((r) => ({ ...r, claim_id: claimId })))
-      .execute();
+  rows: Array<Omit<Insertable<ClaimDeadlinesTable>, 'claim_id' | 'recorded_on'>>,
+  today: string,
+): Promise<Array<{ kind: string; recordedOn: string | null }>> {
+  const before = await trx
+    .deleteFrom('claim_deadlines')
+    .where('claim_id', '=', claimId)
+    .returning(['kind', 'due_on', 'recorded_on'])
+    .execute();
+  const stored = rows.map((r) => {
+    const same = before.find((b) => b.kind === r.kind && b.due_on === r.due_on);
+    return { ...r, claim_id: claimId, recorded_on: same ? same.recorded_on : today };
+  });
+  if (stored.length > 0) await trx.insertInto('claim_deadlines').values(stored).execute();
+  return stored.map((r) => ({ kind: r.kind, recordedOn: r.recorded_on }));
 }
 
 export async function deadlinesOf(db: Db | Trx, claimIds: string[]): Promise<DeadlineRow[]> {
@@ -116,11 +136,22 @@ export async function claimsOfVictim(db: Db | Trx, victimId: string): Promise<Cl
   return db.selectFrom('claims').selectAll().where('victim_id', '=', victimId).orderBy('seq').execute();
 }
 
+/** Every payment of the victim that stands (voided records drop out of every figure). */
 export async function paymentsOfVictim(db: Db | Trx, victimId: string): Promise<PaymentRow[]> {
   return db
     .selectFrom('payments_received')
     .selectAll()
     .where('victim_id', '=', victimId)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('payment_voids as v')
+            .select('v.payment_id')
+            .whereRef('v.payment_id', '=', 'payments_received.id'),
+        ),
+      ),
+    )
     .orderBy('received_on')
     .orderBy('recorded_at')
     .execute();

@@ -1,7 +1,7 @@
 import Joi from 'joi';
 import { currencyCode, money } from '../lib/money';
 import { CRIMINAL_MODES, ROUTES, ROUTE_MACHINES } from './route-machines';
-import { HEADS, PAID_TO, PAYERS, SUBROGATION_POLICIES } from './claims';
+import { HEADS, PAID_TO, PAYERS, PAYMENT_STATES, SUBROGATION_POLICIES } from './claims';
 import { isoDate, pastDate, uuid } from './joi-extras';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
@@ -84,6 +84,51 @@ export const paymentBody = Joi.object({
   note: Joi.string().trim().max(2000),
 });
 
+export const paymentParams = Joi.object({ id: uuid().required(), paymentId: uuid().required() });
+
+export const voidPaymentBody = Joi.object({
+  reason: Joi.string().trim().min(1).max(2000).required().description('Why the record was a mistake'),
+});
+
+export const paymentListQuery = Joi.object({
+  limit: Joi.number().integer().min(1).max(500).default(50),
+  cursor: uuid().description('nextCursor of the previous page'),
+});
+
+const voidView = Joi.object({
+  reason: Joi.string().description('Not shown to auditors'),
+  voidedBy: Joi.string(),
+  voidedAt: Joi.string(),
+  reversalEntryIds: Joi.array()
+    .items(Joi.string())
+    .description('Ledger entries that reversed the fund receipts the payment had posted'),
+}).allow(null);
+
+export const paymentView = Joi.object({
+  id: Joi.string(),
+  claimId: Joi.string(),
+  head: Joi.string(),
+  amount: Joi.string(),
+  currency: Joi.string(),
+  receivedOn: Joi.string(),
+  payer: Joi.string(),
+  paidTo: Joi.string(),
+  fundId: Joi.string().description('Money paid into the fund: the fund'),
+  recovery: Joi.string().description("Money paid into the fund: the fund's recovery (subrogation)"),
+  heldInTrust: Joi.string().description("Money paid into the fund: the part held in the victim's trust pot"),
+  recoveryReceiptId: Joi.string().allow(null),
+  trustReceiptId: Joi.string().allow(null),
+  disbursementId: Joi.string().description('Recorded by this fund disbursement (cannot be voided here)'),
+  note: Joi.string().allow(null),
+  recordedBy: Joi.string(),
+  recordedAt: Joi.string(),
+  voided: voidView.description('null, or why and when the record was voided (it then counts nowhere)'),
+});
+
+export const paymentWithClaim = paymentView.keys({
+  claim: Joi.object().unknown(true).description('The claim after the change'),
+});
+
 export const listQuery = Joi.object({
   route: Joi.string().valid(...ROUTES),
   status: Joi.string().valid(...ALL_STATES),
@@ -101,6 +146,12 @@ export const policyBody = Joi.object({
     .required(),
 });
 
+const paymentStateSchema = Joi.string()
+  .valid(...PAYMENT_STATES)
+  .description(
+    'paid: all awarded reached the victim; held_in_trust: all settled, part in the trust pot; partly_paid: some reached the victim; unpaid: none did',
+  );
+
 export const claimResponse = Joi.object({
   id: Joi.string(),
   reference: Joi.string(),
@@ -114,9 +165,19 @@ export const claimResponse = Joi.object({
       claimed: Joi.string(),
       awarded: Joi.string(),
       received: Joi.string(),
+      heldInTrust: Joi.string().description(
+        "Part of received held in the victim's trust pot (a child's award, money paid into the fund): it has not reached the family",
+      ),
+      paymentState: paymentStateSchema,
     }).unknown(true),
   ),
-  totals: Joi.object({ claimed: Joi.string(), awarded: Joi.string(), received: Joi.string() }).unknown(true),
+  totals: Joi.object({
+    claimed: Joi.string(),
+    awarded: Joi.string(),
+    received: Joi.string(),
+    heldInTrust: Joi.string(),
+  }).unknown(true),
+  paymentState: paymentStateSchema,
   allowedTransitions: Joi.array().items(Joi.string()),
   history: Joi.array().items(
     Joi.object({
@@ -126,5 +187,14 @@ export const claimResponse = Joi.object({
       by: Joi.string(),
     }).unknown(true),
   ),
-  deadlines: Joi.array().items(Joi.object({ kind: Joi.string(), dueOn: Joi.string() }).unknown(true)),
+  deadlines: Joi.array().items(
+    Joi.object({
+      kind: Joi.string(),
+      dueOn: Joi.string(),
+      recordedOn: Joi.string().allow(null).description('The day the deadline was first recorded'),
+      pastWhenRecorded: Joi.boolean().description(
+        'Already past when recorded (e.g. a back-dated award): it was never missed here and raises no overdue alarm',
+      ),
+    }).unknown(true),
+  ),
 }).unknown(true);

@@ -59,7 +59,7 @@ export async function claimResponse(
     to: h.to_status,
     at: h.recorded_at.toISOString(),
     occurredOn: h.occurred_on,
-    by: h.recorded_by,
+    by: h.by_system ? 'system' : h.recorded_by!,
     note: h.note,
     award: h.award,
     hearingOn: h.hearing_on,
@@ -71,6 +71,7 @@ export async function claimResponse(
       dueOn: d.due_on,
       metOn: d.met_on,
       basis: d.basis,
+      recordedOn: d.recorded_on,
     }));
   return presentClaim(claimRowToRecord(row, heads), audienceOf(actor), { history: entries, deadlines: ds });
 }

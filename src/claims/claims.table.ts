@@ -34,6 +34,8 @@ export interface ClaimHeadsTable {
   offset_minor: Generated<string>;
   awarded_minor: Generated<string>;
   received_minor: Generated<string>;
+  /** The part of received_minor held in the victim's trust pot: it has not reached the family. */
+  held_in_trust_minor: Generated<string>;
 }
 
 export interface AwardRecord {
@@ -47,7 +49,9 @@ export interface ClaimTransitionsTable {
   to_status: string;
   occurred_on: string;
   recorded_at: Generated<Date>;
-  recorded_by: string;
+  /** Null when the system made the move (`by_system`), e.g. a fully paid award moving to paid. */
+  recorded_by: string | null;
+  by_system: Generated<boolean>;
   note: string | null;
   award: JSONColumnType<AwardRecord> | null;
   /** The day a hearing of this stage is scheduled (may be in the future). */
@@ -60,6 +64,8 @@ export interface ClaimDeadlinesTable {
   due_on: string;
   met_on: string | null;
   basis: string;
+  /** The day this deadline (kind and due date) was first recorded; null before 2026_12_02_100100. */
+  recorded_on: string | null;
 }
 
 export interface PaymentsReceivedTable {
@@ -83,6 +89,17 @@ export interface PaymentsReceivedTable {
   recorded_at: Generated<Date>;
 }
 
+/** A payment record voided by mistake; the record itself stays (append-only). */
+export interface PaymentVoidsTable {
+  payment_id: string;
+  claim_id: string;
+  reason: string;
+  voided_by: string;
+  voided_at: Generated<Date>;
+  recovery_reversal_entry_id: string | null;
+  trust_reversal_entry_id: string | null;
+}
+
 export interface FundSubrogationPoliciesTable {
   fund_id: string;
   policy: 'victim_first' | 'fund_first';
@@ -96,5 +113,6 @@ export interface ClaimsTables {
   claim_transitions: ClaimTransitionsTable;
   claim_deadlines: ClaimDeadlinesTable;
   payments_received: PaymentsReceivedTable;
+  payment_voids: PaymentVoidsTable;
   fund_subrogation_policies: FundSubrogationPoliciesTable;
 }

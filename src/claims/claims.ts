@@ -1,5 +1,5 @@
 import { formatMoney } from '../lib/money';
-import type { Deadline } from './deadlines';
+import { pastWhenRecorded, type Deadline } from './deadlines';
 import { allowedTargets, transitionsFrom, type Route } from './route-machines';
 
 /** Heads of loss from the seed (section 2.3), plus `other` with a description. */
@@ -27,6 +27,34 @@ export interface HeadAmounts {
   offset: bigint;
   awarded: bigint;
   received: bigint;
+  /** The part of `received` held in the victim's trust pot: it has not reached the family. */
+  heldInTrust?: bigint;
+}
+
+/**
+ * Whether the award reached the victim. Money held in trust for them (a child's award, money
+ * paid into the fund) has not: an award settled only that far is `held_in_trust`, not `paid`.
+ * - paid: something was awarded and all of it reached the victim;
+ * - held_in_trust: all of it is settled, but part sits in the victim's trust pot;
+ * - partly_paid: some money reached the victim (also before an award), not all that is owed;
+ * - unpaid: nothing reached the victim (money held in trust may exist: see heldInTrust).
+ */
+export const PAYMENT_STATES = ['unpaid', 'partly_paid', 'held_in_trust', 'paid'] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+export function paymentStateOf(
+  heads: ReadonlyArray<Pick<HeadAmounts, 'awarded' | 'received' | 'heldInTrust'>>,
+): PaymentState {
+  const awarded = heads.reduce((a, h) => a + h.awarded, 0n);
+  const reached = heads.reduce((a, h) => a + h.received - (h.heldInTrust ?? 0n), 0n);
+  if (awarded > 0n && heads.every((h) => h.received - (h.heldInTrust ?? 0n) >= h.awarded)) return 'paid';
+  if (awarded > 0n && heads.every((h) => h.received >= h.awarded)) return 'held_in_trust';
+  return reached > 0n ? 'partly_paid' : 'unpaid';
+}
+
+/** Every head's award received (held in trust counts: the debtor has paid), and something was awarded. */
+export function awardFullyReceived(heads: ReadonlyArray<Pick<HeadAmounts, 'awarded' | 'received'>>): boolean {
+  return heads.some((h) => h.awarded > 0n) && heads.every((h) => h.received >= h.awarded);
 }
 
 export interface ClaimRecord {
@@ -74,6 +102,7 @@ export function claimTotals(heads: HeadAmounts[]) {
     claimed: sum((h) => h.claimed),
     awarded: sum((h) => h.awarded),
     received: sum((h) => h.received),
+    heldInTrust: sum((h) => h.heldInTrust ?? 0n),
     outstanding: sum((h) => positive(h.awarded - h.received)),
   };
 }
@@ -112,14 +141,18 @@ export function presentClaim(
         : {}),
       awarded: m(h.awarded),
       received: m(h.received),
+      heldInTrust: m(h.heldInTrust ?? 0n),
       outstanding: m(positive(h.awarded - h.received)),
+      paymentState: paymentStateOf([h]),
     })),
     totals: {
       claimed: m(totals.claimed),
       awarded: m(totals.awarded),
       received: m(totals.received),
+      heldInTrust: m(totals.heldInTrust),
       outstanding: m(totals.outstanding),
     },
+    paymentState: paymentStateOf(c.heads),
     allowedTransitions: allowedTargets(c.route, c.status),
     transitionRequirements: transitionsFrom(c.route, c.status).map((t) => ({
       to: t.to,
@@ -134,6 +167,8 @@ export function presentClaim(
             metOn: d.metOn,
             status: deadlineStatus(d, today),
             basis: d.basis,
+            recordedOn: d.recordedOn ?? null,
+            pastWhenRecorded: pastWhenRecorded(d),
           })),
         }
       : {}),

@@ -46,7 +46,7 @@ async function receiveOnHeads(
   trx: Trx,
   actor: Actor,
   claim: ClaimRow,
-  p: { amount: bigint; paidOn: string; note: string; disbursementId: string },
+  p: { amount: bigint; paidOn: string; note: string; disbursementId: string; heldInTrust?: boolean },
 ): Promise<bigint> {
   let left = p.amount;
   for (const h of (await headsOf(trx, [claim.id])).map(headRowToAmounts)) {
@@ -70,7 +70,7 @@ async function receiveOnHeads(
       note: p.note,
       recorded_by: actor.userId,
     });
-    await addReceived(trx, claim.id, h.head, part);
+    await addReceived(trx, claim.id, h.head, part, p.heldInTrust ? part : 0n);
     left -= part;
   }
   return left;
@@ -121,14 +121,22 @@ export async function commitAward(
 
 /**
  * A disbursement paying (or holding in trust) part of a State-fund award: the amount is
- * received on the claim. The caller has locked the claim (`lockClaimForMoney`) before the
- * ledger posting, so accounts are locked after victim and claim, as in a decision.
+ * received on the claim (as held in trust when it went to the victim's trust pot). The caller
+ * has locked the claim (`lockClaimForMoney`) before the ledger posting, so accounts are locked
+ * after victim and claim, as in a decision; it calls `followMoney` once the money is recorded.
  */
 export async function settleAwardPayment(
   trx: Trx,
   actor: Actor,
   claim: ClaimRow,
-  p: { amount: bigint; currency: string; paidOn: string; note: string; disbursementId: string },
+  p: {
+    amount: bigint;
+    currency: string;
+    paidOn: string;
+    note: string;
+    disbursementId: string;
+    heldInTrust: boolean;
+  },
 ): Promise<void> {
   if (claim.currency !== p.currency)
     throw new ConflictError(`The award is in ${claim.currency}; it is settled in that currency.`);

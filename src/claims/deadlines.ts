@@ -10,6 +10,16 @@ export interface Deadline {
   /** The day the deadline was met (filing, decision, appeal lodged); null while it runs. */
   metOn: string | null;
   basis: string;
+  /** The day this deadline was first recorded (stored deadlines only; null when unknown). */
+  recordedOn?: string | null;
+}
+
+/**
+ * A deadline already past on the day it was recorded (a back-dated award's appeal window) was
+ * never running in Redress: it is shown as such and raises no overdue alarm.
+ */
+export function pastWhenRecorded(d: Pick<Deadline, 'dueOn' | 'recordedOn'>): boolean {
+  return !!d.recordedOn && d.dueOn < d.recordedOn;
 }
 
 export interface DeadlineInput {

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
-import { transact, type Trx } from '../lib/db';
+import type { Trx } from '../lib/db';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
 import { ConflictError, ExceedsAwardError, ValidationError, type FieldError } from '../lib/errors';
@@ -15,11 +15,14 @@ import { kickLedgerSealer } from '../ledger/ledger-chain';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import { findVictim, lockVictim } from '../victims/victims.repository';
 import { commitAward } from './commitments.service';
-import { claimFor, headRowToAmounts } from './claims.access';
+import { audienceOf, claimFor, headRowToAmounts } from './claims.access';
 import { headsOf, insertPayment, lockClaim, addReceived, type ClaimRow } from './claims.repository';
 import { claimResponse } from './claims.service';
 import { headFigures } from './compensation';
 import { loadVictimMoney, policyLookup, type VictimMoney } from './compensation.service';
+import { followMoney } from './paid-state.service';
+import { paymentView } from './payment-view';
+import { stateRule, type Route } from './route-machines';
 
 export interface PaymentInput {
   amount: string;
@@ -117,8 +120,8 @@ function intoFund(
 }
 
 /**
- * Records money received. Not a ★ endpoint in the contract, so Idempotency-Key is optional;
- * when given, a retry replays the first answer instead of recording the money twice.
+ * Records money received: a ★ endpoint (Idempotency-Key required, checked at the edge), so a
+ * retry replays the first answer instead of recording the money twice.
  */
 export async function recordPaymentReceived(
   ctx: AppContext,
@@ -127,22 +130,16 @@ export async function recordPaymentReceived(
   const { actor } = call;
   const claimId = call.params.id as string;
   const input = call.body as PaymentInput;
-  const key = call.idempotencyKey;
-  if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key))
-    throw new ValidationError([{ path: 'Idempotency-Key', message: '1-255 printable characters' }]);
   const found = await claimFor(ctx.db, actor, claimId);
   const amount = checkPayment(found, input);
-  const effect = async (trx: Trx) => ({
-    status: 201,
-    body: await recordIn(trx, ctx, actor, found, input, amount, call.requestId),
-  });
-  const result = await withLedgerErrors(async () =>
-    key
-      ? idempotent(ctx.db, call, 'POST /v1/claims/:id/payments-received', effect)
-      : { ...(await transact(ctx.db, effect)), replayed: false },
+  const result = await withLedgerErrors(() =>
+    idempotent(ctx.db, call, 'POST /v1/claims/:id/payments-received', async (trx) => ({
+      status: 201,
+      body: await recordIn(trx, ctx, actor, found, input, amount, call.requestId),
+    })),
   );
   if (input.paidTo === 'fund') kickLedgerSealer(ctx.db, ctx.logger);
-  else ctx.outbox.kick();
+  ctx.outbox.kick();
   return result;
 }
 
@@ -205,9 +202,15 @@ async function recordIn(
     throw new ValidationError([{ path: 'head', message: `'${input.head}' was not claimed on this claim` }]);
   if (claim.status === 'withdrawn' || claim.status === 'closed')
     throw new ConflictError(`The claim is ${claim.status}; no payment can be recorded on it.`);
-  if (head.received + amount > head.awarded)
+  // Before an award (conciliation back-pay, an employer's interim payment) money is counted
+  // against what was claimed, and against the award once there is one.
+  const beforeAward = stateRule(claim.route as Route, claim.status)?.beforeDecision === true;
+  const cap = beforeAward ? head.claimed : head.awarded;
+  if (head.received + amount > cap)
     throw new ExceedsAwardError(
-      `Only ${formatMoney(head.awarded - head.received, claim.currency)} of the ${input.head} award is outstanding.`,
+      beforeAward
+        ? `Before an award, money is recorded up to the amount claimed: only ${formatMoney(cap - head.received, claim.currency)} of the ${input.head} claim is not yet received.`
+        : `Only ${formatMoney(head.awarded - head.received, claim.currency)} of the ${input.head} award is outstanding.`,
     );
   const money = await loadVictimMoney(trx, claim.victim_id);
   const { fundId, recovery } = intoFund(money, claim, input, amount);
@@ -236,7 +239,8 @@ async function recordIn(
     note: input.note?.trim() || null,
     recorded_by: actor.userId,
   });
-  await addReceived(trx, claimId, input.head, amount);
+  const heldInTrust = input.paidTo === 'fund' ? amount - recovery : 0n;
+  await addReceived(trx, claimId, input.head, amount, heldInTrust);
   // The victim may be told, neutrally, that money reached them (never how much).
   if (input.paidTo === 'victim')
     await enqueueOutbox(trx, 'victim.payment_made', { victimId: claim.victim_id, paymentId: payment.id });
@@ -251,26 +255,9 @@ async function recordIn(
     requestId,
     details: { paymentId: payment.id, head: input.head, payer: input.payer, paidTo: input.paidTo },
   });
-  const m = (n: string) => formatMoney(n, claim.currency);
+  const after = await followMoney(trx, ctx, actor, claimId, { on: input.receivedOn, requestId });
   return {
-    id: payment.id,
-    claimId,
-    head: payment.head,
-    amount: m(payment.amount_minor),
-    currency: payment.currency,
-    receivedOn: payment.received_on,
-    payer: payment.payer,
-    paidTo: payment.paid_to,
-    ...(fundId
-      ? {
-          fundId,
-          recovery: m(payment.recovery_minor),
-          heldInTrust: m(payment.trust_minor),
-          recoveryReceiptId: receipts.recovery,
-          trustReceiptId: receipts.trust,
-        }
-      : {}),
-    note: payment.note,
-    claim: await claimResponse(trx, actor, (await lockClaim(trx, claimId))!),
+    ...paymentView({ ...payment, void: null }, audienceOf(actor)),
+    claim: await claimResponse(trx, actor, after),
   };
 }

@@ -19,6 +19,7 @@ import { claimFor, headRowToAmounts } from './claims.access';
 import type { AwardRecord } from './claims.table';
 import { claimResponse } from './claims.service';
 import { commitAward } from './commitments.service';
+import { followMoney } from './paid-state.service';
 import {
   headsOf,
   insertTransition,
@@ -193,7 +194,9 @@ export async function transitionClaim(
       requestId,
       details: { from: claim.status, to: t.to },
     });
-    return claimResponse(trx, actor, updated, deadlines);
+    // An award that money received before it already covers is paid at once.
+    const final = await followMoney(trx, ctx, actor, id, { on: occurredOn, requestId });
+    return claimResponse(trx, actor, final, final.status === t.to ? deadlines : undefined);
   });
   ctx.outbox.kick();
   if (route === 'state_fund') kickLedgerSealer(ctx.db, ctx.logger); // commitments post entries

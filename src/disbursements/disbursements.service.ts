@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { commitAward, lockClaimForMoney, settleAwardPayment } from '../claims/commitments.service';
+import { followMoney } from '../claims/paid-state.service';
 import { awardPotCode } from '../funds/funds';
 import { fundInReach } from '../funds/funds.service';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
@@ -135,6 +136,7 @@ export async function markPaid(
           paidOn: body.paidOn,
           note: `${row.hold_in_trust ? 'Held in trust' : 'Paid'}: disbursement ${row.payment_reference}`,
           disbursementId: row.id,
+          heldInTrust: row.hold_in_trust,
         });
       const entryId = await postReservation(trx, row.reservation_id!, {
         description: `Disbursement ${row.payment_reference} (${row.purpose})`,
@@ -155,6 +157,9 @@ export async function markPaid(
         'resolved_at',
       );
       if (advance) await commitAward(trx, ctx, call.actor, claim!, call.requestId);
+      // A fully paid award moves the claim to its paid state.
+      if (claim)
+        await followMoney(trx, ctx, call.actor, claim.id, { on: body.paidOn, requestId: call.requestId });
       await auditDisbursement(trx, call, 'disbursement.paid', updated, { entryId });
       // Money put in trust has not reached the victim yet: nothing to tell them.
       if (!row.hold_in_trust)

@@ -76,6 +76,8 @@ export async function openDeadlinesDueBy(
       sql<number>`(d.due_on - ${today}::date)`.as('days_left'),
     ])
     .where('d.met_on', 'is', null)
+    // Already past the day it was recorded (a back-dated award): never missed here, no alarm.
+    .where((eb) => eb.or([eb('d.recorded_on', 'is', null), eb('d.due_on', '>=', eb.ref('d.recorded_on'))]))
     .where('c.assignee_id', 'is not', null)
     .where('c.status', 'not in', ['closed', 'withdrawn'])
     .where('d.due_on', '<=', sql<string>`${today}::date + ${horizonDays}::int`)

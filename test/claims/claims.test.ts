@@ -47,11 +47,13 @@ const civilBody = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const post = (path: string, by: Person, body: unknown) =>
-  request(t.app)
-    .post(path)
-    .set('Authorization', by.auth)
-    .send(body as object);
+let keys = 0;
+/** Money-moving posts (payments received) carry a fresh Idempotency-Key, as the contract requires. */
+const post = (path: string, by: Person, body: unknown) => {
+  const req = request(t.app).post(path).set('Authorization', by.auth);
+  if (path.includes('/payments-received')) req.set('Idempotency-Key', `claims-test-${++keys}`);
+  return req.send(body as object);
+};
 
 describe('filing a claim', () => {
   it('answers 201 with heads, totals, allowed moves, history and deadlines', async () => {
@@ -445,13 +447,15 @@ describe('payments received', () => {
     expect(await snapshot(t)).toEqual(before);
   });
 
-  it('refuses money on a claim with nothing awarded, and on a withdrawn claim', async () => {
+  it('refuses money beyond the amount claimed before an award, and any money on a withdrawn claim', async () => {
     const before = await snapshot(t);
     const res = await post(`/v1/claims/${unawarded}/payments-received`, worker, {
       ...good,
+      amount: '80000.51',
       receivedOn: todayUtc(),
     }).expect(409);
-    expect(res.body.detail).toMatch(/outstanding/);
+    expect(res.body.type).toBe('https://redress.example/problems/exceeds-award');
+    expect(res.body.detail).toMatch(/up to the amount claimed/);
     expect(await snapshot(t)).toEqual(before);
     await post(`/v1/claims/${unawarded}/transitions`, worker, {
       to: 'withdrawn',

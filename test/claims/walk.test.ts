@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { fund, organization, person, victimBody, type Person } from './support';
@@ -56,9 +57,16 @@ async function pay(
   const res = await request(t.app)
     .post(`/v1/claims/${id}/payments-received`)
     .set('Authorization', by.auth)
+    .set('Idempotency-Key', crypto.randomUUID())
     .send({ head, amount, receivedOn: on, payer, paidTo });
   expect([res.status, res.body.detail]).toEqual([201, undefined]);
   return res.body;
+}
+
+/** A fully paid award moves its claim to `paid` by itself (issue #10, item 4). */
+async function paidBySystem(id: string) {
+  const res = await request(t.app).get(`/v1/claims/${id}`).set('Authorization', worker.auth).expect(200);
+  expect([res.body.status, res.body.history.at(-1)]).toMatchObject(['paid', { to: 'paid', by: 'system' }]);
 }
 
 const award = (heads: Record<string, string>) => ({
@@ -248,7 +256,7 @@ describe('one victim, four routes, one joined-up account', () => {
   it('7. the fund pays its award in full and the claim closes', async () => {
     await pay(claims.fund!, 'medical_expenses', '30000.00', '2025-05-01', 'fund', 'victim', fundAdmin);
     await pay(claims.fund!, 'pain_and_suffering', '100000.00', '2025-05-01', 'fund', 'victim', fundAdmin);
-    await move(claims.fund!, 'paid', '2025-05-02', {}, fundAdmin);
+    await paidBySystem(claims.fund!);
     await move(claims.fund!, 'closed', '2025-05-03', {}, fundAdmin);
     const s = await summary();
     expect(s.heads.medical_expenses).toEqual(
@@ -313,7 +321,7 @@ describe('one victim, four routes, one joined-up account', () => {
       'fund',
     );
     expect(p2).toMatchObject({ recovery: '30000.00', heldInTrust: '0.00' });
-    await move(claims.criminal!, 'paid', '2025-06-20');
+    await paidBySystem(claims.criminal!);
     await move(claims.criminal!, 'closed', '2025-06-21');
     const s = await summary();
     // pain: reached the victim 100,000 + 120,000; the fund holds 30,000 of the 100,000 due → 70,000 still owed
@@ -329,7 +337,7 @@ describe('one victim, four routes, one joined-up account', () => {
     await move(claims.labour!, 'enforcement', '2025-07-01');
     await pay(claims.labour!, 'unpaid_wages', '40000.00', '2025-07-15', 'employer');
     await pay(claims.labour!, 'other', '30000.00', '2025-07-15', 'employer');
-    await move(claims.labour!, 'paid', '2025-07-16');
+    await paidBySystem(claims.labour!);
     const s = await summary();
     expect(s.heads.unpaid_wages).toEqual(fig('120000.00', '100000.00', '100000.00', '0.00'));
     expect(s.total).toEqual({
@@ -360,7 +368,7 @@ describe('one victim, four routes, one joined-up account', () => {
     await move(claims.civil, 'enforcement', '2025-06-01');
     await pay(claims.civil, 'lost_opportunities', '25000.00', '2025-07-01', 'perpetrator');
     await pay(claims.civil, 'legal_fees', '8000.00', '2025-07-01', 'perpetrator');
-    await move(claims.civil, 'paid', '2025-07-02');
+    await paidBySystem(claims.civil);
     const s = await summary();
     // claimed 390,000 + 58,000; awarded 320,000 + 33,000; received 390,000 + 33,000
     expect(s.total).toEqual({

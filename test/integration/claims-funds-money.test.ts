@@ -183,8 +183,14 @@ describe('a State-fund award: committed, paid with maker-checker, and tied out e
       received: '18000.00',
       outstanding: '0.00',
     });
-    // Fully paid, so the fund may close the claim.
-    await move(w.claimId, 'paid', w.maker);
+    // Fully paid, so the claim moved to paid by itself.
+    const claim = (
+      await request(t.app)
+        .get(`/v1/claims/${w.claimId}`)
+        .set('Authorization', w.worker.authHeader)
+        .expect(200)
+    ).body;
+    expect([claim.status, claim.paymentState, claim.history.at(-1).by]).toEqual(['paid', 'paid', 'system']);
     expect(await bookViolations(t)).toEqual([]);
   });
 });
@@ -214,6 +220,7 @@ describe('money paid into the fund on a claim', () => {
     const res = await request(t.app)
       .post(`/v1/claims/${civil}/payments-received`)
       .set('Authorization', w.worker.authHeader)
+      .set('Idempotency-Key', `pay-${civil}`)
       .send({
         head: 'medical_expenses',
         amount: '25000.00',

@@ -73,6 +73,7 @@ async function paidLabourClaim(o: Office, victimId: string, paidTo: 'victim' | '
   const res = await request(t.app)
     .post(`/v1/claims/${claimId}/payments-received`)
     .set('Authorization', o.worker.auth)
+    .set('Idempotency-Key', `pay-${claimId}`)
     .send({ amount: '400.00', head: 'unpaid_wages', receivedOn: today, payer: 'employer', paidTo });
   return { claimId, res };
 }

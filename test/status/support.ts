@@ -94,13 +94,18 @@ export async function claimsFor(t: TestApp, worker: Person, victimId: string): P
     occurredOn: '2025-07-01',
     award: { heads: [{ head: 'lost_opportunities', amount: '50000.00' }] },
   }).expect(200);
-  await post(t, `/v1/claims/${id}/payments-received`, worker, {
-    head: 'lost_opportunities',
-    amount: '20000.00',
-    receivedOn: '2025-07-10',
-    payer: 'perpetrator',
-    paidTo: 'victim',
-  }).expect(201);
+  await request(t.app)
+    .post(`/v1/claims/${id}/payments-received`)
+    .set('Authorization', worker.auth)
+    .set('Idempotency-Key', `pay-${id}`)
+    .send({
+      head: 'lost_opportunities',
+      amount: '20000.00',
+      receivedOn: '2025-07-10',
+      payer: 'perpetrator',
+      paidTo: 'victim',
+    })
+    .expect(201);
   await post(t, '/v1/claims', worker, {
     victimId,
     route: 'labour',
