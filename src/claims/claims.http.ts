@@ -12,6 +12,7 @@ import {
   paymentBody,
   policyBody,
   transitionBody,
+  transitionQuery,
 } from './claims.schemas';
 import { createClaim, getClaim } from './claims.service';
 import { getPolicy, putPolicy } from './policy.service';
@@ -97,11 +98,20 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
       tags,
       permission: 'claims:write',
       params: claimIdParams,
+      query: transitionQuery,
       body: transitionBody,
-      responses: { 200: { description: 'The claim after the move', schema: claimResponse } },
+      responses: {
+        200: {
+          description:
+            'The claim after the move; a State-fund claim also has drawsFrom/returnedTo: [{pot, amount}] (what its commitment moved); with ?preview=true the same plus preview: true, and nothing changes',
+          schema: claimResponse,
+        },
+      },
     },
     async (call, _req, res) => {
-      res.json(await transitionClaim(ctx, call.actor, call.params.id, call.body, call.requestId));
+      res.json(
+        await transitionClaim(ctx, call.actor, call.params.id, call.body, call.requestId, call.query.preview),
+      );
     },
   );
 

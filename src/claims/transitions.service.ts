@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
+import { dryRun } from '../lib/preview';
 import {
   ConflictError,
   ForbiddenError,
@@ -46,6 +47,8 @@ export interface TransitionInput {
   /** The scheduled day of the hearing that this stage leads to; its assignee is reminded. */
   hearingOn?: string;
   award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
+  /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
+  pot?: string;
 }
 
 /** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
@@ -73,6 +76,11 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
   } else if (input.award) {
     errors.push({ path: 'award', message: `moving to '${t.to}' takes no award` });
   }
+  if (input.pot !== undefined && (claim.route !== 'state_fund' || !t.requires.includes('award')))
+    errors.push({
+      path: 'pot',
+      message: 'only a State-fund decision with an award names the pot it is paid from',
+    });
   if (t.requires.includes('reason') && !input.note?.trim())
     errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
   if (input.occurredOn && input.occurredOn < claim.status_since)
@@ -137,12 +145,18 @@ async function checkFullyPaid(trx: Trx, claim: ClaimRow): Promise<void> {
     );
 }
 
+/**
+ * Moves the claim. A State-fund claim's answer says which pots its commitment drew from
+ * (`drawsFrom`) or gave back to (`returnedTo`); `preview` answers the same after a dry run that
+ * changes nothing.
+ */
 export async function transitionClaim(
   ctx: AppContext,
   actor: Actor,
   id: string,
   input: TransitionInput,
   requestId: string,
+  preview = false,
 ): Promise<Record<string, unknown>> {
   const found = await claimFor(ctx.db, actor, id);
   const route = found.route as Route;
@@ -150,7 +164,7 @@ export async function transitionClaim(
     throw new ValidationError([
       { path: 'to', message: `must be a ${route} state: ${statesOf(route).join(', ')}` },
     ]);
-  const response = await transact(ctx.db, async (trx) => {
+  const response = await (preview ? dryRun : transact)(ctx.db, async (trx) => {
     // Victim before claim, everywhere: one lock order, no deadlocks.
     await lockVictim(trx, found.victim_id);
     const claim = (await lockClaim(trx, id))!;
@@ -181,7 +195,10 @@ export async function transitionClaim(
       hearing_on: input.hearingOn ?? null,
     });
     const updated = await setStatus(trx, id, t.to, occurredOn);
-    if (route === 'state_fund') await commitAward(trx, ctx, actor, updated, requestId);
+    const moves =
+      route === 'state_fund'
+        ? await commitAward(trx, ctx, actor, updated, requestId, { pot: input.pot })
+        : null;
     await enqueueOutbox(trx, 'claim.status_changed', { claimId: id, status: t.to });
     const deadlines = await refreshDeadlines(trx, ctx.cipher, updated);
     if (route === 'criminal') await refreshWitness(trx, claim.victim_id, actor.userId);
@@ -193,8 +210,15 @@ export async function transitionClaim(
       requestId,
       details: { from: claim.status, to: t.to },
     });
-    return claimResponse(trx, actor, updated, deadlines);
+    const body = await claimResponse(trx, actor, updated, deadlines);
+    if (!moves) return body;
+    const f = (m: { pot: string; amount: bigint }) => ({
+      pot: m.pot,
+      amount: formatMoney(m.amount, claim.currency),
+    });
+    return { ...body, drawsFrom: moves.drawsFrom.map(f), returnedTo: moves.returnedTo.map(f) };
   });
+  if (preview) return { ...response, preview: true };
   ctx.outbox.kick();
   if (route === 'state_fund') kickLedgerSealer(ctx.db, ctx.logger); // commitments post entries
   return response;

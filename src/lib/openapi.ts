@@ -8,6 +8,7 @@ export interface RouteDoc {
   tags: string[];
   permission: string | null;
   idempotent: boolean;
+  previewable?: boolean;
   body?: Joi.Schema;
   query?: Joi.Schema;
   params?: Joi.Schema;
@@ -62,7 +63,8 @@ export class OpenApiRegistry {
         parameters.push({
           name: 'Idempotency-Key',
           in: 'header',
-          required: true,
+          required: !r.previewable,
+          ...(r.previewable ? { description: 'Required, except with ?preview=true' } : {}),
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         });
       }
