@@ -63,8 +63,10 @@ export class OpenApiRegistry {
         parameters.push({
           name: 'Idempotency-Key',
           in: 'header',
-          required: !r.previewable,
-          ...(r.previewable ? { description: 'Required, except with ?preview=true' } : {}),
+          required: true,
+          ...(r.previewable
+            ? { description: 'Not needed with ?preview=true (a dry run stores nothing)' }
+            : {}),
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         });
       }
