@@ -17,6 +17,7 @@ import * as staffLanguage from './2026_11_29_900300_staff_language';
 import * as hotAccountRows from './2026_11_29_900400_hot_account_rows';
 import * as paymentVoids from './2026_12_02_100000_payment_voids';
 import * as deadlineRecordedOn from './2026_12_02_100100_deadline_recorded_on';
+import * as potBeneficiaries from './2026_12_02_300000_pot_beneficiaries';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_900400_hot_account_rows': hotAccountRows,
   '2026_12_02_100000_payment_voids': paymentVoids,
   '2026_12_02_100100_deadline_recorded_on': deadlineRecordedOn,
+  '2026_12_02_300000_pot_beneficiaries': potBeneficiaries,
 };

@@ -16,6 +16,7 @@ import {
   paymentWithClaim,
   policyBody,
   transitionBody,
+  transitionQuery,
   voidPaymentBody,
 } from './claims.schemas';
 import { createClaim, getClaim } from './claims.service';
@@ -103,11 +104,20 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
       tags,
       permission: 'claims:write',
       params: claimIdParams,
+      query: transitionQuery,
       body: transitionBody,
-      responses: { 200: { description: 'The claim after the move', schema: claimResponse } },
+      responses: {
+        200: {
+          description:
+            'The claim after the move; a State-fund claim also has drawsFrom/returnedTo: [{pot, amount}] (what its commitment moved); with ?preview=true the same plus preview: true, and nothing changes',
+          schema: claimResponse,
+        },
+      },
     },
     async (call, _req, res) => {
-      res.json(await transitionClaim(ctx, call.actor, call.params.id, call.body, call.requestId));
+      res.json(
+        await transitionClaim(ctx, call.actor, call.params.id, call.body, call.requestId, call.query.preview),
+      );
     },
   );
 

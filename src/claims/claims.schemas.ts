@@ -45,6 +45,12 @@ export const claimIdParams = Joi.object({ id: uuid().required() });
 
 export const transitionBody = Joi.object({
   to: Joi.string().max(40).required(),
+  pot: Joi.string()
+    .pattern(/^[a-z][a-z0-9_]{0,39}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be a pot code (lower case letters, digits, _)' })
+    .description(
+      "A State-fund decision with an award: commit it from this pot of the fund only (its restriction must allow the victim's award). By default the fund's pot order is followed.",
+    ),
   note: Joi.string().trim().max(2000).allow(''),
   occurredOn: pastDate(),
   hearingOn: isoDate().description('Moving to a hearing stage: the day the hearing is scheduled'),
@@ -65,6 +71,12 @@ export const transitionBody = Joi.object({
       .unique('head')
       .required(),
   }),
+});
+
+export const transitionQuery = Joi.object({
+  preview: Joi.boolean()
+    .default(false)
+    .description('true: answer as the move would (with drawsFrom on a State-fund claim) and change nothing'),
 });
 
 export const paymentBody = Joi.object({

@@ -1,11 +1,12 @@
 import type { AppContext } from '../context';
-import { paidAdvancesOf } from '../disbursements/disbursements.repository';
-import { syncCommitment } from '../funds/commitments';
+import { loadPolicy, paidAdvancesOf } from '../disbursements/disbursements.repository';
+import { syncCommitment, type CommitmentMoves } from '../funds/commitments';
+import { beneficiaryOf } from '../funds/restrictions';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
 import { ConflictError, ExceedsAwardError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
-import { lockVictim } from '../victims/victims.repository';
+import { findVictim, lockVictim } from '../victims/victims.repository';
 import { headRowToAmounts } from './claims.access';
 import {
   addReceived,
@@ -93,10 +94,14 @@ async function applyAdvances(trx: Trx, actor: Actor, claim: ClaimRow): Promise<v
   }
 }
 
+const NOTHING_MOVED: CommitmentMoves = { delta: 0n, drawsFrom: [], returnedTo: [] };
+
 /**
  * Keeps the fund's commitment equal to what the State-fund award still owes, in the caller's
  * transaction (after a decision, a review, a denial, a withdrawal, an interim payment or a
- * payment recorded on the claim). Not enough money in the fund to commit → 409, nothing changes.
+ * payment recorded on the claim). It draws on the pots whose restriction allows this victim's
+ * award, in the fund's pot order, or on `pot` when the decision names one. Not enough money in
+ * the fund to commit → 409, nothing changes.
  */
 export async function commitAward(
   trx: Trx,
@@ -104,16 +109,21 @@ export async function commitAward(
   actor: Actor,
   claim: ClaimRow,
   requestId: string,
-): Promise<void> {
-  if (claim.route !== 'state_fund' || !claim.fund_id) return;
+  options: { pot?: string } = {},
+): Promise<CommitmentMoves> {
+  if (claim.route !== 'state_fund' || !claim.fund_id) return NOTHING_MOVED;
   if (!closed(claim)) await applyAdvances(trx, actor, claim);
   const heads = (await headsOf(trx, [claim.id])).map(headRowToAmounts);
-  await syncCommitment(trx, ctx.db, {
+  const victim = (await findVictim(trx, claim.victim_id))!;
+  return syncCommitment(trx, ctx.db, {
     fundId: claim.fund_id,
     claimId: claim.id,
     claimReference: claim.reference,
     currency: claim.currency,
     target: stillOwed(claim, heads),
+    beneficiary: beneficiaryOf(victim),
+    potOrder: (await loadPolicy(trx, claim.fund_id)).potOrder,
+    pot: options.pot,
     actor,
     requestId,
   });

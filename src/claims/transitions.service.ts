@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
+import { dryRun } from '../lib/preview';
 import {
   ConflictError,
   ForbiddenError,
@@ -47,6 +48,8 @@ export interface TransitionInput {
   /** The scheduled day of the hearing that this stage leads to; its assignee is reminded. */
   hearingOn?: string;
   award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
+  /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
+  pot?: string;
 }
 
 /** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
@@ -74,6 +77,11 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
   } else if (input.award) {
     errors.push({ path: 'award', message: `moving to '${t.to}' takes no award` });
   }
+  if (input.pot !== undefined && (claim.route !== 'state_fund' || !t.requires.includes('award')))
+    errors.push({
+      path: 'pot',
+      message: 'only a State-fund decision with an award names the pot it is paid from',
+    });
   if (t.requires.includes('reason') && !input.note?.trim())
     errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
   if (input.occurredOn && input.occurredOn < claim.status_since)
@@ -138,12 +146,18 @@ async function checkFullyPaid(trx: Trx, claim: ClaimRow): Promise<void> {
     );
 }
 
+/**
+ * Moves the claim. A State-fund claim's answer says which pots its commitment drew from
+ * (`drawsFrom`) or gave back to (`returnedTo`); `preview` answers the same after a dry run that
+ * changes nothing.
+ */
 export async function transitionClaim(
   ctx: AppContext,
   actor: Actor,
   id: string,
   input: TransitionInput,
   requestId: string,
+  preview = false,
 ): Promise<Record<string, unknown>> {
   const found = await claimFor(ctx.db, actor, id);
   const route = found.route as Route;
@@ -151,7 +165,7 @@ export async function transitionClaim(
     throw new ValidationError([
       { path: 'to', message: `must be a ${route} state: ${statesOf(route).join(', ')}` },
     ]);
-  const response = await transact(ctx.db, async (trx) => {
+  const response = await (preview ? dryRun : transact)(ctx.db, async (trx) => {
     // Victim before claim, everywhere: one lock order, no deadlocks.
     await lockVictim(trx, found.victim_id);
     const claim = (await lockClaim(trx, id))!;
@@ -182,7 +196,10 @@ export async function transitionClaim(
       hearing_on: input.hearingOn ?? null,
     });
     const updated = await setStatus(trx, id, t.to, occurredOn);
-    if (route === 'state_fund') await commitAward(trx, ctx, actor, updated, requestId);
+    const moves =
+      route === 'state_fund'
+        ? await commitAward(trx, ctx, actor, updated, requestId, { pot: input.pot })
+        : null;
     await enqueueOutbox(trx, 'claim.status_changed', { claimId: id, status: t.to });
     const deadlines = await refreshDeadlines(trx, ctx.cipher, updated);
     if (route === 'criminal') await refreshWitness(trx, claim.victim_id, actor.userId);
@@ -196,8 +213,15 @@ export async function transitionClaim(
     });
     // An award that money received before it already covers is paid at once.
     const final = await followMoney(trx, ctx, actor, id, { on: occurredOn, requestId });
-    return claimResponse(trx, actor, final, final.status === t.to ? deadlines : undefined);
+    const body = await claimResponse(trx, actor, final, final.status === t.to ? deadlines : undefined);
+    if (!moves) return body;
+    const f = (m: { pot: string; amount: bigint }) => ({
+      pot: m.pot,
+      amount: formatMoney(m.amount, claim.currency),
+    });
+    return { ...body, drawsFrom: moves.drawsFrom.map(f), returnedTo: moves.returnedTo.map(f) };
   });
+  if (preview) return { ...response, preview: true };
   ctx.outbox.kick();
   if (route === 'state_fund') kickLedgerSealer(ctx.db, ctx.logger); // commitments post entries
   return response;

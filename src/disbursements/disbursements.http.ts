@@ -9,6 +9,7 @@ import {
   listQuery,
   paidBody,
   policyBody,
+  previewQuery,
   reasonBody,
   registerQuery,
   requestBody,
@@ -93,12 +94,16 @@ export function registerDisbursementRoutes(ctx: AppContext, router: Router): voi
       tags: TAGS,
       permission: 'disbursements:write',
       idempotent: true,
+      previewable: true,
       params: idParams,
+      query: previewQuery,
       body: approveBody,
-      responses: one('{status: "approved"} — or still "requested" when a second approver is needed'),
+      responses: one(
+        '{status: "approved", drawsFrom: [{pot, amount}]} — or still "requested" when a second approver is needed; with ?preview=true the same answer plus preview: true, and nothing changes',
+      ),
     },
     async (call, _req, res) => {
-      sendIdempotent(res, await approveDisbursement(ctx, call, call.params.id));
+      sendIdempotent(res, await approveDisbursement(ctx, call, call.params.id, call.query.preview));
     },
   );
 

@@ -159,6 +159,14 @@ export async function lockPotBalances(
   return new Map(rows.map((r) => [r.id, BigInt(r.available)]));
 }
 
+/** What each pot has available, without locking: a forecast, which the approval re-checks locked. */
+export async function readPotBalances(db: Q, potAccountIds: string[]): Promise<Map<string, bigint>> {
+  const { rows } = await sql<{ id: string; available: string }>`
+    select id, (posted - pending)::text as available from ledger_accounts
+     where id = any(${potAccountIds}::bigint[])`.execute(db);
+  return new Map(rows.map((r) => [r.id, BigInt(r.available)]));
+}
+
 export interface RegisterRow {
   id: string;
   fund_id: string;

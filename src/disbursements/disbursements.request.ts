@@ -9,9 +9,9 @@ import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import { parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
 import { victimAccess } from '../victims/victims.service';
+import { beneficiaryOf, payingPots, useRefusal } from '../funds/restrictions';
 import {
   approvalsRequired,
-  candidatePots,
   convertPayout,
   dedicatedPot,
   newPaymentReference,
@@ -22,6 +22,7 @@ import {
 import { insertDisbursement, loadPolicy } from './disbursements.repository';
 import { PAYEE_FIELD, viewOf } from './disbursements.views';
 import { auditDisbursement } from './disbursements.audit';
+import { drawsFromForecast } from './disbursements.draws';
 
 /** A disbursement requested: checked, recorded as `requested`, approvers told. */
 
@@ -77,9 +78,13 @@ export async function requestDisbursement(
     if (dedicated && 'refusal' in dedicated) refuseDedicated(dedicated);
     if (body.pot !== undefined && !dedicated) {
       const pot = potOf(fund, body.pot);
-      if (candidatePots(fund.pots, body.purpose, [], pot.code).length === 0)
+      const use = { purpose: body.purpose, beneficiary: beneficiaryOf(victim) };
+      if (payingPots(fund.pots, use, [], pot.code).length === 0)
         throw new ValidationError([
-          { path: 'pot', message: `pot "${pot.code}" may not pay for "${body.purpose}"` },
+          {
+            path: 'pot',
+            message: useRefusal(pot, use) ?? `pot "${pot.code}" may not pay for "${body.purpose}"`,
+          },
         ]);
     }
     const amount = parseMoney(body.amount, body.currency);
@@ -105,7 +110,8 @@ export async function requestDisbursement(
     await auditDisbursement(trx, call, 'disbursement.request', row, { channel: body.channel });
     // The other fund administrators are told a request waits for their approval.
     await enqueueOutbox(trx, 'disbursement.awaiting_approval', { disbursementId: row.id });
-    return { status: 201, body: await viewOf(trx, row) };
+    const draws = await drawsFromForecast(trx, ctx.db, fund, policy, row);
+    return { status: 201, body: { ...(await viewOf(trx, row)), ...draws } };
   });
   ctx.outbox.kick();
   return result;

@@ -1,27 +1,39 @@
 import { awardPotCode, code, fxAccountSpecs, trustPot, type Fund } from '../funds/funds';
 import { ensureAccounts, ensurePot, fundWithPots } from '../funds/funds.repository';
 import { reserveFromPot, reserveTransfer } from '../funds/funds.service';
+import { beneficiaryOf, noPotReason, payingPots, type Beneficiary } from '../funds/restrictions';
 import type { Db, Trx } from '../lib/db';
 import { findVictim } from '../victims/victims.repository';
 import { ConflictError, InsufficientFundsError, RestrictionExcludesUseError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
-import { candidatePots, choosePot, dedicatedPot, type Policy } from './disbursements';
-import { lockPotBalances, type DisbursementRow } from './disbursements.repository';
+import { choosePot, dedicatedPot, type Policy } from './disbursements';
+import { lockPotBalances, readPotBalances, type DisbursementRow } from './disbursements.repository';
+
+export interface ReservationPlan {
+  fund: Fund;
+  /** the pot the money is drawn from */
+  pot: string;
+  beneficiary: Beneficiary;
+  /** a child's award going into their trust pot (no balance check here: the ledger's CHECK) */
+  intoTrust: boolean;
+}
 
 /**
- * Reserves the disbursement's money in the first pot, in the fund's order, that allows its
- * purpose and covers the whole amount. The bank and candidate pots are locked first (in the
- * ledger's id order), so two approvals never both count the same last money.
+ * Which pot the disbursement draws on: the pot kept for it (trust, committed award), else the
+ * first pot, in the fund's order, whose restriction allows the purpose and the victim and that
+ * covers the whole amount. Writes nothing. `lock`: the bank and candidate pots are locked first
+ * (in the ledger's id order), so two approvals never both count the same last money; without it
+ * the answer is a forecast (the request's `drawsFrom`).
  */
-export async function reserveMoney(
+export async function planReservation(
   trx: Trx,
   cacheKey: Db,
   cached: Fund,
   policy: Policy,
   row: DisbursementRow,
-  by: string,
-) {
-  let fund = await fundWithPots(
+  lock: boolean,
+): Promise<ReservationPlan> {
+  const fund = await fundWithPots(
     trx,
     cacheKey,
     cached,
@@ -39,39 +51,25 @@ export async function reserveMoney(
       throw new ConflictError(`Nothing can be paid on this award: ${dedicated.refusal}.`);
     throw new ConflictError(`This disbursement cannot be paid: ${dedicated.refusal}.`);
   }
-  if (dedicated && row.hold_in_trust) {
-    const victim = (await findVictim(trx, row.victim_id))!;
-    const trust = trustPot(victim.id, victim.reference);
-    fund = await ensurePot(trx, cacheKey, await fundWithPots(trx, cacheKey, fund, [trust.code]), trust);
-    const reservationId = await reserveTransfer(trx, fund, {
-      from: dedicated.pot.code,
-      to: trust.code,
-      currency: row.currency,
-      amount: BigInt(row.amount),
-      description: `Disbursement ${row.payment_reference} (${row.purpose}, held in trust)`,
-      createdBy: by,
-      metadata: { disbursementId: row.id },
-    });
-    return { pot: dedicated.pot.code, reservationId };
-  }
+  // Read now, not at the request: a child's pot stops paying a victim who has come of age.
+  const beneficiary = beneficiaryOf((await findVictim(trx, row.victim_id))!);
+  if (dedicated && row.hold_in_trust) return { fund, pot: dedicated.pot.code, beneficiary, intoTrust: true };
+  const use = { purpose: row.purpose, beneficiary };
   const candidates = dedicated
     ? [dedicated.pot]
-    : candidatePots(fund.pots, row.purpose, policy.potOrder, row.requested_pot);
+    : payingPots(fund.pots, use, policy.potOrder, row.requested_pot);
   const amount = BigInt(row.amount);
   const m = (v: bigint) => `${formatMoney(v, row.currency)} ${row.currency}`;
   if (candidates.length === 0)
     throw new RestrictionExcludesUseError(
-      row.requested_pot
-        ? `Pot "${row.requested_pot}" does not allow the purpose "${row.purpose}".`
-        : `No pot of this fund allows the purpose "${row.purpose}"; nothing can be paid for it.`,
+      `Nothing can be paid: ${noPotReason(fund.pots, use, row.requested_pot)}.`,
       { purpose: row.purpose },
     );
   const accountOf = (potCode: string) => fund.accounts.get(code.pot(potCode, row.currency))!;
-  const balances = await lockPotBalances(
-    trx,
-    fund.accounts.get(code.bank(row.currency))!,
-    candidates.map((p) => accountOf(p.code)),
-  );
+  const potAccounts = candidates.map((p) => accountOf(p.code));
+  const balances = lock
+    ? await lockPotBalances(trx, fund.accounts.get(code.bank(row.currency))!, potAccounts)
+    : await readPotBalances(trx, potAccounts);
   const choice = choosePot(
     candidates.map((pot) => ({ pot, available: balances.get(accountOf(pot.code)) ?? 0n })),
     amount,
@@ -82,9 +80,38 @@ export async function reserveMoney(
         ? choice.available.map((a) => `"${a.pot}" ${m(a.available)}`).join(', ')
         : '';
     throw new InsufficientFundsError(
-      `Insufficient funds: no pot that allows the purpose "${row.purpose}" has ${m(amount)} available (available: ${have}).`,
+      `Insufficient funds: no pot that allows the purpose "${row.purpose}" has ${m(amount)} available for this beneficiary (available: ${have}).`,
       { purpose: row.purpose, requested: formatMoney(amount, row.currency), currency: row.currency },
     );
+  }
+  return { fund, pot: choice.pot.code, beneficiary, intoTrust: false };
+}
+
+/** Reserves the disbursement's money in the pot `planReservation` chooses, locked. */
+export async function reserveMoney(
+  trx: Trx,
+  cacheKey: Db,
+  cached: Fund,
+  policy: Policy,
+  row: DisbursementRow,
+  by: string,
+) {
+  const plan = await planReservation(trx, cacheKey, cached, policy, row, true);
+  let fund = plan.fund;
+  if (plan.intoTrust) {
+    const victim = (await findVictim(trx, row.victim_id))!;
+    const trust = trustPot(victim.id, victim.reference);
+    fund = await ensurePot(trx, cacheKey, await fundWithPots(trx, cacheKey, fund, [trust.code]), trust);
+    const reservationId = await reserveTransfer(trx, fund, {
+      from: plan.pot,
+      to: trust.code,
+      currency: row.currency,
+      amount: BigInt(row.amount),
+      description: `Disbursement ${row.payment_reference} (${row.purpose}, held in trust)`,
+      createdBy: by,
+      metadata: { disbursementId: row.id },
+    });
+    return { pot: plan.pot, reservationId };
   }
   const payout =
     row.payout_currency === null
@@ -94,13 +121,14 @@ export async function reserveMoney(
     fund = await ensureAccounts(trx, cacheKey, fund, fxAccountSpecs(fund.id, row.currency, payout.currency));
   const reservationId = await reserveFromPot(trx, fund, {
     payout,
-    pot: choice.pot.code,
+    pot: plan.pot,
     purpose: row.purpose,
+    beneficiary: plan.beneficiary,
     currency: row.currency,
-    amount,
+    amount: BigInt(row.amount),
     description: `Disbursement ${row.payment_reference} (${row.purpose})`,
     createdBy: by,
     metadata: { disbursementId: row.id },
   });
-  return { pot: choice.pot.code, reservationId };
+  return { pot: plan.pot, reservationId };
 }

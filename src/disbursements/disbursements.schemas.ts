@@ -52,7 +52,9 @@ export const requestBody = Joi.object({
     .required(),
   amount: money().positive().max(40).currency(Joi.ref('currency')).required(),
   currency: currencyCode().required(),
-  pot: potCode().description('Draw only on this pot; by default the fund chooses (restricted pots first)'),
+  pot: potCode().description(
+    "Draw only on this pot; by default the fund chooses, in its pot order (restricted pots that allow the purpose and the victim first). The 201 answer's drawsFrom says which pot the approval would draw on now",
+  ),
   rationale: text(4000)
     .required()
     .description('Why this is given: kept, and disclosed in the witness-assistance register'),
@@ -90,6 +92,16 @@ export const paidBody = Joi.object({
 });
 
 export const approveBody = Joi.object({});
+
+export const previewQuery = Joi.object({
+  preview: Joi.boolean()
+    .truthy('true')
+    .falsy('false')
+    .default(false)
+    .description(
+      'true: say what the call would do (drawsFrom) and change nothing; no Idempotency-Key needed',
+    ),
+});
 
 export const policyBody = Joi.object({
   potOrder: Joi.array().items(potCode()).unique().max(50).default([]),

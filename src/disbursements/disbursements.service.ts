@@ -27,6 +27,8 @@ import {
   type DisbursementRow,
 } from './disbursements.repository';
 import { reserveMoney } from './disbursements.reserve';
+import { drawnFrom, drawsFromForecast } from './disbursements.draws';
+import { dryRun } from '../lib/preview';
 import { viewOf } from './disbursements.views';
 import { auditDisbursement } from './disbursements.audit';
 
@@ -51,63 +53,68 @@ function refuseMove(row: DisbursementRow, to: Status): void {
 
 /**
  * Approves; when the last required approval arrives the money is reserved in the first pot
- * (in the fund's order) that allows the purpose and covers the amount. Maker-checker: never the
- * requester, and a second approval must come from someone else again.
+ * (in the fund's order) that may pay the purpose for this victim and covers the amount.
+ * Maker-checker: never the requester, and a second approval must come from someone else again.
+ * The answer says which pots it draws from (`drawsFrom`); `preview` answers the same after a
+ * dry run that changes nothing (no approval, reservation, audit event or idempotency record).
  */
 export async function approveDisbursement(
   ctx: AppContext,
   call: Call,
   id: string,
+  preview = false,
 ): Promise<IdempotentResult> {
-  const result = await withLedgerErrors(() =>
-    idempotent(ctx.db, call, 'POST /v1/disbursements/:id/approve', async (trx) => {
-      const { row, fund } = await lockInReach(ctx, trx, call, id);
-      refuseMove(row, 'approved');
-      if (row.requested_by === call.actor.userId)
-        throw new ForbiddenError(
-          'The requester of a disbursement may not approve it; another fund administrator must.',
-        );
-      const approvals = await approvalsOf(trx, [row.id]);
-      if (approvals.some((a) => a.approver_id === call.actor.userId))
-        throw new ConflictError(
-          'You have already approved this disbursement; a second, different approver is needed.',
-        );
-      await insertApproval(trx, row.id, call.actor.userId);
-      // A threshold lowered after the request applies too; one raised never weakens the check.
-      const policy = await loadPolicy(trx, fund.id);
-      const required = Math.max(
-        row.approvals_required,
-        approvalsRequired(BigInt(row.amount), policy.thresholds.get(row.currency)),
-      );
-      if (approvals.length + 1 < required) {
-        const pending =
-          required === row.approvals_required
-            ? row
-            : await updateDisbursement(trx, row.id, { approvals_required: required });
-        await auditDisbursement(trx, call, 'disbursement.approve', pending, {
-          approvals: approvals.length + 1,
-        });
-        return { status: 200, body: await viewOf(trx, pending) };
-      }
-      const { pot, reservationId } = await reserveMoney(trx, ctx.db, fund, policy, row, call.actor.userId);
-      const updated = await updateDisbursement(
-        trx,
-        row.id,
-        {
-          status: 'approved',
-          pot_code: pot,
-          reservation_id: reservationId,
-        },
-        'approved_at',
-      );
-      await auditDisbursement(trx, call, 'disbursement.approve', updated, {
-        approvals: approvals.length + 1,
-        pot,
-      });
-      return { status: 200, body: await viewOf(trx, updated) };
-    }),
+  if (preview) {
+    const result = await withLedgerErrors(() => dryRun(ctx.db, (trx) => approveIn(ctx, trx, call, id)));
+    return { status: 200, body: { ...result.body, preview: true }, replayed: false };
+  }
+  return withLedgerErrors(() =>
+    idempotent(ctx.db, call, 'POST /v1/disbursements/:id/approve', (trx) => approveIn(ctx, trx, call, id)),
   );
-  return result;
+}
+
+async function approveIn(ctx: AppContext, trx: Trx, call: Call, id: string) {
+  const { row, fund } = await lockInReach(ctx, trx, call, id);
+  refuseMove(row, 'approved');
+  if (row.requested_by === call.actor.userId)
+    throw new ForbiddenError(
+      'The requester of a disbursement may not approve it; another fund administrator must.',
+    );
+  const approvals = await approvalsOf(trx, [row.id]);
+  if (approvals.some((a) => a.approver_id === call.actor.userId))
+    throw new ConflictError(
+      'You have already approved this disbursement; a second, different approver is needed.',
+    );
+  await insertApproval(trx, row.id, call.actor.userId);
+  // A threshold lowered after the request applies too; one raised never weakens the check.
+  const policy = await loadPolicy(trx, fund.id);
+  const required = Math.max(
+    row.approvals_required,
+    approvalsRequired(BigInt(row.amount), policy.thresholds.get(row.currency)),
+  );
+  if (approvals.length + 1 < required) {
+    const pending =
+      required === row.approvals_required
+        ? row
+        : await updateDisbursement(trx, row.id, { approvals_required: required });
+    await auditDisbursement(trx, call, 'disbursement.approve', pending, {
+      approvals: approvals.length + 1,
+    });
+    const draws = await drawsFromForecast(trx, ctx.db, fund, policy, pending);
+    return { status: 200, body: { ...(await viewOf(trx, pending)), ...draws } };
+  }
+  const { pot, reservationId } = await reserveMoney(trx, ctx.db, fund, policy, row, call.actor.userId);
+  const updated = await updateDisbursement(
+    trx,
+    row.id,
+    { status: 'approved', pot_code: pot, reservation_id: reservationId },
+    'approved_at',
+  );
+  await auditDisbursement(trx, call, 'disbursement.approve', updated, {
+    approvals: approvals.length + 1,
+    pot,
+  });
+  return { status: 200, body: { ...(await viewOf(trx, updated)), ...drawnFrom(updated) } };
 }
 
 export async function markPaid(

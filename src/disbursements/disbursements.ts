@@ -104,36 +104,9 @@ export function approvalsRequired(amount: bigint, threshold: bigint | undefined)
 }
 
 /**
- * The pots a payment for `purpose` may draw on, in the order they are tried: by default the
- * restricted pots that allow the purpose (restricted money is spent on what it was given for),
- * then `unrestricted`; pots named in the fund's `potOrder` come first, in that order. `reserved`
- * (no purposes until released) and victims' trust pots are never picked automatically.
- */
-export function candidatePots(
-  pots: Pot[],
-  purpose: string,
-  potOrder: string[],
-  requested: string | null,
-): Pot[] {
-  const allowed = pots.filter(
-    (p) => p.purposes.includes(purpose) && (p.kind === 'restricted' || p.kind === 'unrestricted'),
-  );
-  if (requested !== null) return allowed.filter((p) => p.code === requested);
-  const rank = (p: Pot) => {
-    const i = potOrder.indexOf(p.code);
-    if (i >= 0) return i;
-    return potOrder.length + (p.kind === 'restricted' ? 0 : 1);
-  };
-  return allowed
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
-    .map((x) => x.p);
-}
-
-/**
  * The one pot a disbursement must draw on when it is tied to money kept for one person: the
  * victim's trust pot when named (a release), or the claim's committed pot for its State-fund
- * award (also when the award is held in trust). `null`: the fund chooses (`candidatePots`).
+ * award (also when the award is held in trust). `null`: the fund chooses (`payingPots`).
  * A refusal names why nothing may be drawn.
  */
 export function dedicatedPot(

@@ -2,9 +2,11 @@ import { recordAudit } from '../audit/audit.service';
 import { postEntry } from '../ledger/ledger.service';
 import type { Actor } from '../lib/auth';
 import type { Db, Trx } from '../lib/db';
-import { InsufficientFundsError, NotFoundError } from '../lib/errors';
+import { InsufficientFundsError, NotFoundError, RestrictionExcludesUseError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { code, committedPot, transferPostings, type Fund, type Pot } from './funds';
+import { potOf } from './funds.service';
+import { noPotReason, payingPots, type Beneficiary, type Use } from './restrictions';
 import {
   ensurePot,
   fundWithPots,
@@ -27,15 +29,6 @@ import {
  * difference in or back, a payment takes it out together with the claim's received figure.
  */
 
-/** Pots that may fund an award, in the order they are drawn: restricted pots first, as payments do. */
-function fundingPots(fund: Fund): Pot[] {
-  const allows = (p: Pot) => p.purposes.includes('compensation_award');
-  return [
-    ...fund.pots.filter((p) => p.kind === 'restricted' && allows(p)),
-    ...fund.pots.filter((p) => p.kind === 'unrestricted' && allows(p)),
-  ];
-}
-
 export interface CommitmentTarget {
   fundId: string;
   claimId: string;
@@ -43,31 +36,55 @@ export interface CommitmentTarget {
   currency: string;
   /** what the claim's award still owes the victim, in minor units */
   target: bigint;
+  /** the claim's victim: a restricted pot pays an award only to people its restriction allows */
+  beneficiary: Beneficiary;
+  /** the fund's pot order (its disbursement policy), as payments follow it */
+  potOrder: string[];
+  /** a pot the decision names: the award is committed from it alone */
+  pot?: string;
   actor: Actor;
   requestId: string;
 }
 
+/** What a commitment moved: into the committed pot from `drawsFrom`, back out to `returnedTo`. */
+export interface CommitmentMoves {
+  delta: bigint;
+  drawsFrom: Array<{ pot: string; amount: bigint }>;
+  returnedTo: Array<{ pot: string; amount: bigint }>;
+}
+
 /**
- * Brings the claim's committed pot to `target`, in the caller's transaction. Not enough money
- * in any single pot that may pay awards → 409 naming what is available (a fund cannot commit
- * money it does not have). Returns the amount moved (positive in, negative back).
+ * Brings the claim's committed pot to `target`, in the caller's transaction, drawing on the
+ * pots that may pay this victim's award in the fund's pot order (or on the pot named). No pot
+ * whose restriction allows it → 409 restriction-excludes-use; not enough money in any single
+ * such pot → 409 insufficient-funds naming what is available (a fund cannot commit money it
+ * does not have). An unknown named pot → 400. Returns what moved.
  */
-export async function syncCommitment(trx: Trx, cacheKey: Db, t: CommitmentTarget): Promise<bigint> {
+export async function syncCommitment(trx: Trx, cacheKey: Db, t: CommitmentTarget): Promise<CommitmentMoves> {
   const potCode = committedPot(t.claimId, t.claimReference).code;
   const loaded = await loadFund(trx, cacheKey, t.fundId);
   if (!loaded) throw new NotFoundError('fund');
   let fund = await fundWithPots(trx, cacheKey, loaded, [potCode]);
+  if (t.pot !== undefined) potOf(fund, t.pot);
+  const moves: CommitmentMoves = { delta: 0n, drawsFrom: [], returnedTo: [] };
   const exists = fund.pots.some((p) => p.code === potCode);
-  if (!exists && t.target === 0n) return 0n;
+  if (!exists && t.target === 0n) return moves;
   fund = await ensurePot(trx, cacheKey, fund, committedPot(t.claimId, t.claimReference));
   const accountOf = (pot: string) => fund.accounts.get(code.pot(pot, t.currency))!;
-  const sources = fundingPots(fund);
+  const use: Use = { purpose: 'compensation_award', beneficiary: t.beneficiary };
+  const sources = payingPots(fund.pots, use, t.potOrder, t.pot ?? null);
   const balances = await lockAccountBalances(trx, [
     accountOf(potCode),
     ...sources.map((p) => accountOf(p.code)),
   ]);
   const delta = t.target - balances.get(accountOf(potCode))!.posted;
+  moves.delta = delta;
   const m = (v: bigint) => `${formatMoney(v, t.currency)} ${t.currency}`;
+  if (delta > 0n && sources.length === 0)
+    throw new RestrictionExcludesUseError(
+      `The award cannot be committed: ${noPotReason(fund.pots, use, t.pot ?? null)}.`,
+      { purpose: use.purpose },
+    );
   if (delta > 0n) {
     const available = (p: Pot) => {
       const b = balances.get(accountOf(p.code))!;
@@ -76,10 +93,11 @@ export async function syncCommitment(trx: Trx, cacheKey: Db, t: CommitmentTarget
     const from = sources.find((p) => available(p) >= delta);
     if (!from)
       throw new InsufficientFundsError(
-        `Insufficient funds to commit the award: ${m(delta)} is needed in one pot that may pay awards (available: ${sources.map((p) => `"${p.code}" ${m(available(p))}`).join(', ')}).`,
+        `Insufficient funds to commit the award: ${m(delta)} is needed in one pot that may pay this award (available: ${sources.map((p) => `"${p.code}" ${m(available(p))}`).join(', ')}).`,
         { requested: formatMoney(delta, t.currency), currency: t.currency },
       );
     await move(trx, fund, t, from.code, potCode, delta, 'commit');
+    moves.drawsFrom.push({ pot: from.code, amount: delta });
   } else if (delta < 0n) {
     // Give back to the pots it came from, latest first, so restricted money returns restricted.
     let left = -delta;
@@ -88,11 +106,15 @@ export async function syncCommitment(trx: Trx, cacheKey: Db, t: CommitmentTarget
       const back = g.net < left ? g.net : left;
       if (back <= 0n) continue;
       await move(trx, fund, t, potCode, g.pot, back, 'release');
+      moves.returnedTo.push({ pot: g.pot, amount: back });
       left -= back;
     }
-    if (left > 0n) await move(trx, fund, t, potCode, 'unrestricted', left, 'release');
+    if (left > 0n) {
+      await move(trx, fund, t, potCode, 'unrestricted', left, 'release');
+      moves.returnedTo.push({ pot: 'unrestricted', amount: left });
+    }
   }
-  return delta;
+  return moves;
 }
 
 async function move(

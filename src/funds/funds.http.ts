@@ -6,6 +6,7 @@ import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
+import { countryCode, programmeCode } from '../victims/victims.schemas';
 import { fundBalances, fundStatement } from './funds-reports';
 import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
 import { recordReceipt } from './receipts.service';
@@ -20,6 +21,25 @@ const amountFields = {
   amount: money().positive().max(40).currency(Joi.ref('currency')).required(),
   currency: currencyCode().required(),
 };
+
+// Who a restricted pot may pay, besides what for; every criterion named must hold.
+const beneficiaries = Joi.object({
+  children: Joi.boolean().valid(true).description('Only victims who are children (isChild)'),
+  nationalities: Joi.array()
+    .items(countryCode())
+    .unique()
+    .min(1)
+    .max(50)
+    .description("Only victims of one of these nationalities (the victim's `nationality`)"),
+  programmes: Joi.array()
+    .items(programmeCode())
+    .unique()
+    .min(1)
+    .max(50)
+    .description("Only victims enrolled in one of these programmes (the victim's `programmes`)"),
+})
+  .min(1)
+  .description('Who may benefit; absent: any victim the purposes allow');
 
 const createBody = Joi.object({
   name: Joi.string().trim().min(1).max(200).required(),
@@ -41,6 +61,7 @@ const createBody = Joi.object({
           .unique()
           .min(1)
           .required(),
+        beneficiaries: beneficiaries,
       }),
     )
     .unique('code')

@@ -28,10 +28,20 @@ export async function insertPots(trx: Trx, fundId: string, pots: Pot[]): Promise
   await trx
     .insertInto('fund_pots')
     .values(
-      pots.map((p) => ({ fund_id: fundId, code: p.code, name: p.name, kind: p.kind, purposes: p.purposes })),
+      pots.map((p) => ({
+        fund_id: fundId,
+        code: p.code,
+        name: p.name,
+        kind: p.kind,
+        purposes: p.purposes,
+        beneficiaries: beneficiariesColumn(p),
+      })),
     )
     .execute();
 }
+
+// jsonb: pg would send a JS array or object as text[]/record, so it goes as JSON text.
+const beneficiariesColumn = (p: Pot) => (p.beneficiaries === null ? null : JSON.stringify(p.beneficiaries));
 
 // A fund's shape (pots, currencies, account ids) is cached per database handle, so a receipt
 // needs no look-up before posting. Pots are added (trust and committed pots, on demand) but never
@@ -71,7 +81,13 @@ export async function loadFund(db: Q, cacheKey: object, id: string): Promise<Fun
     currencies: row.currencies,
     createdAt: row.created_at,
     pots: pots
-      .map((p) => ({ code: p.code, name: p.name, kind: p.kind, purposes: p.purposes }))
+      .map((p) => ({
+        code: p.code,
+        name: p.name,
+        kind: p.kind,
+        purposes: p.purposes,
+        beneficiaries: p.beneficiaries,
+      }))
       .sort((a, b) => order(a) - order(b) || a.code.localeCompare(b.code)),
     accounts: new Map(accounts.map((a) => [a.code, a.id])),
   };
@@ -162,7 +178,14 @@ export async function ensurePot(trx: Trx, cacheKey: object, fund: Fund, pot: Pot
   if (fund.pots.some((p) => p.code === pot.code)) return fund;
   await trx
     .insertInto('fund_pots')
-    .values({ fund_id: fund.id, code: pot.code, name: pot.name, kind: pot.kind, purposes: pot.purposes })
+    .values({
+      fund_id: fund.id,
+      code: pot.code,
+      name: pot.name,
+      kind: pot.kind,
+      purposes: pot.purposes,
+      beneficiaries: beneficiariesColumn(pot),
+    })
     .onConflict((oc) => oc.columns(['fund_id', 'code']).doNothing())
     .execute();
   return {

@@ -14,13 +14,13 @@ import {
   accountPlan,
   disbursementLines,
   fxDisbursementLines,
-  potAllows,
   potsFor,
   transferPostings,
-  transferRefusal,
   type Fund,
   type Pot,
+  type Restriction,
 } from './funds';
+import { transferRefusal, useRefusal, type Beneficiary } from './restrictions';
 import {
   insertFund,
   insertPots,
@@ -37,7 +37,13 @@ export function fundView(f: Fund) {
     organizationId: f.organizationId,
     currency: f.currency,
     currencies: f.currencies,
-    pots: f.pots.map((p) => ({ code: p.code, name: p.name, kind: p.kind, purposes: p.purposes })),
+    pots: f.pots.map((p) => ({
+      code: p.code,
+      name: p.name,
+      kind: p.kind,
+      purposes: p.purposes,
+      beneficiaries: p.beneficiaries,
+    })),
     createdAt: f.createdAt.toISOString(),
   };
 }
@@ -99,7 +105,7 @@ export interface CreateFundBody {
   name: string;
   currency: string;
   currencies?: string[];
-  restrictions?: Array<{ code: string; name: string; purposes: string[] }>;
+  restrictions?: Restriction[];
 }
 
 export async function createFund(ctx: AppContext, call: Call, body: CreateFundBody) {
@@ -214,7 +220,8 @@ export async function transferBetweenPots(
 /**
  * Two-phase payment out of a pot, for disbursements: reserve (approval), then post (paid) or
  * void (failed/cancelled). Runs in the caller's transaction. A pot that does not allow the
- * purpose is a 400; not enough available is a 409 naming the pot.
+ * purpose, or the beneficiary (none given: any beneficiary rule refuses), is a 400; not enough
+ * available is a 409 naming the pot.
  */
 export async function reserveFromPot(
   trx: Trx,
@@ -222,6 +229,8 @@ export async function reserveFromPot(
   d: {
     pot: string;
     purpose: string;
+    /** the victim paid, whom a restricted pot's beneficiary rule is checked against */
+    beneficiary?: Beneficiary;
     currency: string;
     amount: bigint;
     description: string;
@@ -234,11 +243,8 @@ export async function reserveFromPot(
   heldCurrency(fund, d.currency);
   if (d.payout) heldCurrency(fund, d.payout.currency, 'payout.currency');
   const pot = potOf(fund, d.pot);
-  if (!potAllows(pot, d.purpose)) {
-    throw new ValidationError([
-      { path: 'pot', message: `pot "${pot.code}" does not allow the purpose "${d.purpose}"` },
-    ]);
-  }
+  const refusal = useRefusal(pot, { purpose: d.purpose, beneficiary: d.beneficiary ?? null });
+  if (refusal) throw new ValidationError([{ path: 'pot', message: refusal }]);
   return reserve(trx, {
     description: d.description,
     createdBy: d.createdBy,

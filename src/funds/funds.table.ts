@@ -1,4 +1,5 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { Beneficiaries } from './restrictions';
 
 export interface FundsTable {
   id: Generated<string>;
@@ -16,6 +17,8 @@ export interface FundPotsTable {
   name: string;
   kind: 'unrestricted' | 'reserved' | 'restricted' | 'trust' | 'committed';
   purposes: string[];
+  /** jsonb, read as an object, written as JSON text; null: anyone the purposes allow */
+  beneficiaries: ColumnType<Beneficiaries | null, string | null | undefined, string | null>;
 }
 
 export interface FundReceiptsTable {

@@ -1,5 +1,9 @@
 import type { PostingInput } from '../ledger/ledger';
 import type { AccountSpec } from '../ledger/ledger.repository';
+import type { Beneficiaries } from './restrictions';
+
+// Kept importable from here, where it lived before restrictions named beneficiaries.
+export { transferRefusal } from './restrictions';
 
 /** Victim assistance funds: pots, the account plan, and the pure rules of moving money. */
 
@@ -34,6 +38,15 @@ export interface Pot {
   name: string;
   kind: PotKind;
   purposes: string[];
+  /** who may benefit; null: anyone the purposes allow */
+  beneficiaries: Beneficiaries | null;
+}
+
+export interface Restriction {
+  code: string;
+  name: string;
+  purposes: string[];
+  beneficiaries?: Beneficiaries;
 }
 
 export type PotKind = 'unrestricted' | 'reserved' | 'restricted' | 'trust' | 'committed';
@@ -51,15 +64,28 @@ export interface Fund {
 }
 
 /** `unrestricted` serves every purpose; `reserved` none until released; then each restriction. */
-export function potsFor(restrictions: Array<{ code: string; name: string; purposes: string[] }>): Pot[] {
+export function potsFor(restrictions: Restriction[]): Pot[] {
   return [
-    { code: 'unrestricted', name: 'Unrestricted', kind: 'unrestricted', purposes: [...PURPOSES] },
-    { code: 'reserved', name: 'Reserved (not yet released for payment)', kind: 'reserved', purposes: [] },
+    {
+      code: 'unrestricted',
+      name: 'Unrestricted',
+      kind: 'unrestricted',
+      purposes: [...PURPOSES],
+      beneficiaries: null,
+    },
+    {
+      code: 'reserved',
+      name: 'Reserved (not yet released for payment)',
+      kind: 'reserved',
+      purposes: [],
+      beneficiaries: null,
+    },
     ...restrictions.map((r) => ({
       code: r.code,
       name: r.name,
       kind: 'restricted' as const,
       purposes: [...new Set(r.purposes)],
+      beneficiaries: r.beneficiaries ?? null,
     })),
   ];
 }
@@ -184,6 +210,7 @@ export function trustPot(victimId: string, victimReference: string): Pot {
     name: `Held in trust for ${victimReference}`,
     kind: 'trust',
     purposes: [...PURPOSES],
+    beneficiaries: null, // the pot is the one victim's: dedicatedPot pays only them from it
   };
 }
 
@@ -193,6 +220,7 @@ export function committedPot(claimId: string, claimReference: string): Pot {
     name: `Committed to the award of ${claimReference}`,
     kind: 'committed',
     purposes: ['compensation_award'],
+    beneficiaries: null, // checked when the award was committed; only that award is paid from it
   };
 }
 
@@ -266,28 +294,4 @@ export function fxDisbursementLines(
     { accountId: account(fund, code.fx(c, p, p)), side: 'debit', amount: d.payoutTotal },
     { accountId: account(fund, code.bank(p)), side: 'credit', amount: d.payoutTotal },
   ];
-}
-
-export function potAllows(pot: Pot, purpose: string): boolean {
-  return pot.purposes.includes(purpose);
-}
-
-/**
- * Restricted money stays restricted: out of a restricted pot only into another restricted pot
- * whose purposes are all allowed by the source (never via `reserved` or `unrestricted`).
- * Returns why a transfer is refused, or null.
- */
-export function transferRefusal(from: Pot, to: Pot): string | null {
-  if (from.code === to.code) return 'from and to must be different pots';
-  // Committed money moves only with the award it is committed to (decision, review, payment).
-  if (from.kind === 'committed' || to.kind === 'committed')
-    return 'a committed pot changes only when its award is decided, reviewed or paid';
-  if (from.kind === 'trust')
-    return `pot "${from.code}" is held in trust for one victim and is paid only to them`;
-  if (from.kind !== 'restricted') return null;
-  const within =
-    to.kind === from.kind && to.purposes.length > 0 && to.purposes.every((p) => from.purposes.includes(p));
-  return within
-    ? null
-    : `pot "${from.code}" is restricted to ${from.purposes.join(', ')}; its money may only move to a pot restricted to some of those purposes`;
 }

@@ -8,6 +8,7 @@ export interface RouteDoc {
   tags: string[];
   permission: string | null;
   idempotent: boolean;
+  previewable?: boolean;
   body?: Joi.Schema;
   query?: Joi.Schema;
   params?: Joi.Schema;
@@ -63,6 +64,9 @@ export class OpenApiRegistry {
           name: 'Idempotency-Key',
           in: 'header',
           required: true,
+          ...(r.previewable
+            ? { description: 'Not needed with ?preview=true (a dry run stores nothing)' }
+            : {}),
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         });
       }

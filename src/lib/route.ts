@@ -16,6 +16,8 @@ export interface RouteSpec {
   permission: Permission | null;
   /** Money-moving POSTs: an Idempotency-Key header is required. */
   idempotent?: boolean;
+  /** Takes `?preview=true` (a dry run that changes nothing): then no Idempotency-Key is needed. */
+  previewable?: boolean;
   body?: Joi.Schema;
   query?: Joi.Schema;
   params?: Joi.Schema;
@@ -96,7 +98,12 @@ export function defineRoute(
         recordDenied(ctx, actor, permission, requestId),
       ),
     );
-  if (spec.idempotent) chain.push(requireIdempotencyKey);
+  if (spec.idempotent)
+    chain.push(
+      spec.previewable
+        ? (req, res, next) => (req.query.preview === 'true' ? next() : requireIdempotencyKey(req, res, next))
+        : requireIdempotencyKey,
+    );
   chain.push(validateRequest({ body: spec.body, query: spec.query, params: spec.params }));
   chain.push(async (req, res) => {
     const call = callOf(req, res);

@@ -31,6 +31,7 @@ export function rowToVictim(cipher: FieldCipher, row: VictimRow): Victim {
     nationality: row.nationality,
     preferredLanguage: row.preferred_language,
     isChild: row.is_child,
+    programmes: row.programmes,
     guardian: row.guardian_enc
       ? (JSON.parse(cipher.decrypt(FIELD.guardian, row.guardian_enc)) as Guardian)
       : null,
@@ -70,6 +71,7 @@ export function encryptedColumns(
   if (input.nationality !== undefined) out.nationality = input.nationality;
   if (input.preferredLanguage !== undefined) out.preferred_language = input.preferredLanguage;
   if (input.isChild !== undefined) out.is_child = input.isChild;
+  if (input.programmes !== undefined) out.programmes = input.programmes;
   if (input.guardian !== undefined) {
     const g: Guardian = { name: input.guardian.name, relationship: input.guardian.relationship ?? null };
     out.guardian_enc = cipher.encrypt(FIELD.guardian, JSON.stringify(g));

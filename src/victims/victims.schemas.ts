@@ -9,6 +9,15 @@ export function countryCode(): Joi.StringSchema {
     .messages({ 'country.code': '{{#label}} must be an ISO 3166-1 alpha-2 country code such as "TH"' });
 }
 
+/** A programme a victim is enrolled in, and a fund's pot may be restricted to, e.g. "reintegration". */
+export function programmeCode(): Joi.StringSchema {
+  return Joi.string()
+    .pattern(/^[a-z][a-z0-9_]{0,39}$/)
+    .messages({
+      'string.pattern.base': '{{#label}} must be a programme code (lower case letters, digits, _)',
+    });
+}
+
 const language = Joi.string()
   .pattern(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
   .max(35)
@@ -51,6 +60,11 @@ const fields = {
   contact,
   consent,
   identityDocuments: Joi.array().items(identityDocument).max(10),
+  programmes: Joi.array()
+    .items(programmeCode())
+    .unique()
+    .max(20)
+    .description('Programmes the victim is enrolled in (a restricted pot may pay only their members)'),
 };
 
 export const createVictimBody = Joi.object({

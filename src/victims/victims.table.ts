@@ -13,6 +13,7 @@ export interface VictimsTable {
   nationality: string | null;
   preferred_language: string;
   is_child: boolean;
+  programmes: Generated<string[]>; // in clear, like nationality: pot restrictions read it
   safe_to_contact: boolean;
   consent_share_with_fund_agency: boolean;
   consent_contact_by_email: boolean;

@@ -42,6 +42,7 @@ export interface Victim {
   nationality: string | null;
   preferredLanguage: string;
   isChild: boolean;
+  programmes: string[];
   /** For a child, the contact is the guardian's. */
   guardian: Guardian | null;
   contact: Contact | null;
@@ -60,6 +61,7 @@ export interface VictimInput {
   nationality?: string;
   preferredLanguage: string;
   isChild?: boolean;
+  programmes?: string[];
   guardian?: { name: string; relationship?: string };
   contact?: { email?: string; phone?: string; safeToContact: boolean };
   consent: Consent;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { candidatePots, choosePot } from '../../src/disbursements/disbursements';
+import { choosePot } from '../../src/disbursements/disbursements';
+import { payingPots } from '../../src/funds/restrictions';
 import { PURPOSES, potsFor, type Pot } from '../../src/funds/funds';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { key, makeWorld, post, receipt, requested, type World } from './support';
@@ -25,7 +26,7 @@ describe('pot selection (pure)', () => {
         fc.array(fc.bigInt({ min: 0n, max: 1000n }), { minLength: 6, maxLength: 6 }),
         fc.bigInt({ min: 1n, max: 1000n }),
         (pots, purpose, order, balances, amount) => {
-          const candidates = candidatePots(pots, purpose, order, null);
+          const candidates = payingPots(pots, { purpose, beneficiary: null }, order, null);
           for (const p of candidates) {
             expect(p.purposes).toContain(purpose);
             expect(['restricted', 'unrestricted']).toContain(p.kind);
