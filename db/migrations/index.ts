@@ -15,6 +15,7 @@ import * as claimFundKeys from './2026_11_29_900100_claim_fund_keys';
 import * as chainAnchors from './2026_11_29_900200_chain_anchors';
 import * as staffLanguage from './2026_11_29_900300_staff_language';
 import * as hotAccountRows from './2026_11_29_900400_hot_account_rows';
+import * as fxSettlements from './2026_12_02_400000_fx_settlements';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_900200_chain_anchors': chainAnchors,
   '2026_11_29_900300_staff_language': staffLanguage,
   '2026_11_29_900400_hot_account_rows': hotAccountRows,
+  '2026_12_02_400000_fx_settlements': fxSettlements,
 };
