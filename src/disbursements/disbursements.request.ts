@@ -54,13 +54,11 @@ export async function requestDisbursement(
       await fundInReach(ctx.db, trx, call.actor, body.fundId, true),
       [body.pot, body.claimId && awardPotCode(body.claimId)].filter((c) => typeof c === 'string'),
     );
-    heldCurrency(
-      (fund = await fundHolding(trx, ctx.db, fund, [
-        body.currency,
-        ...(body.payout ? [body.payout.currency] : []),
-      ])),
-      body.currency,
-    );
+    // Reloaded if another process added one of these currencies since the fund was cached: a
+    // payout currency the fund holds is paid from its bank, any other is converted by the bank.
+    const wanted = [body.currency, ...(body.payout ? [body.payout.currency] : [])];
+    fund = await fundHolding(trx, ctx.db, fund, wanted);
+    heldCurrency(fund, body.currency);
     const { row: victim } = await victimAccess(trx, call.actor, body.victimId);
     if (body.holdInTrust && !victim.is_child)
       throw new ValidationError([
