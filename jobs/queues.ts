@@ -189,8 +189,8 @@ export const SCHEDULED_JOBS: Record<ScheduledJobName, ScheduledJobDefinition> = 
   reconcile: {
     cron: '30 2 * * *',
     hourUtc: 2,
-    run: async ({ db, logger }) => {
-      const r = await runReconciliation(db, logger);
+    run: async ({ db, logger, config }) => {
+      const r = await runReconciliation(db, logger, new Date(), { fxOpenDaysMax: config.fxOpenDaysMax });
       return `run ${r.runId}: ${r.ok ? 'ok' : `FAILED, ${r.alerts.length} alert(s)`}`;
     },
   },

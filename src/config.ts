@@ -39,6 +39,8 @@ export interface Config {
   relayBatchSize: number;
   /** API processes to run (node:cluster); more than one needs PostgreSQL and Redis. */
   webConcurrency: number;
+  /** Days an FX position may stay open before the nightly reconciliation flags it. */
+  fxOpenDaysMax: number;
 }
 
 const schema = Joi.object({
@@ -90,6 +92,7 @@ const schema = Joi.object({
   RELAY_INTERVAL_MS: Joi.number().integer().min(50).default(1000),
   RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   WEB_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
+  FX_OPEN_DAYS_MAX: Joi.number().integer().min(0).max(3650).default(7),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -152,5 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayIntervalMs: v.RELAY_INTERVAL_MS,
     relayBatchSize: v.RELAY_BATCH_SIZE,
     webConcurrency: v.WEB_CONCURRENCY,
+    fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
   };
 }

@@ -18,6 +18,7 @@ import * as hotAccountRows from './2026_11_29_900400_hot_account_rows';
 import * as paymentVoids from './2026_12_02_100000_payment_voids';
 import * as deadlineRecordedOn from './2026_12_02_100100_deadline_recorded_on';
 import * as potBeneficiaries from './2026_12_02_300000_pot_beneficiaries';
+import * as fxSettlements from './2026_12_02_400000_fx_settlements';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_100000_payment_voids': paymentVoids,
   '2026_12_02_100100_deadline_recorded_on': deadlineRecordedOn,
   '2026_12_02_300000_pot_beneficiaries': potBeneficiaries,
+  '2026_12_02_400000_fx_settlements': fxSettlements,
 };

@@ -54,6 +54,7 @@ export async function insertDisbursement(
       fx_rate: d.payout?.rate ?? null,
       fx_rate_source: d.payout?.rateSource ?? null,
       fx_rate_date: d.payout?.rateDate ?? null,
+      fx_converted_by: d.payout?.convertedBy ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

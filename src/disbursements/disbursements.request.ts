@@ -1,7 +1,7 @@
 import { claimFor } from '../claims/claims.access';
 import type { AppContext } from '../context';
 import { awardPotCode, type Fund } from '../funds/funds';
-import { fundWithPots } from '../funds/funds.repository';
+import { fundHolding, fundWithPots } from '../funds/funds.repository';
 import { fundInReach, heldCurrency, potOf } from '../funds/funds.service';
 import { ConflictError, ValidationError } from '../lib/errors';
 import { enqueueOutbox } from '../lib/outbox';
@@ -49,12 +49,16 @@ export async function requestDisbursement(
   if (PAYEE_REQUIRED.has(body.channel) && !body.payee && !body.holdInTrust)
     throw new ValidationError([{ path: 'payee', message: `payee is required for ${body.channel}` }]);
   const result = await idempotent(ctx.db, call, 'POST /v1/disbursements', async (trx) => {
-    const fund = await fundWithPots(
+    let fund = await fundWithPots(
       trx,
       ctx.db,
       await fundInReach(ctx.db, trx, call.actor, body.fundId, true),
       [body.pot, body.claimId && awardPotCode(body.claimId)].filter((c) => typeof c === 'string'),
     );
+    // Reloaded if another process added one of these currencies since the fund was cached: a
+    // payout currency the fund holds is paid from its bank, any other is converted by the bank.
+    const wanted = [body.currency, ...(body.payout ? [body.payout.currency] : [])];
+    fund = await fundHolding(trx, ctx.db, fund, wanted);
     heldCurrency(fund, body.currency);
     const { row: victim } = await victimAccess(trx, call.actor, body.victimId);
     if (body.holdInTrust && !victim.is_child)
@@ -120,9 +124,12 @@ export async function requestDisbursement(
 function payoutOf(fund: Fund, amount: bigint, body: RequestBody): Payout {
   if (body.holdInTrust)
     throw new ValidationError([{ path: 'payout', message: 'money put in trust is not paid out' }]);
-  const converted = convertPayout(amount, body.currency, body.payout!, new Date().toISOString().slice(0, 10));
+  // A currency the fund holds is paid from its own bank there (an FX position opens until the
+  // fund converts); any other the fund's bank converts at payout, from the award currency.
+  const convertedBy = fund.currencies.includes(body.payout!.currency) ? 'fund' : 'bank';
+  const today = new Date().toISOString().slice(0, 10);
+  const converted = convertPayout(amount, body.currency, body.payout!, today, convertedBy);
   if ('path' in converted) throw new ValidationError([converted]);
-  heldCurrency(fund, converted.payout.currency, 'payout.currency');
   return converted.payout;
 }
 

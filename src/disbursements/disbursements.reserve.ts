@@ -1,6 +1,7 @@
 import { awardPotCode, code, fxAccountSpecs, trustPot, type Fund } from '../funds/funds';
-import { ensureAccounts, ensurePot, fundWithPots } from '../funds/funds.repository';
+import { ensureAccounts, ensurePot, fundHolding, fundWithPots } from '../funds/funds.repository';
 import { reserveFromPot, reserveTransfer } from '../funds/funds.service';
+import { fxResultSpecs, type FxPayout } from '../funds/fx';
 import { beneficiaryOf, noPotReason, payingPots, type Beneficiary } from '../funds/restrictions';
 import type { Db, Trx } from '../lib/db';
 import { findVictim } from '../victims/victims.repository';
@@ -36,7 +37,7 @@ export async function planReservation(
   const fund = await fundWithPots(
     trx,
     cacheKey,
-    cached,
+    await fundHolding(trx, cacheKey, cached, [row.currency]), // a currency added since it was cached
     [row.requested_pot, row.claim_id && awardPotCode(row.claim_id)].filter((c) => typeof c === 'string'),
   );
   const dedicated = dedicatedPot(fund.pots, {
@@ -113,12 +114,17 @@ export async function reserveMoney(
     });
     return { pot: plan.pot, reservationId };
   }
-  const payout =
-    row.payout_currency === null
-      ? undefined
-      : { currency: row.payout_currency, total: BigInt(row.payout_amount!) + BigInt(row.payout_fees!) };
+  const payout = payoutOf(row);
+  // Converted by the fund: through the pair's clearing accounts; by the bank: fees are an FX cost.
   if (payout)
-    fund = await ensureAccounts(trx, cacheKey, fund, fxAccountSpecs(fund.id, row.currency, payout.currency));
+    fund = await ensureAccounts(
+      trx,
+      cacheKey,
+      fund,
+      payout.convertedBy === 'fund'
+        ? fxAccountSpecs(fund.id, row.currency, payout.currency)
+        : fxResultSpecs(fund.id, row.currency),
+    );
   const reservationId = await reserveFromPot(trx, fund, {
     payout,
     pot: plan.pot,
@@ -131,4 +137,14 @@ export async function reserveMoney(
     metadata: { disbursementId: row.id },
   });
   return { pot: plan.pot, reservationId };
+}
+
+function payoutOf(row: DisbursementRow): FxPayout | undefined {
+  if (row.payout_currency === null) return undefined;
+  return {
+    currency: row.payout_currency,
+    amount: BigInt(row.payout_amount!),
+    fees: BigInt(row.payout_fees!),
+    convertedBy: row.fx_converted_by ?? 'fund',
+  };
 }

@@ -76,9 +76,12 @@ export const requestBody = Joi.object({
     rateDate: isoDate().required(),
     fees: money()
       .max(40)
-      .currency(Joi.ref('currency'))
-      .description('Charged in the payout currency; borne by the fund'),
-  }).description('Pay in another currency than the award: the award is settled in its own currency'),
+      .description(
+        "Borne by the fund. Charged in the payout currency when the fund holds it (the fund pays from its bank in that currency and converts later: an FX position opens); otherwise in the disbursement currency (the bank converts at payout, from the disbursement currency's bank)",
+      ),
+  }).description(
+    'Pay in another currency than the award: the award is settled in its own currency. A currency the fund does not hold is converted by the bank at payout',
+  ),
   payee: Joi.when('channel', {
     switch: Object.entries(PAYEE).map(([is, then]) => ({ is, then })),
   }).description('Required except for cash; depends on the channel'),

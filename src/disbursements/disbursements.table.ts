@@ -38,6 +38,8 @@ export interface DisbursementsTable {
   fx_rate: string | null; // numeric, as written
   fx_rate_source: string | null;
   fx_rate_date: string | null;
+  /** 'fund': the fund held the payout currency and paid from it; 'bank': the bank converted at payout */
+  fx_converted_by: 'fund' | 'bank' | null;
 }
 
 export interface DisbursementApprovalsTable {

@@ -58,7 +58,17 @@ export interface Payout {
   rate: string;
   rateSource: string;
   rateDate: string;
+  /**
+   * 'fund': the fund holds the payout currency and pays from its bank there (fees in the payout
+   * currency); 'bank': it does not, and its bank converts at payout (fees in the disbursement
+   * currency, which is what leaves the fund).
+   */
+  convertedBy: 'fund' | 'bank';
 }
+
+/** The currency a payout's fees are charged in. */
+export const feeCurrencyOf = (p: Pick<Payout, 'convertedBy' | 'currency'>, currency: string) =>
+  p.convertedBy === 'fund' ? p.currency : currency;
 
 /**
  * Converts at the stated rate (payout units per unit of the disbursement currency), rounding
@@ -70,6 +80,7 @@ export function convertPayout(
   currency: string,
   p: { currency: string; rate: string; rateSource: string; rateDate: string; fees?: string },
   today: string,
+  convertedBy: Payout['convertedBy'] = 'fund',
 ): { payout: Payout } | { path: string; message: string } {
   if (p.currency === currency)
     return { path: 'payout.currency', message: `the payout currency must differ from ${currency}` };
@@ -78,14 +89,23 @@ export function convertPayout(
   if (p.rateDate > today) return { path: 'payout.rateDate', message: 'must not be in the future' };
   const converted = fromDecimal(toDecimal(amount, currency).mul(rate), p.currency, Decimal.ROUND_HALF_EVEN);
   if (converted <= 0n) return { path: 'payout.rate', message: 'converts the amount to nothing' };
+  const feeCurrency = feeCurrencyOf({ convertedBy, currency: p.currency }, currency);
+  let fees = 0n;
+  try {
+    if (p.fees !== undefined) fees = parseMoney(p.fees, feeCurrency);
+  } catch (err) {
+    return { path: 'payout.fees', message: `fees in ${feeCurrency} ${(err as Error).message}` };
+  }
+  if (fees < 0n) return { path: 'payout.fees', message: 'must not be negative' };
   return {
     payout: {
       currency: p.currency,
       amount: converted,
-      fees: p.fees === undefined ? 0n : parseMoney(p.fees, p.currency),
+      fees,
       rate: rate.toString(),
       rateSource: p.rateSource,
       rateDate: p.rateDate,
+      convertedBy,
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Call } from '../lib/route';
 import { transact } from '../lib/db';
 import { NotFoundError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
-import type { Channel, Disbursement } from './disbursements';
+import { feeCurrencyOf, type Channel, type Disbursement, type Payout } from './disbursements';
 import {
   approvalsOf,
   findDisbursement,
@@ -57,6 +57,7 @@ export function rowToDisbursement(row: DisbursementRow, approvals: ApprovalRow[]
             rate: row.fx_rate!,
             rateSource: row.fx_rate_source!,
             rateDate: row.fx_rate_date!,
+            convertedBy: row.fx_converted_by ?? 'fund',
           },
   };
 }
@@ -94,15 +95,31 @@ export function disbursementView(d: Disbursement) {
     resolvedAt: iso(d.resolvedAt),
     resolutionReason: d.resolutionReason,
     holdInTrust: d.holdInTrust,
-    payout: d.payout && {
-      currency: d.payout.currency,
-      amount: formatMoney(d.payout.amount, d.payout.currency),
-      fees: formatMoney(d.payout.fees, d.payout.currency),
-      total: formatMoney(d.payout.amount + d.payout.fees, d.payout.currency),
-      rate: d.payout.rate,
-      rateSource: d.payout.rateSource,
-      rateDate: d.payout.rateDate,
-    },
+    payout: d.payout && payoutView(d.payout, d.amount, d.currency),
+  };
+}
+
+/**
+ * Converted by the fund: amount, fees and total in the payout currency (what leaves its bank).
+ * Converted by the bank at payout: the payee gets `amount` in the payout currency, while what
+ * leaves the fund is the disbursement amount plus `fees`, both in the disbursement currency.
+ */
+function payoutView(p: Payout, amount: bigint, currency: string) {
+  const feeCurrency = feeCurrencyOf(p, currency);
+  return {
+    currency: p.currency,
+    amount: formatMoney(p.amount, p.currency),
+    convertedBy: p.convertedBy,
+    fees: formatMoney(p.fees, feeCurrency),
+    feesCurrency: feeCurrency,
+    total:
+      p.convertedBy === 'fund'
+        ? formatMoney(p.amount + p.fees, p.currency)
+        : formatMoney(amount + p.fees, currency),
+    totalCurrency: p.convertedBy === 'fund' ? p.currency : currency,
+    rate: p.rate,
+    rateSource: p.rateSource,
+    rateDate: p.rateDate,
   };
 }
 

@@ -9,6 +9,7 @@ import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
 import { countryCode, programmeCode } from '../victims/victims.schemas';
 import { fundBalances, fundStatement } from './funds-reports';
 import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
+import { registerFxRoutes } from './fx.http';
 import { recordReceipt } from './receipts.service';
 
 const TAGS = ['Funds'];
@@ -219,4 +220,6 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
       res.json(await fundStatement(ctx.db, call.actor, call.params.id, call.query));
     },
   );
+
+  registerFxRoutes(ctx, router);
 }

@@ -60,6 +60,18 @@ export async function fundWithPots(db: Q, cacheKey: object, fund: Fund, potCodes
   return (await loadFund(db, cacheKey, fund.id)) ?? fund;
 }
 
+/** Locks the fund's row: a change to its currencies waits for, and is waited on by, pots added. */
+export async function lockFundRow(trx: Trx, id: string): Promise<void> {
+  await trx.selectFrom('funds').select('id').where('id', '=', id).forUpdate().execute();
+}
+
+/** The fund, reloaded when the cached copy lacks one of `currencies` (added by another process). */
+export async function fundHolding(db: Q, cacheKey: object, fund: Fund, currencies: string[]): Promise<Fund> {
+  if (currencies.every((c) => fund.currencies.includes(c))) return fund;
+  forgetFund(cacheKey, fund.id);
+  return (await loadFund(db, cacheKey, fund.id)) ?? fund;
+}
+
 export async function loadFund(db: Q, cacheKey: object, id: string): Promise<Fund | undefined> {
   let perDb = cache.get(cacheKey);
   if (!perDb) cache.set(cacheKey, (perDb = new Map()));
@@ -176,6 +188,14 @@ export async function insertPotTransfer(
  */
 export async function ensurePot(trx: Trx, cacheKey: object, fund: Fund, pot: Pot): Promise<Fund> {
   if (fund.pots.some((p) => p.code === pot.code)) return fund;
+  // The currencies as committed (a cached copy may predate one added since); FOR SHARE waits for
+  // a concurrent PATCH adding a currency, so the new pot gets an account in it either way.
+  const { currencies } = await trx
+    .selectFrom('funds')
+    .select('currencies')
+    .where('id', '=', fund.id)
+    .forShare()
+    .executeTakeFirstOrThrow();
   await trx
     .insertInto('fund_pots')
     .values({
@@ -193,8 +213,9 @@ export async function ensurePot(trx: Trx, cacheKey: object, fund: Fund, pot: Pot
       trx,
       cacheKey,
       fund,
-      fund.currencies.map((c) => potAccountSpec(fund.id, c, pot)),
+      currencies.map((c) => potAccountSpec(fund.id, c, pot)),
     )),
+    currencies,
     pots: [...fund.pots, pot],
   };
 }

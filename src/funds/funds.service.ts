@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
-import { withLedgerErrors } from '../ledger/ledger-errors';
+import { AccountOverdrawnError, withLedgerErrors } from '../ledger/ledger-errors';
 import { insertAccounts } from '../ledger/ledger.repository';
 import { postEntry, postReservation, reserve, voidReservation } from '../ledger/ledger.service';
 import { sameOrganization, type Actor } from '../lib/auth';
@@ -10,8 +10,11 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import { formatMoney, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
+import { bankConvertedLines, bankShortfall, type FxPayout } from './fx';
+import { clearingTotal } from './fx.repository';
 import {
   accountPlan,
+  code,
   disbursementLines,
   fxDisbursementLines,
   potsFor,
@@ -236,23 +239,49 @@ export async function reserveFromPot(
     description: string;
     createdBy: string | null;
     metadata?: Record<string, unknown>;
-    /** Paid in another currency: the total leaving that currency's bank (payout + fees). */
-    payout?: { currency: string; total: bigint };
+    /**
+     * Paid in another currency: converted by the fund (it holds that currency; amount and fees
+     * in it leave its bank) or by the bank at payout (fees in the disbursement currency).
+     */
+    payout?: FxPayout;
   },
 ): Promise<string> {
   heldCurrency(fund, d.currency);
-  if (d.payout) heldCurrency(fund, d.payout.currency, 'payout.currency');
+  const byFund = d.payout?.convertedBy === 'fund';
+  if (d.payout && byFund) heldCurrency(fund, d.payout.currency, 'payout.currency');
   const pot = potOf(fund, d.pot);
   const refusal = useRefusal(pot, { purpose: d.purpose, beneficiary: d.beneficiary ?? null });
   if (refusal) throw new ValidationError([{ path: 'pot', message: refusal }]);
-  return reserve(trx, {
-    description: d.description,
-    createdBy: d.createdBy,
-    metadata: { fundId: fund.id, pot: pot.code, purpose: d.purpose, ...d.metadata },
-    lines: d.payout
-      ? fxDisbursementLines(fund, { ...d, payoutCurrency: d.payout.currency, payoutTotal: d.payout.total })
-      : disbursementLines(fund, d),
-  });
+  const payer = d.payout && byFund ? d.payout.currency : d.currency;
+  const fxPayout = d.payout && {
+    currency: d.payout.currency,
+    amount: d.payout.amount.toString(),
+    fees: d.payout.fees.toString(),
+    convertedBy: d.payout.convertedBy,
+  };
+  const lines = !d.payout
+    ? disbursementLines(fund, d)
+    : byFund
+      ? fxDisbursementLines(fund, {
+          ...d,
+          payoutCurrency: d.payout.currency,
+          payoutTotal: d.payout.amount + d.payout.fees,
+        })
+      : bankConvertedLines(fund, { ...d, fees: d.payout.fees });
+  // Read before reserving: after a refusal the transaction can no longer be asked anything.
+  const advanced = await clearingTotal(trx, fund.id, payer);
+  try {
+    return await reserve(trx, {
+      description: d.description,
+      createdBy: d.createdBy,
+      metadata: { fundId: fund.id, pot: pot.code, purpose: d.purpose, ...d.metadata, fxPayout },
+      lines,
+    });
+  } catch (err) {
+    if (err instanceof AccountOverdrawnError && err.extra.accountId === fund.accounts.get(code.bank(payer)))
+      throw bankShortfall(fund, payer, err, advanced);
+    throw err;
+  }
 }
 
 /**

@@ -49,9 +49,31 @@ export interface FundPotTransfersTable {
   created_at: Generated<Date>;
 }
 
+/** A conversion the bank made to cover an FX position; append-only. Amounts in minor units. */
+export interface FundFxSettlementsTable {
+  id: Generated<string>;
+  fund_id: string;
+  entry_id: string;
+  sold_currency: string;
+  sold_amount: string;
+  bought_currency: string;
+  bought_amount: string;
+  rate: string;
+  fee_currency: string | null;
+  fee_amount: string | null;
+  bank_reference: string;
+  settled_on: string;
+  /** the settlement covered the whole position: what was left over was realized as gain or cost */
+  closed: boolean;
+  realized: Record<string, string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface FundTables {
   funds: FundsTable;
   fund_pots: FundPotsTable;
   fund_receipts: FundReceiptsTable;
   fund_pot_transfers: FundPotTransfersTable;
+  fund_fx_settlements: FundFxSettlementsTable;
 }

@@ -3,6 +3,7 @@ import { sealAndVerifyAuditChain } from '../audit/audit-chain';
 import { transact, type Db, type Trx } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
+import { staleFxPositions } from '../funds/fx.service';
 import { verifyLedger } from '../ledger/ledger-chain';
 import { anchorProblems, currentAnchors, previousAnchors } from './chain-anchors';
 import type { MailKey, Mailer } from './mailer';
@@ -40,7 +41,8 @@ async function check(name: string, run: () => Promise<string | null>): Promise<R
 /**
  * The nightly reconciliation: the books balance per currency (from the postings and from the
  * accounts' running balances, which must also match their postings), every fund's pots add up
- * to its bank and cash accounts, the ledger and audit hash chains verify and still reach the
+ * to its bank and cash accounts, no FX position has stayed open longer than FX_OPEN_DAYS_MAX
+ * days, the ledger and audit hash chains verify and still reach the
  * heads the previous run recorded (see chain-anchors.ts). The result is
  * recorded; on failure every active administrator gets an e-mail (one outbox row each, in the
  * same transaction as the result). Details name accounts, funds and entry ids, never people.
@@ -49,6 +51,7 @@ export async function runReconciliation(
   db: Db,
   logger: Logger,
   now = new Date(),
+  opts: { fxOpenDaysMax: number } = { fxOpenDaysMax: 7 },
 ): Promise<ReconciliationResult> {
   const previous = await previousAnchors(db);
   const checks = [
@@ -67,6 +70,18 @@ export async function runReconciliation(
       return off.length === 0
         ? null
         : off.map((f) => `fund ${f.fundId} (${f.currency}): pots differ from bank and cash`).join('; ');
+    }),
+    // Money a bank paid out for another currency is the pots' only while it is converted back.
+    await check('fx_positions', async () => {
+      const stale = await staleFxPositions(db, now, opts.fxOpenDaysMax);
+      return stale.length === 0
+        ? null
+        : stale
+            .map(
+              (p) =>
+                `fund ${p.fundId} (${p.currencies.join('/')}): FX position open since ${p.openSince.toISOString().slice(0, 10)}, more than ${opts.fxOpenDaysMax} day(s)`,
+            )
+            .join('; ');
     }),
     await check('ledger_chain', async () => {
       const v = await verifyLedger(db);

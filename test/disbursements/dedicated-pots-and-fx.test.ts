@@ -78,7 +78,7 @@ describe('payouts in another currency', () => {
   it('converts at the rate, rounding half to even to the minor unit, fees on top', () => {
     // 10,000.00 × 1.6125 = 16,125.00; 0.01 × 1.5 = 0.015 → 0.02; 0.01 × 2.5 = 0.025 → 0.02
     expect(convertPayout(1_000_000n, 'THB', { ...payout, fees: '150.00' }, '2026-01-05')).toEqual({
-      payout: { ...payout, amount: 1_612_500n, fees: 15_000n },
+      payout: { ...payout, amount: 1_612_500n, fees: 15_000n, convertedBy: 'fund' },
     });
     expect(convertPayout(1n, 'THB', { ...payout, rate: '1.5' }, '2026-01-05')).toMatchObject({
       payout: { amount: 2n, fees: 0n },

@@ -329,6 +329,7 @@ describe('nightly reconciliation', () => {
       ['trial_balance', true],
       ['account_balances', true],
       ['fund_pots_equal_bank', true],
+      ['fx_positions', true],
       ['ledger_chain', true],
       ['audit_chain', true],
       ['chain_anchors', true],
