@@ -73,6 +73,21 @@ const userResponse = Joi.object({
   preferredLanguage: languageSchema,
 });
 
+const userWarning = Joi.object({
+  code: Joi.string().valid('fund_cannot_approve'),
+  message: Joi.string(),
+  fundId: Joi.string().uuid(),
+  fundName: Joi.string(),
+  activeAdministrators: Joi.number().integer(),
+  administratorsNeeded: Joi.number().integer(),
+});
+
+const patchedUserResponse = userResponse.keys({
+  warnings: Joi.array()
+    .items(userWarning)
+    .description('After a deactivation: the funds of their agency left unable to approve disbursements'),
+});
+
 const pageOf = (item: Joi.Schema) =>
   Joi.object({ items: Joi.array().items(item), nextCursor: Joi.string().allow(null) });
 
@@ -180,7 +195,7 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
       params: Joi.object({ id: Joi.string().uuid().required() }),
       body: userPatchBody,
       responses: {
-        200: { description: 'The user', schema: userResponse },
+        200: { description: 'The user, with `warnings`', schema: patchedUserResponse },
         403: { description: 'Only an administrator may change `active`' },
         404: { description: 'No such user within reach' },
         409: { description: 'An administrator cannot deactivate their own account' },

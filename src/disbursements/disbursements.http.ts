@@ -185,7 +185,13 @@ export function registerDisbursementRoutes(ctx: AppContext, router: Router): voi
       permission: 'disbursements:write',
       params: idParams,
       body: policyBody,
-      responses: { 200: { description: '{fundId, potOrder, approvalThresholds}' } },
+      responses: {
+        200: { description: '{fundId, potOrder, approvalThresholds}' },
+        409: {
+          description:
+            'approval-threshold-unreachable: a threshold needs 3 active fund administrators (a requester and two approvers)',
+        },
+      },
     },
     async (call, _req, res) => {
       res.json(await putPolicy(ctx, call, call.params.id, call.body));

@@ -96,6 +96,12 @@ export class ExceedsAwardError extends AppError {
     super('exceeds-award', detail, extra);
   }
 }
+/** The approval policy needs more distinct administrators than the fund has active. */
+export class ApprovalThresholdUnreachableError extends AppError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('approval-threshold-unreachable', detail, extra);
+  }
+}
 export class ServiceUnavailableError extends AppError {
   constructor(
     detail: string,
