@@ -7,6 +7,7 @@ import { parseMoney } from '../lib/money';
 import { newReference } from '../victims/reference';
 import { refreshWitness, victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { otherRoutesFor } from './other-routes';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
 import {
@@ -105,16 +106,24 @@ async function checkCreate(trx: Trx, input: CreateClaimInput, consent: boolean, 
   return filedOn;
 }
 
+/**
+ * Only legal aid file claims. Anyone else learns that only about a victim in their reach: for a
+ * victim outside it the answer is the 404 of a victim that does not exist.
+ */
+async function refuseFiling(ctx: AppContext, actor: Actor, victimId: string): Promise<never> {
+  await transact(ctx.db, (trx) => victimAccess(trx, actor, victimId));
+  throw new ForbiddenError(
+    'Claims are filed by the victim’s legal aid worker; fund administrators decide them.',
+  );
+}
+
 export async function createClaim(
   ctx: AppContext,
   actor: Actor,
   input: CreateClaimInput,
   requestId: string,
 ): Promise<{ claim: Record<string, unknown>; warnings: Array<{ code: string; message: string }> }> {
-  if (actor.role !== 'legal_aid')
-    throw new ForbiddenError(
-      'Claims are filed by the victim’s legal aid worker; fund administrators decide them.',
-    );
+  if (actor.role !== 'legal_aid') await refuseFiling(ctx, actor, input.victimId);
   const heads = input.heads.map((h, i) => {
     try {
       return { ...h, minor: parseMoney(h.amount, input.currency) };
@@ -200,7 +209,16 @@ export async function getClaim(
 ): Promise<Record<string, unknown>> {
   return transact(ctx.db, async (trx) => {
     const claim = await claimFor(trx, actor, id);
-    await recordAudit(trx, { actor, action: 'claim.read', resourceType: 'claim', resourceId: id, requestId });
-    return claimResponse(trx, actor, claim);
+    const otherRoutes = await otherRoutesFor(trx, actor, claim);
+    await recordAudit(trx, {
+      actor,
+      action: 'claim.read',
+      resourceType: 'claim',
+      resourceId: id,
+      requestId,
+      ...(otherRoutes ? { details: { otherRoutes: otherRoutes.length } } : {}),
+    });
+    const body = await claimResponse(trx, actor, claim);
+    return otherRoutes ? { ...body, otherRoutes } : body;
   });
 }

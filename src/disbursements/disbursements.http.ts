@@ -204,9 +204,10 @@ export function registerDisbursementRoutes(ctx: AppContext, router: Router): voi
     {
       method: 'get',
       path: '/v1/victims/:id/witness-assistance',
-      summary: 'Assistance given while the victim was a witness (for disclosure); reference only',
+      summary:
+        "Assistance given while the victim was a witness (for disclosure); reference only. Legal aid: their own organization's victims, from every fund; fund administrators: their funds' payments",
       tags: TAGS,
-      permission: 'disbursements:read',
+      permission: 'witness-assistance:read',
       params: idParams,
       query: registerQuery,
       responses: {
