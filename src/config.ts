@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Joi from 'joi';
+import { emailSchema, mailboxSchema } from './lib/email';
 
 /**
  * Every environment variable Redress reads, parsed once. A bad value stops start-up with a
@@ -60,14 +61,14 @@ const schema = Joi.object({
   SMTP_URL: Joi.string()
     .uri({ scheme: ['smtp', 'smtps'] })
     .empty(''),
-  MAIL_FROM: Joi.string().default('Redress <no-reply@redress.local>'),
+  MAIL_FROM: mailboxSchema.default('Redress <no-reply@redress.local>'),
   PUBLIC_URL: Joi.string().uri().default('http://localhost:3000'),
   PII_KEYS: Joi.string()
     .pattern(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/)
     .empty('')
     .messages({ 'string.pattern.base': 'must be a comma-separated list of id:base64key (32-byte keys)' }),
   BLIND_INDEX_KEY: Joi.string().base64().empty(''),
-  REDRESS_ADMIN_EMAIL: Joi.string().email().empty(''),
+  REDRESS_ADMIN_EMAIL: emailSchema.empty(''),
   REDRESS_ADMIN_PASSWORD: Joi.string().min(12).empty(''),
   TOKEN_TTL_MINUTES: Joi.number()
     .integer()

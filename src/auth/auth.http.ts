@@ -4,7 +4,8 @@ import type { AppContext } from '../context';
 import { ROLES } from '../lib/auth';
 import { defineRoute } from '../lib/route';
 import { login, logout } from './login.service';
-import { emailSchema, registerUserRoutes } from './users.http';
+import { emailSchema } from '../lib/email';
+import { registerUserRoutes } from './users.http';
 
 const loginBody = Joi.object({
   email: emailSchema.required(),

@@ -3,17 +3,14 @@ import Joi from 'joi';
 import type { AppContext } from '../context';
 import { ROLES } from '../lib/auth';
 import { defineRoute } from '../lib/route';
+import { emailSchema } from '../lib/email';
 import { decodeCursor, MIN_PASSWORD_LENGTH, ORGANIZATION_KINDS } from './auth';
 import { LANGUAGES } from '../lib/i18n';
 import { createOrganization, createUser, listOrganizations, listUsers, updateUser } from './users.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Any TLD: staff addresses may be on internal domains (.local, .internal).
-export const emailSchema = Joi.string()
-  .trim()
-  .lowercase()
-  .email({ tlds: { allow: false } })
-  .max(254);
+// Stored lower-cased: staff addresses are compared case-insensitively.
+const staffEmail = emailSchema.lowercase();
 
 /** A cursor from a previous page, decoded into its sort-key values (validated like any input). */
 function cursorSchema(length: number, check: (values: string[]) => boolean = () => true) {
@@ -38,7 +35,7 @@ export const organizationBody = Joi.object({
 });
 
 export const userBody = Joi.object({
-  email: emailSchema.required(),
+  email: staffEmail.required(),
   name: Joi.string().trim().min(1).max(200).required(),
   password: Joi.string().min(MIN_PASSWORD_LENGTH).max(1024).required(),
   role: Joi.string()
@@ -74,6 +71,21 @@ const userResponse = Joi.object({
   active: Joi.boolean(),
   createdAt: Joi.string().isoDate(),
   preferredLanguage: languageSchema,
+});
+
+const userWarning = Joi.object({
+  code: Joi.string().valid('fund_cannot_approve'),
+  message: Joi.string(),
+  fundId: Joi.string().uuid(),
+  fundName: Joi.string(),
+  activeAdministrators: Joi.number().integer(),
+  administratorsNeeded: Joi.number().integer(),
+});
+
+const patchedUserResponse = userResponse.keys({
+  warnings: Joi.array()
+    .items(userWarning)
+    .description('After a deactivation: the funds of their agency left unable to approve disbursements'),
 });
 
 const pageOf = (item: Joi.Schema) =>
@@ -183,7 +195,7 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
       params: Joi.object({ id: Joi.string().uuid().required() }),
       body: userPatchBody,
       responses: {
-        200: { description: 'The user', schema: userResponse },
+        200: { description: 'The user, with `warnings`', schema: patchedUserResponse },
         403: { description: 'Only an administrator may change `active`' },
         404: { description: 'No such user within reach' },
         409: { description: 'An administrator cannot deactivate their own account' },

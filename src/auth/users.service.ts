@@ -28,6 +28,7 @@ import {
   type UserRow,
 } from './auth.repository';
 import { hashPassword } from './passwords';
+import { fundsUnableToApprove } from '../disbursements/approval-capacity.service';
 
 /** Who asked: a signed-in admin, or null for start-up and command-line tools. */
 export interface Caller {
@@ -189,6 +190,16 @@ export async function listUsers(
   };
 }
 
+/** Something the administrator should act on after a change that was nevertheless made. */
+export interface UserWarning {
+  code: 'fund_cannot_approve';
+  message: string;
+  fundId: string;
+  fundName: string;
+  activeAdministrators: number;
+  administratorsNeeded: number;
+}
+
 export interface UserPatch {
   preferredLanguage?: Language;
   active?: boolean;
@@ -206,7 +217,7 @@ export async function updateUser(
   id: string,
   patch: UserPatch,
   caller: { actor: Actor; requestId: string },
-): Promise<User> {
+): Promise<User & { warnings: UserWarning[] }> {
   const admin = roleMay(caller.actor.role, 'users:create');
   if (caller.actor.userId !== id && !admin) throw new NotFoundError('user');
   if (patch.active !== undefined && !admin)
@@ -229,8 +240,24 @@ export async function updateUser(
       requestId: caller.requestId,
       details: { ...patch, ...(patch.active === false ? { tokensRevoked: revoked } : {}) },
     });
-    return userRowToUser(row);
+    const warnings = patch.active === false ? await approvalWarnings(trx, row) : [];
+    return { ...userRowToUser(row), warnings };
   });
   if (patch.active === false) forgetUserTokens(ctx.db, id);
   return user;
+}
+
+/**
+ * Deactivating a fund administrator may leave their agency's funds without enough people for
+ * maker-checker (a requester plus one or two approvers): the deactivation stands (someone who
+ * left must lose access), but the administrator is told which funds now cannot approve.
+ */
+async function approvalWarnings(trx: Trx, row: UserRow): Promise<UserWarning[]> {
+  if (row.role !== 'fund_admin' || row.organization_id === null) return [];
+  const funds = await fundsUnableToApprove(trx, row.organization_id);
+  return funds.map((f) => ({
+    code: 'fund_cannot_approve',
+    message: `Fund "${f.fundName}" has ${f.activeAdministrators} active fund administrator(s); its disbursements need ${f.administratorsNeeded} (a requester and different approvers).`,
+    ...f,
+  }));
 }

@@ -209,4 +209,23 @@ export const claimResponse = Joi.object({
       ),
     }).unknown(true),
   ),
+  otherRoutes: Joi.array()
+    .items(
+      Joi.object({
+        route: Joi.string(),
+        status: Joi.string(),
+        currency: Joi.string(),
+        heads: Joi.array().items(
+          Joi.object({
+            head: Joi.string(),
+            claimed: Joi.string(),
+            awarded: Joi.string(),
+            received: Joi.string(),
+          }),
+        ),
+      }),
+    )
+    .description(
+      "Fund administrators reading a State-fund claim: the victim's other claims as route, stage and amounts per head (for the offset); no ids or case details",
+    ),
 }).unknown(true);

@@ -4,9 +4,12 @@ import type { Actor } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
 import { ConflictError, ForbiddenError, ValidationError } from '../lib/errors';
 import { parseMoney } from '../lib/money';
+import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { newReference } from '../victims/reference';
+import { FIELD } from '../victims/victims.mapper';
 import { refreshWitness, victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { otherRoutesFor } from './other-routes';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
 import {
@@ -84,13 +87,16 @@ async function uniqueClaimReference(trx: Trx): Promise<string> {
 }
 
 /** Checks that need the database or more than one field; joi has done the rest. */
-async function checkCreate(trx: Trx, input: CreateClaimInput, consent: boolean, orgId: string) {
+async function checkCreate(
+  trx: Trx,
+  input: CreateClaimInput,
+  victim: { consent: boolean; orgId: string; dateOfBirth: string | null },
+) {
+  const { consent, orgId, dateOfBirth } = victim;
   const errors: Array<{ path: string; message: string }> = [];
   if (!isCountryCode(input.jurisdiction))
     errors.push({ path: 'jurisdiction', message: 'jurisdiction must be an ISO 3166-1 alpha-2 country code' });
   const filedOn = input.filedOn ?? todayUtc();
-  if (input.causeOfActionOn && input.causeOfActionOn > filedOn)
-    errors.push({ path: 'causeOfActionOn', message: 'causeOfActionOn must not be after filedOn' });
   if (input.assigneeId && !(await userInOrganization(trx, input.assigneeId, orgId)))
     errors.push({ path: 'assigneeId', message: 'assigneeId must be an active user of your organization' });
   if (input.route === 'state_fund' && input.fundId) {
@@ -100,10 +106,26 @@ async function checkCreate(trx: Trx, input: CreateClaimInput, consent: boolean, 
       errors.push({ path: 'currency', message: `the fund does not hold ${input.currency}` });
   }
   if (errors.length > 0) throw new ValidationError(errors);
+  assertDateOrder([
+    notBefore('filedOn', filedOn, "the victim's birth (dateOfBirth)", dateOfBirth),
+    notBefore('causeOfActionOn', input.causeOfActionOn, "the victim's birth (dateOfBirth)", dateOfBirth),
+    notAfter('causeOfActionOn', input.causeOfActionOn, 'the filing (filedOn)', filedOn),
+  ]);
   // The seed: information is shared only with the victim's consent.
   if (input.route === 'state_fund' && !consent)
     throw new ConflictError('The victim has not consented to sharing with the fund agency.');
   return filedOn;
+}
+
+/**
+ * Only legal aid file claims. Anyone else learns that only about a victim in their reach: for a
+ * victim outside it the answer is the 404 of a victim that does not exist.
+ */
+async function refuseFiling(ctx: AppContext, actor: Actor, victimId: string): Promise<never> {
+  await transact(ctx.db, (trx) => victimAccess(trx, actor, victimId));
+  throw new ForbiddenError(
+    'Claims are filed by the victim’s legal aid worker; fund administrators decide them.',
+  );
 }
 
 export async function createClaim(
@@ -112,10 +134,7 @@ export async function createClaim(
   input: CreateClaimInput,
   requestId: string,
 ): Promise<{ claim: Record<string, unknown>; warnings: Array<{ code: string; message: string }> }> {
-  if (actor.role !== 'legal_aid')
-    throw new ForbiddenError(
-      'Claims are filed by the victim’s legal aid worker; fund administrators decide them.',
-    );
+  if (actor.role !== 'legal_aid') await refuseFiling(ctx, actor, input.victimId);
   const heads = input.heads.map((h, i) => {
     try {
       return { ...h, minor: parseMoney(h.amount, input.currency) };
@@ -125,12 +144,11 @@ export async function createClaim(
   });
   return transact(ctx.db, async (trx) => {
     const { row: victim } = await victimAccess(trx, actor, input.victimId, true);
-    const filedOn = await checkCreate(
-      trx,
-      input,
-      victim.consent_share_with_fund_agency,
-      victim.organization_id,
-    );
+    const filedOn = await checkCreate(trx, input, {
+      consent: victim.consent_share_with_fund_agency,
+      orgId: victim.organization_id,
+      dateOfBirth: ctx.cipher.decryptNullable(FIELD.dateOfBirth, victim.date_of_birth_enc),
+    });
     const initial = machineOf(input.route).initial;
     const claim = await insertClaim(trx, {
       reference: await uniqueClaimReference(trx),
@@ -201,7 +219,16 @@ export async function getClaim(
 ): Promise<Record<string, unknown>> {
   return transact(ctx.db, async (trx) => {
     const claim = await claimFor(trx, actor, id);
-    await recordAudit(trx, { actor, action: 'claim.read', resourceType: 'claim', resourceId: id, requestId });
-    return claimResponse(trx, actor, claim);
+    const otherRoutes = await otherRoutesFor(trx, actor, claim);
+    await recordAudit(trx, {
+      actor,
+      action: 'claim.read',
+      resourceType: 'claim',
+      resourceId: id,
+      requestId,
+      ...(otherRoutes ? { details: { otherRoutes: otherRoutes.length } } : {}),
+    });
+    const body = await claimResponse(trx, actor, claim);
+    return otherRoutes ? { ...body, otherRoutes } : body;
   });
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
+import { assertDateOrder, notBefore } from '../lib/date-order';
 import { ConflictError, ExceedsAwardError, ValidationError, type FieldError } from '../lib/errors';
 import { formatMoney, parseMoney } from '../lib/money';
 import { enqueueOutbox } from '../lib/outbox';
@@ -45,11 +46,6 @@ function checkPayment(claim: ClaimRow, input: PaymentInput): bigint {
   } catch (err) {
     errors.push({ path: 'amount', message: (err as Error).message });
   }
-  if (input.receivedOn < claim.filed_on)
-    errors.push({
-      path: 'receivedOn',
-      message: `must not be before the claim was filed (${claim.filed_on})`,
-    });
   if (claim.route === 'state_fund' && (input.payer !== 'fund' || input.paidTo !== 'victim'))
     errors.push({ path: 'payer', message: 'a State-fund claim is paid by the fund to the victim' });
   if (claim.route !== 'state_fund' && input.payer === 'fund')
@@ -57,6 +53,7 @@ function checkPayment(claim: ClaimRow, input: PaymentInput): bigint {
   if (input.fundId && input.paidTo !== 'fund')
     errors.push({ path: 'fundId', message: 'fundId is given only for money paid into a fund' });
   if (errors.length > 0) throw new ValidationError(errors);
+  assertDateOrder([notBefore('receivedOn', input.receivedOn, 'the filing (filedOn)', claim.filed_on)]);
   return amount;
 }
 

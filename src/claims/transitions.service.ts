@@ -11,6 +11,7 @@ import {
   ValidationError,
   type FieldError,
 } from '../lib/errors';
+import { assertDateOrder, notBefore, type DateRule } from '../lib/date-order';
 import { enqueueOutbox } from '../lib/outbox';
 import { formatMoney, parseMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
@@ -84,20 +85,33 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
     });
   if (t.requires.includes('reason') && !input.note?.trim())
     errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
-  if (input.occurredOn && input.occurredOn < claim.status_since)
-    errors.push({
-      path: 'occurredOn',
-      message: `must not be before the current status began (${claim.status_since})`,
-    });
   if (input.hearingOn && !HEARING_STAGES.has(t.to))
     errors.push({
       path: 'hearingOn',
       message: `a hearing date is recorded only on a move to ${[...HEARING_STAGES].join(', ')}`,
     });
-  else if (input.hearingOn && input.hearingOn < (input.occurredOn ?? maxDate(todayUtc(), claim.status_since)))
-    errors.push({ path: 'hearingOn', message: 'must not be before the stage begins (occurredOn)' });
   if (errors.length > 0) throw new ValidationError(errors);
+  assertDateOrder(transitionDateRules(claim, input));
   return award;
+}
+
+/** A move happens after the filing and after the move before it; its hearing after the move. */
+function transitionDateRules(claim: ClaimRow, input: TransitionInput): DateRule[] {
+  return [
+    notBefore('occurredOn', input.occurredOn, 'the filing (filedOn)', claim.filed_on),
+    notBefore(
+      'occurredOn',
+      input.occurredOn,
+      `the current status '${claim.status}' began`,
+      claim.status_since,
+    ),
+    notBefore(
+      'hearingOn',
+      input.hearingOn,
+      'the stage begins (occurredOn)',
+      input.occurredOn ?? maxDate(todayUtc(), claim.status_since),
+    ),
+  ];
 }
 
 /** Applies an award (or its removal) to every head; returns what the history keeps. */

@@ -3,6 +3,7 @@ import Joi from 'joi';
 import type { AppContext } from '../context';
 import { ValidationError, type FieldError } from '../lib/errors';
 import { currencyCode, money } from '../lib/money';
+import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { defineRoute } from '../lib/route';
 import { todayUtc } from './dates';
 import { isoDate, pastDate } from './joi-extras';
@@ -60,19 +61,20 @@ function crossCheck(b: WageInput): void {
     errors.push({ path: 'jurisdiction', message: 'must be an ISO 3166-1 alpha-2 country code' });
   const unit = b.wage.per === 'hour' ? 'hoursWorked' : b.wage.per === 'day' ? 'daysWorked' : null;
   b.periods.forEach((p, i) => {
-    if (p.from > p.to) errors.push({ path: `periods[${i}].to`, message: 'must not be before from' });
     if (unit && p[unit] === undefined)
       errors.push({ path: `periods[${i}].${unit}`, message: `is required for a wage per ${b.wage.per}` });
   });
-  b.payments?.forEach((p, i) => {
-    if (p.paidOn > b.calculateOn)
-      errors.push({ path: `payments[${i}].paidOn`, message: 'must not be after calculateOn' });
-  });
-  b.deductions?.forEach((d, i) => {
-    if (d.paidOn > b.calculateOn)
-      errors.push({ path: `deductions[${i}].paidOn`, message: 'must not be after calculateOn' });
-  });
   if (errors.length > 0) throw new ValidationError(errors);
+  const calculation = 'the calculation date (calculateOn)';
+  assertDateOrder([
+    ...b.periods.map((p, i) => notBefore(`periods[${i}].to`, p.to, `the period's start (from)`, p.from)),
+    ...(b.payments ?? []).map((p, i) =>
+      notAfter(`payments[${i}].paidOn`, p.paidOn, calculation, b.calculateOn),
+    ),
+    ...(b.deductions ?? []).map((d, i) =>
+      notAfter(`deductions[${i}].paidOn`, d.paidOn, calculation, b.calculateOn),
+    ),
+  ]);
 }
 
 export function registerWageRoutes(ctx: AppContext, router: Router): void {

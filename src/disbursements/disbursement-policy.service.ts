@@ -2,10 +2,11 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { fundInReach, heldCurrency, potOf } from '../funds/funds.service';
 import { transact, type Trx } from '../lib/db';
-import { ValidationError } from '../lib/errors';
+import { ApprovalThresholdUnreachableError, ValidationError } from '../lib/errors';
 import { formatMoney, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
-import type { Policy } from './disbursements';
+import { administratorsNeeded, type Policy } from './disbursements';
+import { activeFundAdminsOf } from './approval-capacity.repository';
 import { loadPolicy, savePolicy } from './disbursements.repository';
 
 export interface PolicyBody {
@@ -29,6 +30,21 @@ export async function getPolicy(ctx: AppContext, call: Call, fundId: string) {
 }
 
 /**
+ * A threshold asks for two approvers besides the requester: a fund with fewer active
+ * administrators would leave every request above it `requested` for ever.
+ */
+async function refuseUnreachableThreshold(trx: Trx, organizationId: string, hasThreshold: boolean) {
+  if (!hasThreshold) return;
+  const active = await activeFundAdminsOf(trx, organizationId);
+  const needed = administratorsNeeded(true);
+  if (active < needed)
+    throw new ApprovalThresholdUnreachableError(
+      `A second-approval threshold needs ${needed} active fund administrators (the requester and two different approvers); this fund has ${active}.`,
+      { activeAdministrators: active, administratorsNeeded: needed },
+    );
+}
+
+/**
  * Replaces the fund's disbursement policy: the order pots are tried in, and per currency the
  * amount above which a second, different approver is needed (none unless set here).
  */
@@ -47,6 +63,7 @@ export async function putPolicy(ctx: AppContext, call: Call, fundId: string, bod
       heldCurrency(fund, t.currency, `approvalThresholds[${i}].currency`);
       thresholds.set(t.currency, parseMoney(t.above, t.currency));
     });
+    await refuseUnreachableThreshold(trx, fund.organizationId, thresholds.size > 0);
     const policy: Policy = { potOrder: body.potOrder, thresholds };
     await savePolicy(trx, fund.id, policy, call.actor.userId);
     await recordAudit(trx, {

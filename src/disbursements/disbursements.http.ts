@@ -190,7 +190,13 @@ export function registerDisbursementRoutes(ctx: AppContext, router: Router): voi
       permission: 'disbursements:write',
       params: idParams,
       body: policyBody,
-      responses: { 200: { description: '{fundId, potOrder, approvalThresholds}' } },
+      responses: {
+        200: { description: '{fundId, potOrder, approvalThresholds}' },
+        409: {
+          description:
+            'approval-threshold-unreachable: a threshold needs 3 active fund administrators (a requester and two approvers)',
+        },
+      },
     },
     async (call, _req, res) => {
       res.json(await putPolicy(ctx, call, call.params.id, call.body));
@@ -203,9 +209,10 @@ export function registerDisbursementRoutes(ctx: AppContext, router: Router): voi
     {
       method: 'get',
       path: '/v1/victims/:id/witness-assistance',
-      summary: 'Assistance given while the victim was a witness (for disclosure); reference only',
+      summary:
+        "Assistance given while the victim was a witness (for disclosure); reference only. Legal aid: their own organization's victims, from every fund; fund administrators: their funds' payments",
       tags: TAGS,
-      permission: 'disbursements:read',
+      permission: 'witness-assistance:read',
       params: idParams,
       query: registerQuery,
       responses: {

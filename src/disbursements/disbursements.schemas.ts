@@ -2,6 +2,7 @@ import Joi from 'joi';
 import { isoDate, listQuery as pageQuery } from '../ledger/ledger.http';
 import { POT_CODE, PURPOSES } from '../funds/funds';
 import { currencyCode, money } from '../lib/money';
+import { emailSchema } from '../lib/email';
 import { CHANNELS, STATUSES } from './disbursements';
 
 const text = (max: number) => Joi.string().trim().min(1).max(max);
@@ -38,7 +39,7 @@ const PAYEE = {
   partner_organization: Joi.object({
     organizationName: text(200).required(),
     country: country().required(),
-    contactEmail: Joi.string().email().max(254),
+    contactEmail: emailSchema,
     onwardChannel: Joi.string().valid('bank_transfer', 'mobile_money', 'cash', 'cheque'),
   }),
 };

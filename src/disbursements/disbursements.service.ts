@@ -6,6 +6,7 @@ import { fundInReach } from '../funds/funds.service';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import { postReservation, voidReservation } from '../ledger/ledger.service';
+import { assertDateOrder, earliestDateOf, latestToday, notBefore, type DateRule } from '../lib/date-order';
 import { transact, type Trx } from '../lib/db';
 import {
   ConflictError,
@@ -42,6 +43,14 @@ async function lockInReach(ctx: AppContext, trx: Trx, call: Call, id: string) {
     throw new NotFoundError('disbursement');
   });
   return { row, fund };
+}
+
+/** Money is paid after it was asked for and approved. */
+function paidOnRules(row: DisbursementRow, paidOn: string): DateRule[] {
+  return [
+    notBefore('paidOn', paidOn, 'the request', earliestDateOf(row.requested_at)),
+    notBefore('paidOn', paidOn, 'the approval', row.approved_at && earliestDateOf(row.approved_at)),
+  ];
 }
 
 function refuseMove(row: DisbursementRow, to: Status): void {
@@ -123,13 +132,14 @@ export async function markPaid(
   id: string,
   body: { paidOn: string; externalReference?: string },
 ): Promise<IdempotentResult> {
-  // Confirms what happened; a payment dated in the future has not happened yet.
-  if (body.paidOn > new Date().toISOString().slice(0, 10))
+  // Confirms what happened; a payment dated in the future has not happened yet (today anywhere).
+  if (body.paidOn > latestToday())
     throw new ValidationError([{ path: 'paidOn', message: 'must not be in the future' }]);
   const result = await withLedgerErrors(() =>
     idempotent(ctx.db, call, 'POST /v1/disbursements/:id/paid', async (trx) => {
       const { row } = await lockInReach(ctx, trx, call, id);
       refuseMove(row, 'paid');
+      assertDateOrder(paidOnRules(row, body.paidOn));
       // Paying the award (or putting it in trust) settles it on the claim: received goes up as
       // the committed pot goes down, so the commitment stays what the award still owes. An
       // interim payment on a State-fund claim is an advance on its award.

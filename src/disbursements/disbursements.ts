@@ -212,3 +212,12 @@ const TRANSITIONS: Record<Status, readonly Status[]> = {
 export function canMove(from: Status, to: Status): boolean {
   return TRANSITIONS[from].includes(to);
 }
+
+/**
+ * The fund administrators a disbursement needs under maker-checker: its requester, who may not
+ * approve, plus one approver, or two different ones when the fund sets a threshold (any
+ * currency) and the amount is above it.
+ */
+export function administratorsNeeded(hasThreshold: boolean): number {
+  return 1 + (hasThreshold ? 2 : 1);
+}

@@ -27,7 +27,9 @@ export async function witnessAssistance(ctx: AppContext, call: Call, victimId: s
       reference = row.reference;
     } else {
       reference = (await victimAccess(trx, call.actor, victimId)).row.reference;
-      organizationId = call.actor.organizationId;
+      // A fund administrator sees what their funds gave; the victim's own legal aid worker sees
+      // what every fund gave, since they disclose the whole register when the victim testifies.
+      organizationId = call.actor.role === 'legal_aid' ? null : call.actor.organizationId;
     }
     const rows = await disbursementsWithWitnessStatus(trx, victimId, organizationId);
     const items = rows

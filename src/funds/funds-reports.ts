@@ -2,8 +2,8 @@ import type { Account } from '../ledger/ledger';
 import { accountsOfFunds } from '../ledger/ledger.repository';
 import { balancesAsOf, periodBalances } from '../ledger/ledger-history.repository';
 import type { Actor } from '../lib/auth';
+import { assertDateOrder, notBefore } from '../lib/date-order';
 import type { Db } from '../lib/db';
-import { ValidationError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { code, PURPOSES, RECEIPT_SOURCES } from './funds';
 import { fundHolding, fundWithPots } from './funds.repository';
@@ -124,8 +124,7 @@ export async function fundStatement(
   fundId: string,
   q: { from: string; to: string; currency?: string },
 ) {
-  if (q.from > q.to)
-    throw new ValidationError([{ path: 'query.to', message: 'to must be on or after from' }]);
+  assertDateOrder([notBefore('query.to', q.to, 'the start of the period (from)', q.from)]);
   const { fund, currency, accounts } = await fundAccounts(db, actor, fundId, q.currency);
   const start = dayStart(q.from);
   const end = new Date(dayStart(q.to).getTime() + 24 * 3600 * 1000);

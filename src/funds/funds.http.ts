@@ -113,9 +113,10 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'get',
       path: '/v1/funds',
-      summary: 'Funds in reach',
+      summary:
+        "Funds in reach: a fund administrator's agency's funds, every fund for auditors; for legal aid, every fund they may apply to as {id, name, agencyName, currency, currencies} (no pots, no balances)",
       tags: TAGS,
-      permission: 'funds:read',
+      permission: 'funds:list',
       query: Joi.object(listQuery),
       responses: { 200: { description: '{items, nextCursor}' } },
     },

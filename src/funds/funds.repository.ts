@@ -302,3 +302,25 @@ export async function netTransfersInto(
   }
   return [...net].map(([pot, n]) => ({ pot, net: n }));
 }
+
+export interface FundDirectoryRow {
+  id: string;
+  name: string;
+  agency_name: string;
+  currency: string;
+  currencies: string[];
+}
+
+/** Every fund with the agency that runs it, by id: what legal aid need to apply, nothing of its money. */
+export async function fundDirectory(
+  db: Q,
+  after: string | undefined,
+  limit: number,
+): Promise<FundDirectoryRow[]> {
+  let q = db
+    .selectFrom('funds as f')
+    .innerJoin('organizations as o', 'o.id', 'f.organization_id')
+    .select(['f.id', 'f.name', 'o.name as agency_name', 'f.currency', 'f.currencies']);
+  if (after) q = q.where('f.id', '>', after);
+  return q.orderBy('f.id').limit(limit).execute();
+}

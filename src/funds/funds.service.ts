@@ -28,6 +28,7 @@ import {
   insertFund,
   insertPots,
   insertPotTransfer,
+  fundDirectory,
   fundWithPots,
   listFundIds,
   loadFund,
@@ -65,22 +66,45 @@ export async function fundInReach(
   return fund;
 }
 
+const fundCursor = {
+  encode: (id: string) => Buffer.from(`fund:${id}`).toString('base64url'),
+  decode(cursor: string | undefined): string | undefined {
+    if (!cursor) return undefined;
+    const m = /^fund:([0-9a-f-]{36})$/.exec(Buffer.from(cursor, 'base64url').toString());
+    if (!m) throw new ValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
+    return m[1];
+  },
+};
+
+/**
+ * Fund administrators list their agency's funds, auditors every fund, both in full. Legal aid
+ * workers list every fund they may file a State-fund claim with, as a directory entry: name, the
+ * agency that runs it and the currencies it pays in, never pots or balances.
+ */
 export async function listFunds(db: Db, actor: Actor, q: { limit: number; cursor?: string }) {
+  const after = fundCursor.decode(q.cursor);
+  if (actor.role === 'legal_aid') {
+    const rows = await fundDirectory(db, after, q.limit + 1);
+    const shown = rows.slice(0, q.limit);
+    return {
+      items: shown.map((r) => ({
+        id: r.id,
+        name: r.name,
+        agencyName: r.agency_name,
+        currency: r.currency,
+        currencies: r.currencies,
+      })),
+      nextCursor: rows.length > q.limit ? fundCursor.encode(shown[shown.length - 1]!.id) : null,
+    };
+  }
   const org =
     actor.role === 'auditor' ? null : (actor.organizationId ?? '00000000-0000-0000-0000-000000000000');
-  let after: string | undefined;
-  if (q.cursor) {
-    const m = /^fund:([0-9a-f-]{36})$/.exec(Buffer.from(q.cursor, 'base64url').toString());
-    if (!m) throw new ValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
-    after = m[1];
-  }
   const ids = await listFundIds(db, org, after, q.limit + 1);
   const shown = ids.slice(0, q.limit);
   const funds = await Promise.all(shown.map((id) => loadFund(db, db, id)));
   return {
     items: funds.filter((f) => f !== undefined).map(fundView),
-    nextCursor:
-      ids.length > q.limit ? Buffer.from(`fund:${shown[shown.length - 1]}`).toString('base64url') : null,
+    nextCursor: ids.length > q.limit ? fundCursor.encode(shown[shown.length - 1]!) : null,
   };
 }
 

@@ -6,6 +6,7 @@ import { kickLedgerSealer } from '../ledger/ledger-chain';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
+import { latestToday } from '../lib/date-order';
 import { ValidationError } from '../lib/errors';
 import { idempotencyClaim, replayOf, type IdempotentResult } from '../lib/idempotency';
 import { formatMoney, parseMoney } from '../lib/money';
@@ -40,6 +41,10 @@ export async function recordReceipt(
 ): Promise<IdempotentResult> {
   const endpoint = 'POST /v1/funds/:id/receipts';
   const claim = idempotencyClaim(call, endpoint);
+  // Money received has arrived: a date in the future (today anywhere on Earth) is a typo or a
+  // pledge, not a receipt. A date before the fund was set up here is fine (back-loading history).
+  if (body.receivedOn > latestToday())
+    throw new ValidationError([{ path: 'receivedOn', message: 'must not be in the future' }]);
   let fund = await fundInReach(ctx.db, ctx.db, call.actor, fundId, true);
   if (body.pot) fund = await fundWithPots(ctx.db, ctx.db, fund, [body.pot]);
   const pot = potOf(fund, body.pot ?? 'unrestricted');

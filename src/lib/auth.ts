@@ -23,10 +23,14 @@ export const PERMISSIONS = {
   'claims:read': ['legal_aid', 'fund_admin', 'auditor'],
   'funds:write': ['fund_admin'],
   'funds:read': ['fund_admin', 'auditor'],
+  // legal aid see the fund directory (to file State-fund claims), never a fund's money
+  'funds:list': ['fund_admin', 'auditor', 'legal_aid'],
   'ledger:write': ['fund_admin'],
   'ledger:read': ['fund_admin', 'auditor'],
   'disbursements:write': ['fund_admin'],
   'disbursements:read': ['fund_admin', 'auditor'],
+  // legal aid disclose their own victims' register in court
+  'witness-assistance:read': ['fund_admin', 'auditor', 'legal_aid'],
   'jobs:admin': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -108,6 +108,12 @@ export class IdempotencyKeyReusedError extends ConflictError {
     );
   }
 }
+/** The approval policy needs more distinct administrators than the fund has active. */
+export class ApprovalThresholdUnreachableError extends AppError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('approval-threshold-unreachable', detail, extra);
+  }
+}
 export class ServiceUnavailableError extends AppError {
   constructor(
     detail: string,

@@ -122,3 +122,19 @@ export async function victimHasClaimWithFundsOf(
     limit 1`.execute(db);
   return row.rows.length > 0;
 }
+
+/** The earliest filing and cause of action among the victim's claims (a birth date must precede both). */
+export async function earliestClaimDates(
+  trx: Trx,
+  victimId: string,
+): Promise<{ filedOn: string | null; causeOfActionOn: string | null }> {
+  const row = await trx
+    .selectFrom('claims')
+    .select(({ fn }) => [
+      fn.min<string | null>('filed_on').as('filedOn'),
+      fn.min<string | null>('cause_of_action_on').as('causeOfActionOn'),
+    ])
+    .where('victim_id', '=', victimId)
+    .executeTakeFirst();
+  return { filedOn: row?.filedOn ?? null, causeOfActionOn: row?.causeOfActionOn ?? null };
+}

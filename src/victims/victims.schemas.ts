@@ -2,6 +2,7 @@ import Joi from 'joi';
 import { pastDate, uuid } from '../claims/joi-extras';
 import { isCountryCode } from '../claims/rules';
 import { DOCUMENT_TYPES } from './victims';
+import { emailSchema } from '../lib/email';
 
 export function countryCode(): Joi.StringSchema {
   return Joi.string()
@@ -24,7 +25,7 @@ const language = Joi.string()
   .messages({ 'string.pattern.base': '{{#label}} must be a language tag such as "th" or "fil"' });
 
 const contact = Joi.object({
-  email: Joi.string().trim().email().max(254),
+  email: emailSchema,
   phone: Joi.string()
     .trim()
     .pattern(/^\+?[0-9 ()-]{5,25}$/)

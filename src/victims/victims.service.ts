@@ -8,6 +8,7 @@ import { sameOrganization, type Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import { newReference } from './reference';
+import { checkBirthDateChange, checkNewVictimDates } from './victim-dates';
 import { documentHashes, encryptedColumns, FIELD, rowToVictim, touchedFields } from './victims.mapper';
 import {
   findDocumentMatches,
@@ -112,6 +113,7 @@ export async function createVictim(
   const orgId = actor.organizationId;
   const isChild = input.isChild ?? (input.dateOfBirth ? isMinorOn(input.dateOfBirth, todayUtc()) : false);
   checkChildFields(input.dateOfBirth ?? null, isChild, !!input.guardian);
+  checkNewVictimDates(input);
   return transact(ctx.db, async (trx) => {
     const warnings = await duplicateWarnings(trx, ctx, orgId, input, null);
     const reflection = input.jurisdiction ? rulesFor(input.jurisdiction).reflection.days : null;
@@ -180,6 +182,7 @@ export async function updateVictim(
     const isChild =
       patch.isChild ?? (patch.dateOfBirth ? isMinorOn(patch.dateOfBirth, todayUtc()) : current.isChild);
     checkChildFields(dateOfBirth, isChild, !!(patch.guardian ?? (isChild ? current.guardian : null)));
+    await checkBirthDateChange(trx, row, patch.dateOfBirth);
     const warnings = patch.identityDocuments
       ? await duplicateWarnings(trx, ctx, row.organization_id, patch, id)
       : [];
