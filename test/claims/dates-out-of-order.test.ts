@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { organization, person, snapshot, victimBody, type Person } from './support';
@@ -19,8 +20,13 @@ afterAll(async () => {
   await t.close();
 });
 
+// Every money endpoint needs an Idempotency-Key; a fresh one per request.
 function send(method: 'post' | 'patch', path: string, body: object) {
-  return request(t.app)[method](path).set('Authorization', worker.auth).send(body);
+  const r = request(t.app);
+  return r[method](path)
+    .set('Authorization', worker.auth)
+    .set('Idempotency-Key', crypto.randomUUID())
+    .send(body);
 }
 
 const civilBody = (over: Record<string, unknown> = {}) => ({

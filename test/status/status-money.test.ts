@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { addDays, todayUtc } from '../../src/claims/dates';
 import type { TestUser } from '../helpers/factories';
@@ -22,8 +23,13 @@ afterAll(async () => {
   await t.close();
 });
 
+// Every money endpoint needs an Idempotency-Key; a fresh one per request.
 const send = (path: string, by: TestUser, body: object) =>
-  request(t.app).post(path).set('Authorization', by.authHeader).send(body);
+  request(t.app)
+    .post(path)
+    .set('Authorization', by.authHeader)
+    .set('Idempotency-Key', crypto.randomUUID())
+    .send(body);
 
 async function move(claimId: string, to: string, by: TestUser, extra: object = {}) {
   const res = await send(`/v1/claims/${claimId}/transitions`, by, { to, ...extra });
