@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
 import { sendIdempotent } from '../lib/idempotency';
+import { isoDate, isoMoment } from '../claims/joi-extras';
 import { money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { verifyLedger } from './ledger-chain';
@@ -13,19 +14,8 @@ export const ledgerId = () =>
   Joi.string()
     .pattern(/^\d{1,18}$/)
     .messages({ 'string.pattern.base': '{{#label}} must be an id' });
-export const isoDate = () =>
-  Joi.string()
-    .pattern(/^\d{4}-\d{2}-\d{2}$/)
-    .custom((v: string, h) =>
-      Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
-      new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
-        ? h.error('any.invalid')
-        : v,
-    )
-    .messages({
-      'string.pattern.base': '{{#label}} must be a date (YYYY-MM-DD)',
-      'any.invalid': '{{#label}} must be a valid date',
-    });
+/** The one calendar-date rule (real dates, 1900-01-01 … 2999-12-31), shared with claims. */
+export { isoDate };
 export const listQuery = {
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(200),
@@ -164,7 +154,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       summary: 'Trial balance per currency, now or as of a moment',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({ asOf: Joi.date().iso(), fundId: Joi.string().guid() }),
+      query: Joi.object({ asOf: isoMoment(), fundId: Joi.string().guid() }),
       responses: ok('{asOf, currencies, accounts}'),
     },
     async (call, _req, res) => {

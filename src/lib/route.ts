@@ -21,6 +21,11 @@ export interface RouteSpec {
   body?: Joi.Schema;
   query?: Joi.Schema;
   params?: Joi.Schema;
+  /**
+   * Body fields exempt from the central text rule because the service normalizes them and must
+   * see even malformed ones (a status check counts every failed attempt, however it was typed).
+   */
+  rawText?: string[];
   responses: RouteDoc['responses'];
 }
 
@@ -104,7 +109,7 @@ export function defineRoute(
         ? (req, res, next) => (req.query.preview === 'true' ? next() : requireIdempotencyKey(req, res, next))
         : requireIdempotencyKey,
     );
-  chain.push(validateRequest({ body: spec.body, query: spec.query, params: spec.params }));
+  chain.push(validateRequest({ body: spec.body, query: spec.query, params: spec.params }, spec.rawText));
   chain.push(async (req, res) => {
     const call = callOf(req, res);
     if (spec.permission) call.actor = actorOf(req);
