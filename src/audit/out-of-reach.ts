@@ -19,7 +19,12 @@ export async function auditOutOfReach(
   params: { id?: unknown },
   requestId: string,
 ): Promise<void> {
-  const kind = IDENTITY_RECORDS.find((k) => route.path === k.prefix || route.path.startsWith(`${k.prefix}/`));
+  // only routes whose one parameter is the record's id: a 404 there is about that record
+  const kind = IDENTITY_RECORDS.find(
+    (k) =>
+      route.path === k.prefix ||
+      (route.path.startsWith(`${k.prefix}/`) && !route.path.slice(k.prefix.length).includes(':')),
+  );
   if (!kind || typeof params.id !== 'string') return;
   try {
     const row = await ctx.db
