@@ -28,7 +28,7 @@ function commonPasswords(): Set<string> {
 const normalize = (s: string) => s.normalize('NFKC').toLowerCase();
 
 /** Why `password` is refused, or null when it may be used. `context`: the e-mail, the name. */
-export function passwordProblem(password: string, context: Array<string | undefined> = []): string | null {
+export function passwordProblem(password: string, context: unknown[] = []): string | null {
   const p = normalize(password);
   if (p.trim() === '') return 'must not be blank';
   if ([...p.trim()].length < MIN_PASSWORD_LENGTH)
@@ -42,7 +42,10 @@ export function passwordProblem(password: string, context: Array<string | undefi
   const compact = bare.replace(/\s+/g, '');
   if (list.has(bare) || list.has(compact) || (stem.length >= 4 && list.has(stem)))
     return 'is too common: it appears in lists of breached passwords';
-  const words = ['redress', ...context.flatMap((c) => (c ? normalize(c).split(/[@\s.]+/) : []))];
+  const words = [
+    'redress',
+    ...context.flatMap((c) => (typeof c === 'string' ? normalize(c).split(/[@\s.]+/) : [])),
+  ];
   if (words.some((w) => w.length >= 4 && compact.includes(w) && compact.length - w.length < 8))
     return 'must not be built from the service’s name, the e-mail address or the person’s name';
   return null;
