@@ -95,14 +95,17 @@ export async function countFailures(
   `.execute(db);
   const row = rows[0]!;
   const [account, addressCount] = [Number(row.account), Number(row.address)];
+  // timestamps as Date whatever the driver hands back (pg and PGlite differ in places)
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  const now = date(row.now)!;
   return {
     account,
     address: addressCount,
-    accountRetryAfter: retryAfterSeconds(account, row.account_nth, row.now, {
+    accountRetryAfter: retryAfterSeconds(account, date(row.account_nth), now, {
       max: limits.maxFailuresPerAccount,
       windowMinutes: limits.windowMinutes,
     }),
-    addressRetryAfter: retryAfterSeconds(addressCount, row.address_nth, row.now, {
+    addressRetryAfter: retryAfterSeconds(addressCount, date(row.address_nth), now, {
       max: limits.maxFailuresPerAddress,
       windowMinutes: limits.windowMinutes,
     }),

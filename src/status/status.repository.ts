@@ -146,7 +146,7 @@ export async function pairLocks(
     .where(sql<string>`left(key, ${prefix.length})`, '=', prefix)
     .where('locked_until', '>', now)
     .executeTakeFirstOrThrow();
-  return { addresses: Number(row.addresses), until: row.until };
+  return { addresses: Number(row.addresses), until: row.until === null ? null : new Date(row.until) };
 }
 
 export interface StatusClaimRow {
