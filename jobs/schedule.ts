@@ -23,7 +23,8 @@ function message(err: unknown): string {
  * With Redis: each scheduled job is a Bull repeatable job. Bull keys a repeatable job by name
  * and cron, so every worker registering it at start-up still yields one run per tick; a run
  * that throws is retried with backoff and, after the last attempt, kept with the failed jobs.
- * Registration waits for Redis and is retried every minute while it is away.
+ * Registration happens each time the connection to Redis becomes ready, and is retried every
+ * minute if it fails.
  */
 export function startBullSchedule(queues: QueueSet, deps: ScheduleDeps, concurrency = 1): () => void {
   const queue = queues.get('schedule');
@@ -58,9 +59,15 @@ export function startBullSchedule(queues: QueueSet, deps: ScheduleDeps, concurre
       }
     }
   };
-  void register();
+  // Redis may come back empty (no persistence, failover, flush) and forget the repeatable jobs:
+  // register them again on every reconnect (Bull keeps one per name and cron).
+  const stopListening = queues.onReady(() => {
+    clearTimeout(timer);
+    void register();
+  });
   return () => {
     stopped = true;
+    stopListening();
     clearTimeout(timer);
   };
 }

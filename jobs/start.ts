@@ -10,6 +10,7 @@ import { executeOutboxJob, PermanentJobError, type JobDeps } from './execute';
 import { checkJobRegistry, JOB_HANDLERS, JOB_NAMES, type QueuedJobData } from './queues';
 import { InlineRetries, relayInline, relayToQueues, startRelayLoop, type RelayLoop } from './relay';
 import { startBullSchedule, startInlineSchedule } from './schedule';
+import { requeueLostJobs, startPeriodicTask } from './sweep';
 
 /**
  * - `embedded`: no Redis; the relay runs each handler in this process.
@@ -108,6 +109,20 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
   const relay = startRelayLoop(() => relayToQueues({ db, config, logger, queues }), loopOptions);
   ctx.outbox = { kick: () => relay.kick() };
   setJobsAdmin(ctx, bullJobsAdmin(queues));
+  // Redis may come back empty: every reconnect, and a periodic sweep, re-queue lost jobs.
+  const sweep = startPeriodicTask(
+    'outbox sweep',
+    async () => {
+      const { requeued } = await requeueLostJobs({ db, config, queues });
+      if (requeued.length > 0)
+        logger.warn(
+          { count: requeued.length, outboxIds: requeued.slice(0, 50) },
+          'undelivered messages re-queued: their jobs were gone from Redis',
+        );
+    },
+    { intervalMs: config.outboxSweepIntervalMs, logger },
+  );
+  const stopSweepOnReady = queues.onReady(() => sweep.trigger());
   return {
     mode: options.mode,
     relay,
@@ -117,7 +132,9 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
       ctx.outbox = { kick: () => undefined };
       setJobsAdmin(ctx, undefined);
       stopSchedule?.();
+      stopSweepOnReady();
       delete ctx.readinessChecks.redis;
+      await sweep.stop();
       await relay.stop();
       await queues.close(config.shutdownGraceMs);
       if (mailer && !options.mailer) mailer.close();

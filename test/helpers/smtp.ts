@@ -14,6 +14,11 @@ export interface ReceivedMail {
   raw: Buffer;
 }
 
+export interface TestSmtpOptions {
+  /** Refuse every RCPT TO with 550, echoing the address as real servers do. */
+  rejectRecipients?: boolean;
+}
+
 export interface TestSmtp {
   port: number;
   /** For SMTP_URL. */
@@ -28,11 +33,14 @@ export interface TestSmtp {
   stop(): Promise<void>;
   /** Listens again on the same port (nothing happens if it is listening). */
   start(): Promise<void>;
+  /** From now on refuse (or accept again) every recipient. */
+  setRejectRecipients(reject: boolean): void;
   close(): Promise<void>;
 }
 
 /** A real SMTP server (the `smtp-server` package) on 127.0.0.1, no TLS, no authentication. */
-export async function startTestSmtp(): Promise<TestSmtp> {
+export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<TestSmtp> {
+  let rejectRecipients = options.rejectRecipients ?? false;
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   let server: SMTPServer | undefined;
@@ -44,6 +52,11 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       closeTimeout: 200,
+      onRcptTo(address, _session, callback) {
+        if (!rejectRecipients) return callback();
+        const err = new Error(`<${address.address}>: Recipient address rejected: User unknown`);
+        callback(Object.assign(err, { responseCode: 550 }));
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -121,6 +134,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     stop: unlisten,
     start: async () => {
       if (!server) await listen();
+    },
+    setRejectRecipients: (reject) => {
+      rejectRecipients = reject;
     },
     close: unlisten,
   };
