@@ -4,6 +4,7 @@ import type { AppContext } from '../src/context';
 import { scheduleAuditSeal } from '../src/audit/audit-chain';
 import { setJobsAdmin } from '../src/notifications/jobs-admin';
 import { createMailer, type Mailer } from '../src/notifications/mailer';
+import { reduceJobError } from '../src/notifications/delivery-errors';
 import { bullJobsAdmin, inlineJobsAdmin } from './admin';
 import { createQueueSet, type QueueSet } from './bull';
 import { executeOutboxJob, PermanentJobError, type JobDeps } from './execute';
@@ -153,9 +154,12 @@ function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void
         const result = await executeOutboxJob(ctx.db, deps, job.data.outboxId);
         return result.outcome === 'delivered' ? result.detail : 'already delivered';
       } catch (err) {
+        // Bull keeps what is thrown (failedReason, stacktrace) and admins read it: only the
+        // category and code go on, never an SMTP reply that names the recipient.
+        const reduced = reduceJobError(err);
         // No retry can fix it: fail now and keep the job for an admin to look at.
-        if (err instanceof PermanentJobError) await job.discard();
-        throw err;
+        if (err instanceof PermanentJobError || reduced.permanent) await job.discard();
+        throw reduced;
       }
     };
     // Resolves only when the queue closes: not awaited.
@@ -171,9 +175,15 @@ function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void
   }
   for (const queue of queues.all()) {
     queue.on('failed', (job: Bull.Job<QueuedJobData>, err: Error) => {
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof PermanentJobError;
+      const reduced = reduceJobError(err);
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || reduced.permanent;
       logger[final ? 'error' : 'warn'](
-        { job: job.name, outboxId: job.data.outboxId, attemptsMade: job.attemptsMade, err: err.message },
+        {
+          job: job.name,
+          outboxId: job.data.outboxId,
+          attemptsMade: job.attemptsMade,
+          err: reduced.summary,
+        },
         final ? 'job failed for good' : 'job failed; will retry',
       );
     });

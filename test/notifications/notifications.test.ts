@@ -333,6 +333,7 @@ describe('nightly reconciliation', () => {
       ['ledger_chain', true],
       ['audit_chain', true],
       ['chain_anchors', true],
+      ['deadline_scan_ran', true],
     ]);
     expect(good.alerts).toEqual([]);
 
