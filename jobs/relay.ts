@@ -1,6 +1,7 @@
 import type { Config } from '../src/config';
 import { transact, type Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
+import { raiseDeliveryAlert } from '../src/notifications/delivery-alerts';
 import { reduceJobError } from '../src/notifications/delivery-errors';
 import { claimPendingOutbox, markOutboxRelayed, type OutboxMessage } from '../src/lib/outbox';
 import { RedisUnavailableError, withTimeout, type QueueSet } from './bull';
@@ -168,8 +169,16 @@ export async function relayInline(deps: JobDeps & { db: Db; retries: InlineRetri
         attempts: state.attempts,
         err: reduced.summary,
       };
-      if (state.gaveUp) logger.error(log, 'outbox message failed for good; it stays pending until restart');
-      else logger.warn({ ...log, retryInMs: state.retryInMs }, 'outbox message failed; will retry');
+      if (state.gaveUp) {
+        logger.error(log, 'outbox message failed for good; it stays pending until restart');
+        await raiseDeliveryAlert(db, {
+          outboxId: claimed.id,
+          reason: 'attempts_exhausted',
+          errorCategory: reduced.summary.category,
+        }).catch((alertErr: unknown) =>
+          logger.error({ err: reduceJobError(alertErr).summary }, 'could not record a delivery alert'),
+        );
+      } else logger.warn({ ...log, retryInMs: state.retryInMs }, 'outbox message failed; will retry');
     }
   }
   return result;

@@ -4,6 +4,7 @@ import type { AppContext } from '../src/context';
 import { scheduleAuditSeal } from '../src/audit/audit-chain';
 import { setJobsAdmin } from '../src/notifications/jobs-admin';
 import { createMailer, type Mailer } from '../src/notifications/mailer';
+import { alertOverdueMessages, raiseDeliveryAlert } from '../src/notifications/delivery-alerts';
 import { reduceJobError } from '../src/notifications/delivery-errors';
 import { bullJobsAdmin, inlineJobsAdmin } from './admin';
 import { createQueueSet, type QueueSet } from './bull';
@@ -86,6 +87,10 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
       inlineJobsAdmin(db, retries, () => relay),
     );
     const stopSchedule = options.schedule === false ? undefined : startInlineSchedule({ db, logger, config });
+    const overdue = startPeriodicTask('overdue alerts', () => alertOverdue(ctx), {
+      intervalMs: config.outboxSweepIntervalMs,
+      logger,
+    });
     return {
       mode: 'embedded',
       relay,
@@ -93,6 +98,7 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
       stop: async () => {
         ctx.outbox = { kick: () => undefined };
         setJobsAdmin(ctx, undefined);
+        await overdue.stop();
         await stopSchedule?.();
         await relay.stop();
         if (!options.mailer) mailer.close();
@@ -120,6 +126,7 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
           { count: requeued.length, outboxIds: requeued.slice(0, 50) },
           'undelivered messages re-queued: their jobs were gone from Redis',
         );
+      await alertOverdue(ctx);
     },
     { intervalMs: config.outboxSweepIntervalMs, logger },
   );
@@ -177,6 +184,7 @@ function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void
     queue.on('failed', (job: Bull.Job<QueuedJobData>, err: Error) => {
       const reduced = reduceJobError(err);
       const final = job.attemptsMade >= (job.opts.attempts ?? 1) || reduced.permanent;
+      if (final && job.data.outboxId) alertAdmins(ctx, job.data.outboxId, reduced.summary.category);
       logger[final ? 'error' : 'warn'](
         {
           job: job.name,
@@ -187,5 +195,31 @@ function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void
         final ? 'job failed for good' : 'job failed; will retry',
       );
     });
+  }
+}
+
+/** A message that will not be tried again by itself: admins hear of it (once per message). */
+function alertAdmins(ctx: AppContext, outboxId: string, errorCategory: string): void {
+  raiseDeliveryAlert(ctx.db, { outboxId, reason: 'attempts_exhausted', errorCategory }).then(
+    (raised) => {
+      if (raised) {
+        ctx.logger.warn({ outboxId, errorCategory }, 'admins alerted: a message ran out of attempts');
+        ctx.outbox.kick();
+      }
+    },
+    (err: unknown) =>
+      // The overdue sweep alerts later if this fails: nothing is lost.
+      ctx.logger.error({ outboxId, err: reduceJobError(err).summary }, 'could not record a delivery alert'),
+  );
+}
+
+async function alertOverdue(ctx: AppContext): Promise<void> {
+  const raised = await alertOverdueMessages(ctx.db, ctx.config.undeliveredAlertMinutes);
+  if (raised.length > 0) {
+    ctx.logger.warn(
+      { count: raised.length, outboxIds: raised.slice(0, 50) },
+      'admins alerted: messages undelivered for too long',
+    );
+    ctx.outbox.kick();
   }
 }

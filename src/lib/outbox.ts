@@ -26,6 +26,8 @@ export interface OutboxPayloads {
   'fund_decision.due': { reminderId: string };
   /** Money reached the victim (a payment recorded as paid to them, or a disbursement paid). */
   'victim.payment_made': { victimId: string; paymentId?: string; disbursementId?: string };
+  /** One administrator told that a message could not be delivered (outbox_alerts holds why). */
+  'outbox.alert': { outboxId: string; userId: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;

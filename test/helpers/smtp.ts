@@ -15,8 +15,11 @@ export interface ReceivedMail {
 }
 
 export interface TestSmtpOptions {
-  /** Refuse every RCPT TO with 550, echoing the address as real servers do. */
-  rejectRecipients?: boolean;
+  /**
+   * Refuse every RCPT TO (true) or those the function picks with 550, echoing the address as
+   * real servers do.
+   */
+  rejectRecipients?: boolean | ((address: string) => boolean);
 }
 
 export interface TestSmtp {
@@ -33,8 +36,8 @@ export interface TestSmtp {
   stop(): Promise<void>;
   /** Listens again on the same port (nothing happens if it is listening). */
   start(): Promise<void>;
-  /** From now on refuse (or accept again) every recipient. */
-  setRejectRecipients(reject: boolean): void;
+  /** From now on refuse (or accept again) every recipient, or those the function picks. */
+  setRejectRecipients(reject: NonNullable<TestSmtpOptions['rejectRecipients']>): void;
   close(): Promise<void>;
 }
 
@@ -53,7 +56,9 @@ export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<Test
       logger: false,
       closeTimeout: 200,
       onRcptTo(address, _session, callback) {
-        if (!rejectRecipients) return callback();
+        const reject =
+          typeof rejectRecipients === 'function' ? rejectRecipients(address.address) : rejectRecipients;
+        if (!reject) return callback();
         const err = new Error(`<${address.address}>: Recipient address rejected: User unknown`);
         callback(Object.assign(err, { responseCode: 550 }));
       },
