@@ -16,6 +16,7 @@ export type DeliveryErrorCategory =
   | 'smtp_temporary'
   | 'smtp_permanent'
   | 'smtp_protocol'
+  | 'mail_storage'
   | 'invalid_message'
   | 'queue_unavailable'
   | 'database'
@@ -48,6 +49,8 @@ export function describeDeliveryError(summary: DeliveryErrorSummary): string {
 const SOCKET_CODES =
   /\b(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|ETIMEDOUT)\b/;
 
+const FILE_CODES = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'ENOENT', 'EISDIR', 'EMFILE']);
+
 interface ErrorFields {
   name?: unknown;
   code?: unknown;
@@ -79,6 +82,8 @@ export function summarizeDeliveryError(err: unknown): DeliveryErrorSummary {
   if (command === 'DATA' || code === 'EMESSAGE') return { category: 'message_rejected', code: reply ?? null };
   if (code === 'EAUTH') return { category: 'smtp_auth_failed', code: reply ?? null };
 
+  // The .eml mailer of embedded mode writes files: a full or read-only disk.
+  if (code && FILE_CODES.has(code)) return { category: 'mail_storage', code };
   const socket = SOCKET_CODES.exec(message)?.[1] ?? (code && SOCKET_CODES.test(code) ? code : undefined);
   if (socket === 'ETIMEDOUT' || code === 'ETIMEDOUT') return { category: 'smtp_timeout', code: 'ETIMEDOUT' };
   if (socket) return { category: 'smtp_unreachable', code: socket };
