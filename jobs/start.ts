@@ -120,13 +120,17 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
   const sweep = startPeriodicTask(
     'outbox sweep',
     async () => {
-      const { requeued } = await requeueLostJobs({ db, config, queues });
-      if (requeued.length > 0)
+      // Overdue alerts are recorded even while Redis is away (that may be why mail is late).
+      const [requeue] = await Promise.allSettled([
+        requeueLostJobs({ db, config, queues }),
+        alertOverdue(ctx),
+      ]);
+      if (requeue.status === 'rejected') throw requeue.reason;
+      if (requeue.value.requeued.length > 0)
         logger.warn(
-          { count: requeued.length, outboxIds: requeued.slice(0, 50) },
+          { count: requeue.value.requeued.length, outboxIds: requeue.value.requeued.slice(0, 50) },
           'undelivered messages re-queued: their jobs were gone from Redis',
         );
-      await alertOverdue(ctx);
     },
     { intervalMs: config.outboxSweepIntervalMs, logger },
   );
@@ -214,7 +218,13 @@ function alertAdmins(ctx: AppContext, outboxId: string, errorCategory: string): 
 }
 
 async function alertOverdue(ctx: AppContext): Promise<void> {
-  const raised = await alertOverdueMessages(ctx.db, ctx.config.undeliveredAlertMinutes);
+  let raised: string[];
+  try {
+    raised = await alertOverdueMessages(ctx.db, ctx.config.undeliveredAlertMinutes);
+  } catch (err) {
+    ctx.logger.warn({ err: reduceJobError(err).summary }, 'overdue message check failed; retried later');
+    return;
+  }
   if (raised.length > 0) {
     ctx.logger.warn(
       { count: raised.length, outboxIds: raised.slice(0, 50) },

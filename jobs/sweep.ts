@@ -2,6 +2,7 @@ import type { Config } from '../src/config';
 import type { Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import { relayedUndelivered } from '../src/lib/outbox';
+import { reduceJobError } from '../src/notifications/delivery-errors';
 import { withTimeout, type QueueSet } from './bull';
 import { JOB_HANDLERS, jobForTopic, jobOptions, knownTopics, type QueuedJobData } from './queues';
 
@@ -72,7 +73,7 @@ export function startPeriodicTask(
     running = task()
       .catch((err: unknown) => {
         options.logger.warn(
-          { task: name, err: err instanceof Error ? err.message : String(err) },
+          { task: name, err: reduceJobError(err).summary },
           'periodic task failed; retried later',
         );
       })
