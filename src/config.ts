@@ -42,6 +42,10 @@ export interface Config {
   webConcurrency: number;
   /** Days an FX position may stay open before the nightly reconciliation flags it. */
   fxOpenDaysMax: number;
+  /** How often undelivered messages whose Bull job is gone (Redis lost it) are queued again. */
+  outboxSweepIntervalMs: number;
+  /** Admins are alerted about a message still undelivered this many minutes after it was written. */
+  undeliveredAlertMinutes: number;
 }
 
 const schema = Joi.object({
@@ -94,6 +98,12 @@ const schema = Joi.object({
   RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   WEB_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   FX_OPEN_DAYS_MAX: Joi.number().integer().min(0).max(3650).default(7),
+  OUTBOX_SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(60_000),
+  UNDELIVERED_ALERT_MINUTES: Joi.number()
+    .integer()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -157,5 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayBatchSize: v.RELAY_BATCH_SIZE,
     webConcurrency: v.WEB_CONCURRENCY,
     fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
+    outboxSweepIntervalMs: v.OUTBOX_SWEEP_INTERVAL_MS,
+    undeliveredAlertMinutes: v.UNDELIVERED_ALERT_MINUTES,
   };
 }

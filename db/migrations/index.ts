@@ -19,6 +19,9 @@ import * as paymentVoids from './2026_12_02_100000_payment_voids';
 import * as deadlineRecordedOn from './2026_12_02_100100_deadline_recorded_on';
 import * as potBeneficiaries from './2026_12_02_300000_pot_beneficiaries';
 import * as fxSettlements from './2026_12_02_400000_fx_settlements';
+import * as outboxDelivered from './2026_12_02_600000_outbox_delivered';
+import * as scheduledJobRuns from './2026_12_02_600100_scheduled_job_runs';
+import * as outboxAlerts from './2026_12_02_600200_outbox_alerts';
 import * as statusGuardPairs from './2026_12_02_800000_status_guard_pairs';
 
 /**
@@ -46,5 +49,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_100100_deadline_recorded_on': deadlineRecordedOn,
   '2026_12_02_300000_pot_beneficiaries': potBeneficiaries,
   '2026_12_02_400000_fx_settlements': fxSettlements,
+  '2026_12_02_600000_outbox_delivered': outboxDelivered,
+  '2026_12_02_600100_scheduled_job_runs': scheduledJobRuns,
+  '2026_12_02_600200_outbox_alerts': outboxAlerts,
   '2026_12_02_800000_status_guard_pairs': statusGuardPairs,
 };
