@@ -42,6 +42,11 @@ export interface Config {
   webConcurrency: number;
   /** Days an FX position may stay open before the nightly reconciliation flags it. */
   fxOpenDaysMax: number;
+  /**
+   * The role that runs migrations and owns the tables; the API and worker then connect with
+   * DATABASE_URL as a role that owns nothing. Defaults to DATABASE_URL (one role does both).
+   */
+  migrationDatabaseUrl: string | undefined;
 }
 
 const schema = Joi.object({
@@ -94,6 +99,9 @@ const schema = Joi.object({
   RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   WEB_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   FX_OPEN_DAYS_MAX: Joi.number().integer().min(0).max(3650).default(7),
+  MIGRATION_DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .empty(''),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -120,6 +128,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The embedded database lives in one process; in-process jobs would run once per process.
     throw new ConfigError(
       'Invalid configuration:\n  WEB_CONCURRENCY: more than one API process needs DATABASE_URL (PostgreSQL) and REDIS_URL (jobs shared by all processes)',
+    );
+  }
+  if (v.MIGRATION_DATABASE_URL && !v.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MIGRATION_DATABASE_URL: needs DATABASE_URL too (the embedded database has one role)',
     );
   }
   return {
@@ -157,5 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayBatchSize: v.RELAY_BATCH_SIZE,
     webConcurrency: v.WEB_CONCURRENCY,
     fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
+    migrationDatabaseUrl: v.MIGRATION_DATABASE_URL ?? v.DATABASE_URL,
   };
 }
