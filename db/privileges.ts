@@ -37,7 +37,17 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
   // at zero and its balance columns are out of reach. SELECT … FOR UPDATE (the code locks
   // account rows) needs UPDATE on some column: the change counter, which nothing relies on.
   ledger_accounts: {
-    insert: ['fund_id', 'code', 'name', 'type', 'normal_side', 'currency', 'role', 'pot_code', 'non_negative'],
+    insert: [
+      'fund_id',
+      'code',
+      'name',
+      'type',
+      'normal_side',
+      'currency',
+      'role',
+      'pot_code',
+      'non_negative',
+    ],
     update: ['version'],
   },
   ledger_entries: SEALED_APPEND_ONLY,

@@ -28,13 +28,16 @@ export async function ensureServiceRole(
   name: string,
   options: { password?: boolean } = {},
 ): Promise<EnsuredRole> {
-  const existing = await client.query<{ rolsuper: boolean }>(`select rolsuper from pg_roles where rolname = $1`, [
-    name,
-  ]);
-  if (existing.rows[0]?.rolsuper) throw new Error(`role "${name}" exists and is a superuser: choose another name`);
+  const existing = await client.query<{ rolsuper: boolean; ready: boolean }>(
+    `select rolsuper, rolcanlogin and not (rolcreatedb or rolcreaterole or rolbypassrls or rolreplication) as ready
+       from pg_roles where rolname = $1`,
+    [name],
+  );
+  const found = existing.rows[0];
+  if (found?.rolsuper) throw new Error(`role "${name}" exists and is a superuser: choose another name`);
   const role = client.escapeIdentifier(name);
   let password: string | undefined;
-  if (existing.rows.length === 0) {
+  if (!found) {
     password = options.password === false ? undefined : crypto.randomBytes(24).toString('base64url');
     const withPassword = password ? ` password ${client.escapeLiteral(password)}` : '';
     try {
@@ -47,7 +50,8 @@ export async function ensureServiceRole(
       password = undefined;
     }
   }
-  await client.query(`alter role ${role} ${ATTRIBUTES}`);
+  // Only when needed: two ALTER ROLEs at once may fail with "tuple concurrently updated".
+  if (!found?.ready) await client.query(`alter role ${role} ${ATTRIBUTES}`);
   return { name, password };
 }
 

@@ -105,7 +105,9 @@ const COMMANDS: Record<string, Command> = {
       };
       for (const key of ['database', 'owner', 'app'] as const) {
         if (typeof input[key] !== 'string' || !name.test(input[key])) {
-          throw new UsageError(`--${key}: lower-case letters, digits and "_" (at most 63), not starting with a digit.`);
+          throw new UsageError(
+            `--${key}: lower-case letters, digits and "_" (at most 63), not starting with a digit.`,
+          );
         }
       }
       if (input.owner === input.app) throw new UsageError('--owner and --app must differ.');

@@ -22,7 +22,8 @@ export async function createRoles(input: CreateRolesInput): Promise<string> {
     const superuser = await client.query<{ rolsuper: boolean }>(
       `select rolsuper from pg_roles where rolname = current_user`,
     );
-    if (!superuser.rows[0]?.rolsuper) throw new Error('the connection for db:create-roles must be a superuser');
+    if (!superuser.rows[0]?.rolsuper)
+      throw new Error('the connection for db:create-roles must be a superuser');
     owner = await ensureServiceRole(client, input.owner);
     app = await ensureServiceRole(client, input.app);
   } finally {

@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const handle = await openDatabase(config);
   try {
-    const result = await migrateAsOwner(config, handle, pino({ level: config.logLevel }, pino.destination(2)));
+    const result = await migrateAsOwner(
+      config,
+      handle,
+      pino({ level: config.logLevel }, pino.destination(2)),
+    );
     const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n');
     if (result.appRole?.granted) process.stdout.write(`Privileges granted to ${result.appRole.role}.\n`);

@@ -13,7 +13,11 @@ import { sql, type Kysely } from 'kysely';
 //   for older clusters; a no-op warning when the migrating role does not own the schema).
 // With one role for everything (a single DATABASE_URL, or PGlite) nothing changes.
 
-const BALANCE_TRIGGERS = ['ledger_posting_apply()', 'ledger_reservation_line_apply()', 'ledger_reservation_guard()'];
+const BALANCE_TRIGGERS = [
+  'ledger_posting_apply()',
+  'ledger_reservation_line_apply()',
+  'ledger_reservation_guard()',
+];
 
 export async function up(db: Kysely<any>): Promise<void> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

@@ -25,15 +25,26 @@ function userOf(url: string): string {
  * connection of its own that is closed afterwards), then grants the app role its privileges.
  * `handle` (DATABASE_URL) is used only when both URLs are the same, or on PGlite.
  */
-export async function migrateAsOwner(config: Config, handle: DbHandle, logger: Logger): Promise<MigrateResult> {
-  if (handle.kind === 'pglite' || !config.migrationDatabaseUrl || config.migrationDatabaseUrl === config.databaseUrl) {
+export async function migrateAsOwner(
+  config: Config,
+  handle: DbHandle,
+  logger: Logger,
+): Promise<MigrateResult> {
+  if (
+    handle.kind === 'pglite' ||
+    !config.migrationDatabaseUrl ||
+    config.migrationDatabaseUrl === config.databaseUrl
+  ) {
     return migrateToLatest(handle.db);
   }
   const owner = await openDatabase({ ...config, databaseUrl: config.migrationDatabaseUrl, dbPoolMax: 1 });
   try {
     const result = await migrateToLatest(owner.db, { appRole: appRoleOf(config) });
     if (result.appRole && !result.appRole.granted) {
-      logger.warn({ role: result.appRole.role }, 'the DATABASE_URL role does not exist; no privileges granted');
+      logger.warn(
+        { role: result.appRole.role },
+        'the DATABASE_URL role does not exist; no privileges granted',
+      );
     }
     if (result.appRole?.unlisted.length) {
       logger.error(
