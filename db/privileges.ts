@@ -77,8 +77,14 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
   reconciliation_runs: APPEND_ONLY,
 };
 
-/** Kysely's own bookkeeping: the owner's business only. */
-const MIGRATOR_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
+/**
+ * Kysely's own bookkeeping is the owner's business; the app only reads which migrations ran
+ * (MIGRATE_ON_START=false checks that none is pending).
+ */
+const MIGRATOR_TABLES: Readonly<Record<string, string>> = {
+  kysely_migration: 'select',
+  kysely_migration_lock: '',
+};
 
 export interface GrantResult {
   /** Tables of the schema that APP_TABLE_PRIVILEGES does not list (granted nothing). */
@@ -107,7 +113,11 @@ export async function grantAppPrivileges(db: Kysely<any>, appRole: string): Prom
       const table = sql.id(name);
       // Also takes back column privileges and anything granted by hand.
       await sql`revoke all on table ${table} from ${role}`.execute(trx);
-      if (MIGRATOR_TABLES.has(name)) continue;
+      if (name in MIGRATOR_TABLES) {
+        const verbs = MIGRATOR_TABLES[name];
+        if (verbs) await sql`grant ${sql.raw(verbs)} on table ${table} to ${role}`.execute(trx);
+        continue;
+      }
       const privileges = APP_TABLE_PRIVILEGES[name];
       if (!privileges) {
         unlisted.push(name);

@@ -47,6 +47,11 @@ export interface Config {
    * DATABASE_URL as a role that owns nothing. Defaults to DATABASE_URL (one role does both).
    */
   migrationDatabaseUrl: string | undefined;
+  /**
+   * Off: the API and worker never migrate (nor need the owner's URL); they refuse to start
+   * while a migration is pending, which `npm run migrate` applies.
+   */
+  migrateOnStart: boolean;
 }
 
 const schema = Joi.object({
@@ -102,6 +107,7 @@ const schema = Joi.object({
   MIGRATION_DATABASE_URL: Joi.string()
     .uri({ scheme: ['postgres', 'postgresql'] })
     .empty(''),
+  MIGRATE_ON_START: Joi.boolean().default(true),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -171,5 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webConcurrency: v.WEB_CONCURRENCY,
     fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
     migrationDatabaseUrl: v.MIGRATION_DATABASE_URL ?? v.DATABASE_URL,
+    migrateOnStart: v.MIGRATE_ON_START,
   };
 }

@@ -1,5 +1,7 @@
 import os from 'node:os';
+import { sql } from 'kysely';
 import { migrateToLatest, type MigrateResult } from '../../db/migrate';
+import { migrations } from '../../db/migrations';
 import type { Config } from '../config';
 import { openDatabase, type DbHandle } from './db';
 import type { Logger } from './logger';
@@ -55,5 +57,27 @@ export async function migrateAsOwner(
     return result;
   } finally {
     await owner.close();
+  }
+}
+
+/**
+ * MIGRATE_ON_START=false: the schema must already be the one this code was written for (the
+ * app role may read the migrator's table, nothing more).
+ */
+export async function assertSchemaCurrent(handle: DbHandle): Promise<void> {
+  let applied: string[];
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(handle.db);
+    applied = rows.map((r) => r.name);
+  } catch (err) {
+    throw new Error('MIGRATE_ON_START=false but the database has no migrations: run `npm run migrate`', {
+      cause: err,
+    });
+  }
+  const pending = Object.keys(migrations).filter((name) => !applied.includes(name));
+  if (pending.length > 0) {
+    throw new Error(
+      `MIGRATE_ON_START=false and migrations are pending (${pending.join(', ')}): run \`npm run migrate\``,
+    );
   }
 }

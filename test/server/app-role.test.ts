@@ -5,7 +5,11 @@ import { APP_TABLE_PRIVILEGES } from '../../db/privileges';
 import { sealAndVerifyAuditChain } from '../../src/audit/audit-chain';
 import { sealLedger, verifyLedger } from '../../src/ledger/ledger-chain';
 import { makeWorld, receipt, type World } from '../disbursements/support';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { buildRuntime } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config';
+import { generateKeyMaterial, parseKeyRing } from '../../src/lib/crypto';
+import { createLogger } from '../../src/lib/logger';
+import { createAppRoleDatabase, createTestApp, dropTestDatabase, type TestApp } from '../helpers/test-app';
 
 /**
  * The API's role (DATABASE_URL) on a database migrated by the owner role: whatever the code
@@ -114,6 +118,39 @@ describe('the app role', () => {
            + (select count(*) from ledger_entries where chain_seq is null) as n`);
     expect(Number(unsealed.rows[0]!.n)).toBe(0);
     await refused(`update audit_events set action = 'x' where chain_seq = 1`);
+  });
+});
+
+describe('MIGRATE_ON_START=false (the owner URL kept out of the API and worker)', () => {
+  const keys = generateKeyMaterial();
+  const start = (databaseUrl: string) =>
+    buildRuntime(
+      loadConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: databaseUrl,
+        MIGRATE_ON_START: 'false',
+        LOG_LEVEL: 'silent',
+      }),
+      { logger: createLogger('silent'), keys: parseKeyRing(keys.piiKeys, keys.blindIndexKey) },
+    );
+
+  it('starts as the app role alone on a migrated database', async () => {
+    const runtime = await start(t.databaseUrl);
+    try {
+      const { rows } = await app.query<{ n: number }>(`select count(*)::int as n from users`);
+      expect(await runtime.ctx.db.selectFrom('users').select('id').execute()).toHaveLength(rows[0]!.n);
+    } finally {
+      await runtime.handle.close();
+    }
+  });
+
+  it('refuses to start on a database with migrations pending, naming `npm run migrate`', async () => {
+    const empty = await createAppRoleDatabase();
+    try {
+      await expect(start(empty.appUrl)).rejects.toThrow(/npm run migrate/);
+    } finally {
+      await dropTestDatabase(empty.name);
+    }
   });
 });
 
