@@ -65,7 +65,8 @@ export interface TestAppOptions {
   asAppRole?: boolean;
 }
 
-let appRoleByDefault = false;
+// REDRESS_TEST_AS_APP_ROLE=1 runs any test files as the app role (slower: a migration per file).
+let appRoleByDefault = process.env.REDRESS_TEST_AS_APP_ROLE === '1';
 
 /** Every createTestApp of this test file (module registry) connects as the app role. */
 export function connectTestAppsAsAppRole(): void {
