@@ -50,8 +50,9 @@ export async function ensureServiceRole(
       password = undefined;
     }
   }
-  // Only when needed: two ALTER ROLEs at once may fail with "tuple concurrently updated".
-  if (!found?.ready) await client.query(`alter role ${role} ${ATTRIBUTES}`);
+  // Only for an existing role that lacks them (a new one was created with them): two ALTER
+  // ROLEs at once may fail with "tuple concurrently updated".
+  if (found && !found.ready) await client.query(`alter role ${role} ${ATTRIBUTES}`);
   return { name, password };
 }
 
