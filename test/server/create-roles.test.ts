@@ -1,4 +1,6 @@
 import pg from 'pg';
+import crypto from 'node:crypto';
+import { ensureServiceRole } from '../../db/roles';
 import { loadConfig } from '../../src/config';
 import { appRoleOf } from '../../src/lib/db-migrate';
 import { runCli } from '../../scripts/cli';
@@ -86,6 +88,47 @@ describe('db:create-roles', () => {
     expect((await cli(['db:create-roles', '--database', database, '--owner', 'x', '--app', 'x'])).code).toBe(
       2,
     );
+  });
+});
+
+describe('ensureServiceRole', () => {
+  const name = `redress_test_race_${crypto.randomBytes(4).toString('hex')}`;
+  const clients: pg.Client[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < 4; i++) {
+      const c = new pg.Client({ connectionString: adminUrl() });
+      await c.connect();
+      clients.push(c);
+    }
+  });
+  afterAll(async () => {
+    await clients[0]?.query(`drop role if exists ${name}`);
+    for (const c of clients) await c.end();
+  });
+
+  it('creates a role once when run at the same time from several connections, and again later', async () => {
+    const results = await Promise.all(clients.map((c) => ensureServiceRole(c, name)));
+    expect(results.filter((r) => r.password !== undefined)).toHaveLength(1);
+    const twice = await Promise.all(clients.map((c) => ensureServiceRole(c, name)));
+    expect(twice.map((r) => r.password)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('takes back what a service role must not have', async () => {
+    await clients[0]!.query(`alter role ${name} createdb createrole`);
+    await ensureServiceRole(clients[0]!, name);
+    const { rows } = await clients[0]!.query(
+      `select rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolbypassrls, rolreplication
+         from pg_roles where rolname = $1`,
+      [name],
+    );
+    expect(rows[0]).toEqual({
+      rolcanlogin: true,
+      rolsuper: false,
+      rolcreatedb: false,
+      rolcreaterole: false,
+      rolbypassrls: false,
+      rolreplication: false,
+    });
   });
 });
 
