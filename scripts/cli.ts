@@ -29,7 +29,14 @@ interface Io {
 
 type Values = Record<string, string | boolean | undefined>;
 
-interface Command {
+type Command = CommandBase &
+  (
+    | { run(ctx: AppContext, input: any): Promise<string> }
+    /** Works on no configured database (and opens none), e.g. with a superuser's URL. */
+    | { standalone(input: any): Promise<string> }
+  );
+
+interface CommandBase {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
@@ -38,9 +45,6 @@ interface Command {
    * the database is opened; it may read standard input.
    */
   input(values: Values, io: Io): unknown;
-  run(ctx: AppContext, input: any): Promise<string>;
-  /** Commands that do not work on the configured database (nor open it) run this instead. */
-  standalone?: (input: any) => Promise<string>;
 }
 
 const caller = { actor: null, via: 'cli' } as const;
@@ -113,7 +117,6 @@ const COMMANDS: Record<string, Command> = {
       if (input.owner === input.app) throw new UsageError('--owner and --app must differ.');
       return input;
     },
-    run: () => Promise.reject(new Error('standalone command')),
     standalone: (input) => createRoles(input),
   },
 };
@@ -192,9 +195,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     throw err;
   }
 
-  if (command.standalone) {
-    io.stdout(`${await command.standalone(input)}\n`);
-    return 0;
+  if ('standalone' in command) {
+    try {
+      io.stdout(`${await command.standalone(input)}\n`);
+      return 0;
+    } catch (err) {
+      io.stderr(`${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
   }
 
   let config;
