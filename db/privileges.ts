@@ -17,22 +17,23 @@ export interface TablePrivileges {
   delete?: true;
 }
 
-const APPEND_ONLY: TablePrivileges = {};
+/** Rows the code only ever adds: append-only by rule (a trigger too), or simply never edited. */
+const ADD_ONLY: TablePrivileges = {};
 /** Sealing sets the hash-chain columns of a row once; nothing else in it ever changes. */
 const SEALED_APPEND_ONLY: TablePrivileges = { update: ['chain_seq', 'prev_hash', 'hash'] };
 const MUTABLE: TablePrivileges = { update: true };
 
 export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
-  organizations: APPEND_ONLY,
+  organizations: ADD_ONLY,
   users: MUTABLE,
   auth_tokens: MUTABLE,
   login_attempts: { delete: true },
   audit_events: SEALED_APPEND_ONLY,
   outbox: MUTABLE,
-  outbox_deliveries: APPEND_ONLY,
+  outbox_deliveries: ADD_ONLY,
   idempotency_keys: MUTABLE,
   funds: MUTABLE,
-  fund_pots: APPEND_ONLY,
+  fund_pots: ADD_ONLY,
   // Balances move only in the posting triggers, which run as the owner: an account is created
   // at zero and its balance columns are out of reach. SELECT … FOR UPDATE (the code locks
   // account rows) needs UPDATE on some column: the change counter, which nothing relies on.
@@ -51,30 +52,30 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
     update: ['version'],
   },
   ledger_entries: SEALED_APPEND_ONLY,
-  ledger_postings: APPEND_ONLY,
+  ledger_postings: ADD_ONLY,
   ledger_reservations: { update: ['status', 'resolved_at', 'entry_id'] },
-  ledger_reservation_lines: APPEND_ONLY,
-  fund_receipts: APPEND_ONLY,
-  fund_pot_transfers: APPEND_ONLY,
-  fund_fx_settlements: APPEND_ONLY,
+  ledger_reservation_lines: ADD_ONLY,
+  fund_receipts: ADD_ONLY,
+  fund_pot_transfers: ADD_ONLY,
+  fund_fx_settlements: ADD_ONLY,
   victims: MUTABLE,
   victim_document_index: { delete: true },
-  victim_witness_history: APPEND_ONLY,
+  victim_witness_history: ADD_ONLY,
   claims: MUTABLE,
   claim_heads: MUTABLE,
-  claim_transitions: APPEND_ONLY,
+  claim_transitions: ADD_ONLY,
   claim_deadlines: { delete: true },
-  payments_received: APPEND_ONLY,
-  payment_voids: APPEND_ONLY,
+  payments_received: ADD_ONLY,
+  payment_voids: ADD_ONLY,
   fund_subrogation_policies: MUTABLE,
   disbursement_policies: MUTABLE,
   disbursement_thresholds: { delete: true },
   disbursements: MUTABLE,
-  disbursement_approvals: APPEND_ONLY,
+  disbursement_approvals: ADD_ONLY,
   status_access_codes: MUTABLE,
   status_guard: { update: true, delete: true },
   deadline_reminders: MUTABLE,
-  reconciliation_runs: APPEND_ONLY,
+  reconciliation_runs: ADD_ONLY,
 };
 
 /**
