@@ -46,6 +46,16 @@ export interface Config {
   outboxSweepIntervalMs: number;
   /** Admins are alerted about a message still undelivered this many minutes after it was written. */
   undeliveredAlertMinutes: number;
+  /**
+   * The role that runs migrations and owns the tables; the API and worker then connect with
+   * DATABASE_URL as a role that owns nothing. Defaults to DATABASE_URL (one role does both).
+   */
+  migrationDatabaseUrl: string | undefined;
+  /**
+   * Off: the API and worker never migrate (nor need the owner's URL); they refuse to start
+   * while a migration is pending, which `npm run migrate` applies.
+   */
+  migrateOnStart: boolean;
 }
 
 const schema = Joi.object({
@@ -104,6 +114,10 @@ const schema = Joi.object({
     .min(1)
     .max(7 * 24 * 60)
     .default(60),
+  MIGRATION_DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .empty(''),
+  MIGRATE_ON_START: Joi.boolean().default(true),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -130,6 +144,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The embedded database lives in one process; in-process jobs would run once per process.
     throw new ConfigError(
       'Invalid configuration:\n  WEB_CONCURRENCY: more than one API process needs DATABASE_URL (PostgreSQL) and REDIS_URL (jobs shared by all processes)',
+    );
+  }
+  if (v.MIGRATION_DATABASE_URL && !v.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MIGRATION_DATABASE_URL: needs DATABASE_URL too (the embedded database has one role)',
     );
   }
   return {
@@ -169,5 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
     outboxSweepIntervalMs: v.OUTBOX_SWEEP_INTERVAL_MS,
     undeliveredAlertMinutes: v.UNDELIVERED_ALERT_MINUTES,
+    migrationDatabaseUrl: v.MIGRATION_DATABASE_URL ?? v.DATABASE_URL,
+    migrateOnStart: v.MIGRATE_ON_START,
   };
 }

@@ -23,6 +23,7 @@ import * as outboxDelivered from './2026_12_02_600000_outbox_delivered';
 import * as scheduledJobRuns from './2026_12_02_600100_scheduled_job_runs';
 import * as outboxAlerts from './2026_12_02_600200_outbox_alerts';
 import * as statusGuardPairs from './2026_12_02_800000_status_guard_pairs';
+import * as appRole from './2026_12_02_950000_app_role';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_600100_scheduled_job_runs': scheduledJobRuns,
   '2026_12_02_600200_outbox_alerts': outboxAlerts,
   '2026_12_02_800000_status_guard_pairs': statusGuardPairs,
+  '2026_12_02_950000_app_role': appRole,
 };
