@@ -1,6 +1,7 @@
 import { migrateToLatest } from '../db/migrate';
 import type { Config } from './config';
 import type { AppContext, OutboxNotifier } from './context';
+import { bindChainKeys, resolveChainKeys } from './lib/chain-keys';
 import { createFieldCipher, resolveKeyMaterial, type KeyMaterial } from './lib/crypto';
 import { openDatabase, type DbHandle } from './lib/db';
 import { createLogger, type Logger } from './lib/logger';
@@ -20,7 +21,10 @@ export async function buildRuntime(
   const logger = options.logger ?? createLogger(config.logLevel);
   const handle = await openDatabase(config);
   if (options.migrate ?? true) await migrateToLatest(handle.db);
-  const cipher = createFieldCipher(options.keys ?? resolveKeyMaterial(config, logger));
+  const keys = options.keys ?? resolveKeyMaterial(config, logger);
+  const cipher = createFieldCipher(keys);
+  // Checked at start-up, like the PII keys: a bad ring stops the process, not the first seal.
+  bindChainKeys(handle.db, resolveChainKeys(config, keys, logger));
   const noop: OutboxNotifier = { kick: () => undefined };
   const ctx: AppContext = {
     config,

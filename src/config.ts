@@ -42,6 +42,8 @@ export interface Config {
   webConcurrency: number;
   /** Days an FX position may stay open before the nightly reconciliation flags it. */
   fxOpenDaysMax: number;
+  /** Keys that sign the audit and ledger chain links (id:base64key, newest first); see lib/chain-keys.ts. */
+  chainKeys: string | undefined;
 }
 
 const schema = Joi.object({
@@ -94,6 +96,10 @@ const schema = Joi.object({
   RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   WEB_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   FX_OPEN_DAYS_MAX: Joi.number().integer().min(0).max(3650).default(7),
+  CHAIN_KEYS: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+)*$/)
+    .empty('')
+    .messages({ 'string.pattern.base': 'must be a comma-separated list of id:base64key (32+ byte keys)' }),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -109,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = value as Record<string, any>;
   const nodeEnv = v.NODE_ENV as Config['nodeEnv'];
   if (nodeEnv === 'production') {
-    const missing = ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY'].filter((k) => !v[k]);
+    const missing = ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY', 'CHAIN_KEYS'].filter((k) => !v[k]);
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((k) => `  ${k}: is required when NODE_ENV=production`).join('\n')}`,
@@ -157,5 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayBatchSize: v.RELAY_BATCH_SIZE,
     webConcurrency: v.WEB_CONCURRENCY,
     fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
+    chainKeys: v.CHAIN_KEYS,
   };
 }

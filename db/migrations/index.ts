@@ -19,6 +19,7 @@ import * as paymentVoids from './2026_12_02_100000_payment_voids';
 import * as deadlineRecordedOn from './2026_12_02_100100_deadline_recorded_on';
 import * as potBeneficiaries from './2026_12_02_300000_pot_beneficiaries';
 import * as fxSettlements from './2026_12_02_400000_fx_settlements';
+import * as keyedChains from './2026_12_02_900000_keyed_chains';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_100100_deadline_recorded_on': deadlineRecordedOn,
   '2026_12_02_300000_pot_beneficiaries': potBeneficiaries,
   '2026_12_02_400000_fx_settlements': fxSettlements,
+  '2026_12_02_900000_keyed_chains': keyedChains,
 };

@@ -25,8 +25,16 @@ export interface IdempotencyKeysTable {
   created_at: Generated<Date>;
 }
 
+/** How far each hash chain reached with unkeyed links when chain keys were introduced. */
+export interface ChainLegacyBoundsTable {
+  chain: 'audit' | 'ledger';
+  last_legacy_seq: string;
+  recorded_at: Generated<Date>;
+}
+
 export interface PlatformTables {
   outbox: OutboxTable;
   outbox_deliveries: OutboxDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
+  chain_legacy_bounds: ChainLegacyBoundsTable;
 }
