@@ -36,7 +36,6 @@ export async function recordAudit(trx: Trx, event: AuditEvent): Promise<void> {
       chain_seq: null,
       prev_hash: null,
       hash: null,
-      chain_key_id: null,
     })
     .execute();
 }

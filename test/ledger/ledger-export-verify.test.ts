@@ -119,11 +119,15 @@ describe('tamper evidence', () => {
   it('verifies an intact chain covering every entry', async () => {
     const res = await request(t.app).get('/v1/ledger/verify').set(auditor.auth).expect(200);
     const { rows } = await sql<{ n: string }>`select count(*) as n from ledger_entries`.execute(t.ctx.db);
+    const accounts = await sql<{ n: string }>`select count(*) as n from ledger_accounts`.execute(t.ctx.db);
     expect(res.body).toEqual({
       ok: true,
       entriesChecked: Number(rows[0]!.n),
       firstBrokenEntry: null,
       unsealedEntries: 0,
+      chainLegacyEnds: null,
+      balancesChecked: Number(accounts.rows[0]!.n),
+      firstWrongBalance: null,
     });
     expect(Number(rows[0]!.n)).toBe(8);
   });
