@@ -20,6 +20,7 @@ import * as deadlineRecordedOn from './2026_12_02_100100_deadline_recorded_on';
 import * as potBeneficiaries from './2026_12_02_300000_pot_beneficiaries';
 import * as fxSettlements from './2026_12_02_400000_fx_settlements';
 import * as keyedChains from './2026_12_02_900000_keyed_chains';
+import * as ledgerEntryProposals from './2026_12_02_900100_ledger_entry_proposals';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_300000_pot_beneficiaries': potBeneficiaries,
   '2026_12_02_400000_fx_settlements': fxSettlements,
   '2026_12_02_900000_keyed_chains': keyedChains,
+  '2026_12_02_900100_ledger_entry_proposals': ledgerEntryProposals,
 };

@@ -25,6 +25,7 @@ import {
 } from './ledger.repository';
 import { entryPostingsForReversal } from './ledger-history.repository';
 import { entryView } from './ledger-views';
+import { movesFundMoney, proposeEntry } from './entry-proposals';
 
 /*
  * The engine. Every function takes the caller's transaction, so a domain (funds, disbursements)
@@ -147,6 +148,13 @@ export async function createManualEntry(
           'The entry does not balance: per currency, debits must equal credits.',
         );
       }
+      // Fund money needs a second person: a proposal now, the entry when another approves it.
+      if (movesFundMoney(accounts))
+        return proposeEntry(trx, call, reach.organizationId, {
+          description: body.description,
+          effectiveOn: body.effectiveOn ?? null,
+          postings: valid,
+        });
       const id = await postEntry(trx, {
         kind: 'manual',
         description: body.description,

@@ -97,7 +97,7 @@ describe('GET /v1/ledger/verify and the reconciliation after tampering', () => {
       await sql`select pg_advisory_xact_lock(hashtextextended('redress:ledger-sealer', 0))`.execute(trx);
       const { rows } = await sql<{
         id: string;
-      }>`select ledger_post_entry('manual', 'minted', null, null, null,
+      }>`select ledger_post_entry('receipt', 'minted', null, null, null,
         '{}'::jsonb, ${[bank, pot]}::bigint[], array['debit', 'credit'], array[50000, 50000]::bigint[])::text as id`.execute(
         trx,
       );
