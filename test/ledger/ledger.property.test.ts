@@ -5,6 +5,7 @@ import { code, PURPOSES, RECEIPT_SOURCES, type Fund } from '../../src/funds/fund
 import { loadFund } from '../../src/funds/funds.repository';
 import { createFund, reserveFromPot, transferBetweenPots } from '../../src/funds/funds.service';
 import { recordReceipt } from '../../src/funds/receipts.service';
+import { approveEntryProposal, rejectEntryProposal } from '../../src/ledger/entry-proposals.service';
 import { withLedgerErrors } from '../../src/ledger/ledger-errors';
 import {
   createManualEntry,
@@ -28,9 +29,12 @@ import { callOf, makeOrganization, makeUser, type TestUser } from './helpers';
 
 let t: TestApp;
 let admin: TestUser;
+let checker: TestUser; // approves the admin's manual entries on fund money (maker-checker)
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  const agency = await makeOrganization(t);
+  admin = await makeUser(t, 'fund_admin', agency);
+  checker = await makeUser(t, 'fund_admin', agency);
   await createInspector();
 });
 afterAll(async () => {
@@ -311,7 +315,24 @@ async function apply(s: Seq, o: Op): Promise<void> {
       const body = { description: 'property', postings };
       const call = callOf(admin, body);
       const r = await idem(s, call, (c) => createManualEntry(t.ctx, c, body));
-      s.entries.push((r.body as any).id);
+      if (r.status !== 202) {
+        s.entries.push((r.body as any).id);
+        return;
+      }
+      // On fund money it is a proposal: a second administrator posts it, or the books refuse it
+      // (e.g. a pot would go below zero) and the proposal is rejected; either way a step taken.
+      const proposalId = (r.body as any).id as string;
+      try {
+        const approved = await approveEntryProposal(
+          t.ctx,
+          callOf(checker, {}, undefined, { id: proposalId }),
+          proposalId,
+        );
+        s.entries.push((approved.body as any).entryId);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        await rejectEntryProposal(t.ctx, callOf(checker), proposalId, 'refused by the books');
+      }
       return;
     }
   }
