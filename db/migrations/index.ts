@@ -21,6 +21,7 @@ import * as potBeneficiaries from './2026_12_02_300000_pot_beneficiaries';
 import * as fxSettlements from './2026_12_02_400000_fx_settlements';
 import * as keyedChains from './2026_12_02_900000_keyed_chains';
 import * as ledgerEntryProposals from './2026_12_02_900100_ledger_entry_proposals';
+import * as reversalProposals from './2026_12_02_900200_reversal_proposals';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_400000_fx_settlements': fxSettlements,
   '2026_12_02_900000_keyed_chains': keyedChains,
   '2026_12_02_900100_ledger_entry_proposals': ledgerEntryProposals,
+  '2026_12_02_900200_reversal_proposals': reversalProposals,
 };

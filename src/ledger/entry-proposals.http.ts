@@ -32,6 +32,9 @@ export const proposalSchema = Joi.object({
   resolvedAt: Joi.string().allow(null),
   reason: Joi.string().allow(null).description('Why it was rejected'),
   entryId: Joi.string().allow(null).description('The posted entry, once approved'),
+  reversesEntryId: Joi.string()
+    .allow(null)
+    .description('Set when the proposal reverses that entry; `description` is then the reason'),
 }).description('A manual entry on fund money, waiting for a second fund administrator');
 
 /** Maker-checker for manual entries on a fund's pots or bank (see entry-proposals.ts). */

@@ -17,6 +17,7 @@ export interface ProposalRow {
   resolved_by: string | null;
   resolved_at: Date | null;
   resolution_reason: string | null;
+  reverses_entry_id: string | null;
 }
 
 const COLUMNS = [
@@ -32,6 +33,7 @@ const COLUMNS = [
   'resolved_by',
   'resolved_at',
   'resolution_reason',
+  'reverses_entry_id',
 ] as const;
 
 export async function insertProposal(
@@ -42,6 +44,7 @@ export async function insertProposal(
     effectiveOn: string | null;
     postings: ProposedPosting[];
     proposedBy: string;
+    reversesEntryId?: string | null;
   },
 ): Promise<ProposalRow> {
   return trx
@@ -52,6 +55,7 @@ export async function insertProposal(
       effective_on: p.effectiveOn,
       postings: JSON.stringify(p.postings),
       proposed_by: p.proposedBy,
+      reverses_entry_id: p.reversesEntryId ?? null,
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();

@@ -9,7 +9,7 @@ import { kickLedgerSealer } from './ledger-chain';
 import { withLedgerErrors } from './ledger-errors';
 import { entryView } from './ledger-views';
 import { findAccounts } from './ledger.repository';
-import { postEntry, reachOf } from './ledger.service';
+import { postEntry, reachOf, reverseEntry } from './ledger.service';
 import { proposalView } from './entry-proposals';
 import {
   findProposal,
@@ -47,18 +47,25 @@ export async function approveEntryProposal(
       if ((await findAccounts(trx, reachOf(call.actor), ids)).length !== ids.length)
         throw new NotFoundError('ledger entry proposal');
       await insertProposalApproval(trx, row.id, call.actor.userId);
-      const entryId = await postEntry(trx, {
-        kind: 'manual',
-        description: row.description,
-        effectiveOn: row.effective_on,
-        createdBy: row.proposed_by,
-        metadata: { proposalId: row.id, approvedBy: call.actor.userId },
-        postings: row.postings.map((p) => ({
-          accountId: p.accountId,
-          side: p.side,
-          amount: BigInt(p.amount),
-        })),
-      });
+      const metadata = { proposalId: row.id, approvedBy: call.actor.userId };
+      const entryId = row.reverses_entry_id
+        ? await reverseEntry(trx, reachOf(call.actor), row.reverses_entry_id, {
+            reason: row.description,
+            createdBy: row.proposed_by,
+            metadata,
+          })
+        : await postEntry(trx, {
+            kind: 'manual',
+            description: row.description,
+            effectiveOn: row.effective_on,
+            createdBy: row.proposed_by,
+            metadata,
+            postings: row.postings.map((p) => ({
+              accountId: p.accountId,
+              side: p.side,
+              amount: BigInt(p.amount),
+            })),
+          });
       const posted = await resolveProposal(trx, row.id, {
         status: 'posted',
         resolvedBy: call.actor.userId,

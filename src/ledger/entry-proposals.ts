@@ -37,10 +37,14 @@ export function proposalView(p: ProposalRow) {
     resolvedAt: p.resolved_at?.toISOString() ?? null,
     reason: p.resolution_reason,
     entryId: p.entry_id,
+    reversesEntryId: p.reverses_entry_id,
   };
 }
 
-/** Inside POST /v1/ledger/entries: records the proposal (and its audit event) instead of posting. */
+/**
+ * Inside POST /v1/ledger/entries (or .../:id/reverse, with `reversesEntryId` and the reason as
+ * description): records the proposal and its audit event instead of posting.
+ */
 export async function proposeEntry(
   trx: Trx,
   call: Call,
@@ -49,6 +53,7 @@ export async function proposeEntry(
     description: string;
     effectiveOn: string | null;
     postings: Array<PostingInput & { currency: string }>;
+    reversesEntryId?: string;
   },
 ): Promise<{ status: number; body: unknown }> {
   const row = await insertProposal(trx, {
@@ -62,6 +67,7 @@ export async function proposeEntry(
       currency: p.currency,
     })),
     proposedBy: call.actor.userId,
+    reversesEntryId: entry.reversesEntryId ?? null,
   });
   await recordAudit(trx, {
     actor: call.actor,
@@ -69,7 +75,7 @@ export async function proposeEntry(
     resourceType: 'ledger_entry_proposal',
     resourceId: row.id,
     requestId: call.requestId,
-    details: { postings: entry.postings.length },
+    details: { postings: entry.postings.length, reverses: entry.reversesEntryId ?? null },
   });
   return { status: 202, body: proposalView(row) };
 }

@@ -85,6 +85,8 @@ export interface LedgerEntryProposalsTable {
   resolved_by: string | null;
   resolved_at: Date | null;
   resolution_reason: string | null;
+  /** Set when the proposal is to reverse this entry (its description is then the reason). */
+  reverses_entry_id: string | null;
 }
 
 export interface ProposedPosting {

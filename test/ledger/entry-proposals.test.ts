@@ -160,6 +160,52 @@ describe('a manual entry on a fund’s pots or bank', () => {
   });
 });
 
+describe('reversing an entry on a fund’s pots or bank', () => {
+  it('is a proposal too: the proposer cannot approve it, a second administrator posts the reversal', async () => {
+    const receipt = await post(`/v1/funds/${fundId}/receipts`, maker, {
+      source: 'donation',
+      amount: '100.00',
+      currency: 'THB',
+      receivedOn: today,
+    }).expect(201);
+    const before = await unrestricted();
+    const proposed = await post(`/v1/ledger/entries/${receipt.body.entryId}/reverse`, maker, {
+      reason: 'entered twice',
+    }).expect(202);
+    expect(proposed.body).toMatchObject({
+      status: 'proposed',
+      reversesEntryId: receipt.body.entryId,
+      description: 'entered twice',
+    });
+    const id = proposed.body.id as string;
+    await post(`/v1/ledger/entry-proposals/${id}/approve`, maker).expect(403);
+    expect(await unrestricted()).toBe(before);
+
+    const approved = await post(`/v1/ledger/entry-proposals/${id}/approve`, checker).expect(200);
+    expect(approved.body.entry).toMatchObject({
+      kind: 'reversal',
+      reversesEntryId: receipt.body.entryId,
+      metadata: { proposalId: id, approvedBy: checker.actor.userId, reason: 'entered twice' },
+    });
+    expect(Number(await unrestricted())).toBe(Number(before) - 100);
+    // Once reversed, a new reversal is refused at once, before any proposal.
+    const again = await post(`/v1/ledger/entries/${receipt.body.entryId}/reverse`, maker, { reason: 'x' });
+    expect(again.status).toBe(409);
+    expect(again.body.type).toMatch(/\/already-reversed$/);
+  });
+
+  it('leaves a reversal touching no pot or bank as it was: posted at once (201)', async () => {
+    const entry = await post('/v1/ledger/entries', maker, {
+      description: 'Reclassify again',
+      postings: [
+        { accountId: accounts.get('revenue:donation:THB'), side: 'debit', amount: '1.00' },
+        { accountId: accounts.get('revenue:recovery:THB'), side: 'credit', amount: '1.00' },
+      ],
+    }).expect(201);
+    await post(`/v1/ledger/entries/${entry.body.id}/reverse`, maker, { reason: 'undo' }).expect(201);
+  });
+});
+
 describe('the same rules in PostgreSQL, whatever the code does', () => {
   it('refuses an approval recorded for the proposer, and any change to an approval', async () => {
     const id = (await post('/v1/ledger/entries', maker, mint('2.00')).expect(202)).body.id as string;
