@@ -151,13 +151,21 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'post',
       path: '/v1/ledger/entries/:id/reverse',
-      summary: 'Reverse an entry (once); returns the reversing entry',
+      summary:
+        'Reverse an entry (once); returns the reversing entry, or for an entry on a fund’s pots or bank a proposal (202) for another fund administrator to approve',
       tags: TAGS,
       permission: 'ledger:write',
       idempotent: true,
       params: idParams,
       body: Joi.object({ reason: Joi.string().trim().min(1).max(400).required() }),
-      responses: { 201: { description: 'The reversing entry' } },
+      responses: {
+        201: { description: 'The reversing entry' },
+        202: {
+          description:
+            'The entry moved fund money: a proposal to reverse it, posted once another approves it',
+          schema: proposalSchema,
+        },
+      },
     },
     async (call, _req, res) => {
       sendIdempotent(res, await reverseEntryCall(ctx, call, call.params.id, call.body.reason));
