@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import request from 'supertest';
+import { ledgerErrorOf } from '../../src/ledger/ledger-errors';
 import { transact } from '../../src/lib/db';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeOrganization, makeUser, type TestUser } from './helpers';
@@ -230,13 +231,13 @@ describe('the same rules in PostgreSQL, whatever the code does', () => {
 
   it('refuses at commit a manual entry on a pot that no approved proposal points at', async () => {
     const before = await unrestricted();
-    await expect(
-      transact(t.ctx.db, (trx) =>
-        sql`select ledger_post_entry('manual', 'minted', null, null, null, '{}'::jsonb,
-          ${[accounts.get('bank:THB')!, accounts.get('pot:unrestricted:THB')!]}::bigint[],
-          array['debit', 'credit'], array[100000, 100000]::bigint[])`.execute(trx),
-      ),
-    ).rejects.toMatchObject({ code: 'RL022' });
+    const err: unknown = await transact(t.ctx.db, (trx) =>
+      sql`select ledger_post_entry('manual', 'minted', null, null, null, '{}'::jsonb,
+        ${[accounts.get('bank:THB')!, accounts.get('pot:unrestricted:THB')!]}::bigint[],
+        array['debit', 'credit'], array[100000, 100000]::bigint[])`.execute(trx),
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'RL022' });
+    expect(ledgerErrorOf(err)?.status).toBe(409); // a problem, never a 500, should a code path forget
     expect(await unrestricted()).toBe(before);
   });
 });
