@@ -20,7 +20,7 @@ export interface TablePrivileges {
 /** Rows the code only ever adds: append-only by rule (a trigger too), or simply never edited. */
 const ADD_ONLY: TablePrivileges = {};
 /** Sealing sets the hash-chain columns of a row once; nothing else in it ever changes. */
-const SEALED_APPEND_ONLY: TablePrivileges = { update: ['chain_seq', 'prev_hash', 'hash'] };
+const SEALED_APPEND_ONLY: TablePrivileges = { update: ['chain_seq', 'prev_hash', 'hash', 'chain_key_id'] };
 const MUTABLE: TablePrivileges = { update: true };
 
 export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
@@ -33,6 +33,11 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
   outbox_deliveries: ADD_ONLY,
   outbox_alerts: ADD_ONLY,
   scheduled_job_runs: MUTABLE,
+  chain_legacy_bounds: ADD_ONLY,
+  ledger_entry_proposals: {
+    update: ['status', 'resolved_at', 'resolved_by', 'entry_id', 'resolution_reason'],
+  },
+  ledger_entry_proposal_approvals: ADD_ONLY,
   idempotency_keys: MUTABLE,
   funds: MUTABLE,
   fund_pots: ADD_ONLY,

@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { AppContext, OutboxNotifier } from './context';
+import { bindChainKeys, resolveChainKeys } from './lib/chain-keys';
 import { createFieldCipher, resolveKeyMaterial, type KeyMaterial } from './lib/crypto';
 import { openDatabase, type DbHandle } from './lib/db';
 import { assertSchemaCurrent, migrateAsOwner } from './lib/db-migrate';
@@ -26,7 +27,10 @@ export async function buildRuntime(
     await handle.close();
     throw err;
   }
-  const cipher = createFieldCipher(options.keys ?? resolveKeyMaterial(config, logger));
+  const keys = options.keys ?? resolveKeyMaterial(config, logger);
+  const cipher = createFieldCipher(keys);
+  // Checked at start-up, like the PII keys: a bad ring stops the process, not the first seal.
+  bindChainKeys(handle.db, resolveChainKeys(config, keys, logger));
   const noop: OutboxNotifier = { kick: () => undefined };
   const ctx: AppContext = {
     config,

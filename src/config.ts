@@ -56,6 +56,8 @@ export interface Config {
    * while a migration is pending, which `npm run migrate` applies.
    */
   migrateOnStart: boolean;
+  /** Keys that sign the audit and ledger chain links (id:base64key, newest first); see lib/chain-keys.ts. */
+  chainKeys: string | undefined;
 }
 
 const schema = Joi.object({
@@ -118,6 +120,10 @@ const schema = Joi.object({
     .uri({ scheme: ['postgres', 'postgresql'] })
     .empty(''),
   MIGRATE_ON_START: Joi.boolean().default(true),
+  CHAIN_KEYS: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+)*$/)
+    .empty('')
+    .messages({ 'string.pattern.base': 'must be a comma-separated list of id:base64key (32+ byte keys)' }),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -133,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = value as Record<string, any>;
   const nodeEnv = v.NODE_ENV as Config['nodeEnv'];
   if (nodeEnv === 'production') {
-    const missing = ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY'].filter((k) => !v[k]);
+    const missing = ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY', 'CHAIN_KEYS'].filter((k) => !v[k]);
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((k) => `  ${k}: is required when NODE_ENV=production`).join('\n')}`,
@@ -190,5 +196,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     undeliveredAlertMinutes: v.UNDELIVERED_ALERT_MINUTES,
     migrationDatabaseUrl: v.MIGRATION_DATABASE_URL ?? v.DATABASE_URL,
     migrateOnStart: v.MIGRATE_ON_START,
+    chainKeys: v.CHAIN_KEYS,
   };
 }

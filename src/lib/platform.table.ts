@@ -45,10 +45,18 @@ export interface OutboxAlertsTable {
   alerted_at: Generated<Date>;
 }
 
+/** How far each hash chain reached with unkeyed links when chain keys were introduced. */
+export interface ChainLegacyBoundsTable {
+  chain: 'audit' | 'ledger';
+  last_legacy_seq: string;
+  recorded_at: Generated<Date>;
+}
+
 export interface PlatformTables {
   outbox: OutboxTable;
   outbox_deliveries: OutboxDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
   scheduled_job_runs: ScheduledJobRunsTable;
   outbox_alerts: OutboxAlertsTable;
+  chain_legacy_bounds: ChainLegacyBoundsTable;
 }

@@ -86,7 +86,10 @@ export async function runReconciliation(
     }),
     await check('ledger_chain', async () => {
       const v = await verifyLedger(db);
-      return v.ok ? null : `broken at entry ${v.firstBrokenEntry}`;
+      if (v.ok) return null;
+      return v.firstBrokenEntry !== null
+        ? `broken at entry ${v.firstBrokenEntry}`
+        : `balance of account ${v.firstWrongBalance} differs from its postings and reservations`;
     }),
     await check('audit_chain', async () => {
       const v = await sealAndVerifyAuditChain(db); // as the ledger's verify: every committed event
