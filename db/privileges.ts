@@ -34,6 +34,7 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
   outbox_alerts: ADD_ONLY,
   scheduled_job_runs: MUTABLE,
   chain_legacy_bounds: ADD_ONLY,
+  write_proof_bounds: ADD_ONLY,
   ledger_entry_proposals: {
     update: ['status', 'resolved_at', 'resolved_by', 'entry_id', 'resolution_reason'],
   },

@@ -27,6 +27,7 @@ import * as keyedChains from './2026_12_02_900000_keyed_chains';
 import * as ledgerEntryProposals from './2026_12_02_900100_ledger_entry_proposals';
 import * as reversalProposals from './2026_12_02_900200_reversal_proposals';
 import * as appRole from './2026_12_02_950000_app_role';
+import * as writeProofs from './2026_12_02_960000_write_proofs';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_900100_ledger_entry_proposals': ledgerEntryProposals,
   '2026_12_02_900200_reversal_proposals': reversalProposals,
   '2026_12_02_950000_app_role': appRole,
+  '2026_12_02_960000_write_proofs': writeProofs,
 };

@@ -3,14 +3,20 @@ import type { Db } from '../lib/db';
 import { transact } from '../lib/db';
 import { ChainWalker, GENESIS_HASH } from '../lib/hash-chain';
 import type { Logger } from '../lib/logger';
-import { sealContent, sealHash, type AuditVerification } from './audit';
+import {
+  predatesWriteProofs,
+  writeProofBoundOf,
+  writeProofHolds,
+  type StoredWriteProof,
+} from '../lib/write-proof';
+import { sealContent, sealHash, storedAuditProofContent, type AuditVerification } from './audit';
 import {
   chainBatch,
   hasUnsealed,
   lastSealed,
   lockAuditSealer,
   maxChainSeq,
-  unsealedBatch,
+  unsealedBatchWithProofs,
   writeSeals,
 } from './audit.repository';
 
@@ -21,9 +27,13 @@ import {
  * this at once: they take turns, and every committed event is sealed exactly once.
  * Returns how many events this call sealed.
  */
-export async function sealAuditEvents(db: Db, options: { batchSize?: number } = {}): Promise<number> {
+export async function sealAuditEvents(
+  db: Db,
+  options: { batchSize?: number; logger?: Pick<Logger, 'warn'> } = {},
+): Promise<number> {
   const batchSize = options.batchSize ?? 500;
   const ring = chainKeysOf(db);
+  const bound = await writeProofBoundOf(db, 'audit');
   const key = { id: ring.activeKeyId, key: ring.keys.get(ring.activeKeyId)! };
   let sealed = 0;
   for (;;) {
@@ -31,10 +41,16 @@ export async function sealAuditEvents(db: Db, options: { batchSize?: number } = 
       await lockAuditSealer(trx);
       // Read under the lock: the previous holder's seals are committed and visible by now.
       const last = await lastSealed(trx);
-      const rows = await unsealedBatch(trx, batchSize);
+      const rows = await unsealedBatchWithProofs(trx, batchSize);
       let seq = BigInt(last?.chainSeq ?? '0');
       let prev = last?.hash ?? GENESIS_HASH;
       const seals = rows.map((row) => {
+        // Sealed anyway, so that one forged row cannot stop the trail; verification names it.
+        if (row.writeMac === null && !bound.unsealedUnprovenIds.has(row.id))
+          options.logger?.warn(
+            { auditEventId: row.id },
+            'audit event without a write proof: not written by the app',
+          );
         seq += 1n;
         const hash = sealHash(key, seq.toString(), prev, row);
         const seal = { id: row.id, chainSeq: seq.toString(), prevHash: prev, hash, keyId: key.id };
@@ -66,7 +82,15 @@ export async function verifyAuditChain(
   const batchSize = options.batchSize ?? 1000;
   // Rows sealed while we walk are checked next time; the walk ends where the chain ended at start.
   const upTo = await maxChainSeq(db);
-  const walker = new ChainWalker(chainKeysOf(db).keys, await legacyBoundOf(db, 'audit'));
+  const ring = chainKeysOf(db);
+  const walker = new ChainWalker(ring.keys, await legacyBoundOf(db, 'audit'));
+  const proofBound = await writeProofBoundOf(db, 'audit');
+  // A row sealed with a valid link but without the app's write proof was inserted by SQL.
+  const written = (
+    row: Parameters<typeof storedAuditProofContent>[0] & { chainSeq: string } & StoredWriteProof,
+  ) =>
+    predatesWriteProofs(proofBound, row) ||
+    writeProofHolds(ring, 'audit_events', row, storedAuditProofContent(row));
   const verdict = (ok: boolean, eventsChecked: number, firstBrokenEvent: string | null) => ({
     ok,
     eventsChecked,
@@ -80,7 +104,7 @@ export async function verifyAuditChain(
     const rows = await chainBatch(db, after, upTo, batchSize);
     for (const row of rows) {
       checked += 1;
-      if (!walker.accept(row, sealContent(row))) return verdict(false, checked, row.id);
+      if (!walker.accept(row, sealContent(row)) || !written(row)) return verdict(false, checked, row.id);
       after = row.chainSeq;
     }
     if (rows.length < batchSize) return verdict(true, checked, null);
@@ -88,8 +112,11 @@ export async function verifyAuditChain(
 }
 
 /** Seals every committed event, then verifies: what the verify endpoint and the nightly check run. */
-export async function sealAndVerifyAuditChain(db: Db): Promise<AuditVerification> {
-  await sealAuditEvents(db);
+export async function sealAndVerifyAuditChain(
+  db: Db,
+  logger?: Pick<Logger, 'warn'>,
+): Promise<AuditVerification> {
+  await sealAuditEvents(db, { logger });
   return verifyAuditChain(db);
 }
 
@@ -128,7 +155,7 @@ export function scheduleAuditSeal(db: Db, logger: Logger): Promise<void> {
 
 async function runSeal(db: Db, logger: Logger): Promise<void> {
   try {
-    if (await hasUnsealed(db)) await sealAuditEvents(db);
+    if (await hasUnsealed(db)) await sealAuditEvents(db, { logger });
   } catch (err) {
     logger.warn({ err }, 'audit sealing failed; it will be retried');
   }

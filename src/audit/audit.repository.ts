@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Trx } from '../lib/db';
+import type { StoredWriteProof } from '../lib/write-proof';
 import type { AuditContent, ChainLink } from './audit';
 
 // Text made by PostgreSQL, with every microsecond, so the sealer and the verifier hash the same string.
@@ -18,6 +19,12 @@ function contentColumns() {
     'outcome',
   ] as const;
 }
+
+const PROOF_COLUMNS = [
+  sql<string | null>`write_nonce::text`.as('writeNonce'),
+  'write_key_id as writeKeyId',
+  'write_mac as writeMac',
+] as const;
 
 /** Serializes sealers across every process sharing the database (distinct from other chains' locks). */
 const AUDIT_SEAL_LOCK = '7260011001';
@@ -39,13 +46,26 @@ export async function lastSealed(trx: Trx): Promise<{ chainSeq: string; hash: st
 
 /** Committed rows not yet chained; rows of open transactions are invisible here, as intended. */
 export async function unsealedBatch(trx: Trx, limit: number): Promise<AuditContent[]> {
+  return unsealedQuery(trx, limit).execute();
+}
+
+/** The same, with each row's write proof, which the sealer checks is there. */
+export async function unsealedBatchWithProofs(
+  trx: Trx,
+  limit: number,
+): Promise<Array<AuditContent & StoredWriteProof>> {
+  return unsealedQuery(trx, limit)
+    .select([...PROOF_COLUMNS])
+    .execute();
+}
+
+function unsealedQuery(trx: Trx, limit: number) {
   return trx
     .selectFrom('audit_events')
     .select([...contentColumns(), sql<string>`details::text`.as('details')])
     .where('chain_seq', 'is', null)
     .orderBy('id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 export async function hasUnsealed(db: Db): Promise<boolean> {
@@ -91,7 +111,7 @@ export async function chainBatch(
   afterSeq: string,
   upToSeq: string,
   limit: number,
-): Promise<Array<AuditContent & ChainLink>> {
+): Promise<Array<AuditContent & ChainLink & StoredWriteProof>> {
   const rows = await db
     .selectFrom('audit_events')
     .select([
@@ -101,13 +121,14 @@ export async function chainBatch(
       'prev_hash as prevHash',
       'hash',
       'chain_key_id as chainKeyId',
+      ...PROOF_COLUMNS,
     ])
     .where('chain_seq', '>', afterSeq)
     .where('chain_seq', '<=', upToSeq)
     .orderBy('chain_seq')
     .limit(limit)
     .execute();
-  return rows as Array<AuditContent & ChainLink>;
+  return rows as Array<AuditContent & ChainLink & StoredWriteProof>;
 }
 
 export interface AuditListFilter {

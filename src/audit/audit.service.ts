@@ -1,8 +1,16 @@
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
+import { chainKeysOf } from '../lib/chain-keys';
 import { transact, type Trx } from '../lib/db';
 import { ValidationError } from '../lib/errors';
-import { decodeCursor, encodeCursor, type AuditEventView, type AuditVerification } from './audit';
+import { makeWriteProof } from '../lib/write-proof';
+import {
+  auditProofContent,
+  decodeCursor,
+  encodeCursor,
+  type AuditEventView,
+  type AuditVerification,
+} from './audit';
 import { scheduleAuditSeal, sealAndVerifyAuditChain } from './audit-chain';
 import { listEvents } from './audit.repository';
 
@@ -22,20 +30,34 @@ export interface AuditEvent {
 
 /** Appends an audit event inside the caller's transaction: no effect without its record. */
 export async function recordAudit(trx: Trx, event: AuditEvent): Promise<void> {
+  const row = {
+    actorId: event.actor?.userId ?? null,
+    actorRole: event.actor?.role ?? null,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId ?? null,
+    requestId: event.requestId ?? null,
+    outcome: event.outcome ?? 'success',
+    details: event.details ?? {},
+  };
+  const proof = makeWriteProof(chainKeysOf(trx), 'audit_events', auditProofContent(row));
   await trx
     .insertInto('audit_events')
     .values({
-      actor_id: event.actor?.userId ?? null,
-      actor_role: event.actor?.role ?? null,
-      action: event.action,
-      resource_type: event.resourceType,
-      resource_id: event.resourceId ?? null,
-      request_id: event.requestId ?? null,
-      outcome: event.outcome ?? 'success',
-      details: JSON.stringify(event.details ?? {}),
+      actor_id: row.actorId,
+      actor_role: row.actorRole,
+      action: row.action,
+      resource_type: row.resourceType,
+      resource_id: row.resourceId,
+      request_id: row.requestId,
+      outcome: row.outcome,
+      details: JSON.stringify(row.details),
       chain_seq: null,
       prev_hash: null,
       hash: null,
+      write_nonce: proof.nonce,
+      write_key_id: proof.keyId,
+      write_mac: proof.mac,
     })
     .execute();
 }
@@ -126,7 +148,7 @@ export async function verifyAuditTrail(
   actor: Actor,
   requestId: string,
 ): Promise<AuditVerification> {
-  const result = await sealAndVerifyAuditChain(ctx.db);
+  const result = await sealAndVerifyAuditChain(ctx.db, ctx.logger);
   await transact(ctx.db, (trx) =>
     recordAudit(trx, {
       actor,

@@ -1,4 +1,5 @@
 import { keyedChainHash } from '../lib/hash-chain';
+import { jsonForProof } from '../lib/write-proof';
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -46,7 +47,10 @@ export interface AuditEventView {
 export interface AuditVerification {
   ok: boolean;
   eventsChecked: number;
-  /** Id of the first event whose hash, link to its predecessor or sequence number is wrong. */
+  /**
+   * Id of the first event whose hash, link to its predecessor or sequence number is wrong, or
+   * whose write proof is missing or wrong (a row the application did not write).
+   */
   firstBrokenEvent: string | null;
   /** Seq of the last event sealed with an unkeyed link, before chain keys existed; null: none. */
   chainLegacyEnds: string | null;
@@ -71,6 +75,31 @@ export function sealContent(row: AuditContent): AuditContent {
 /** The keyed link of an event at `seq` after `prevHash`. */
 export function sealHash(key: { id: string; key: Buffer }, seq: string, prevHash: string, row: AuditContent) {
   return keyedChainHash(key.key, key.id, seq, prevHash, sealContent(row));
+}
+
+/**
+ * What an event's write proof covers: everything the app decides before the insert (not the id
+ * or time, which the database assigns). `details` is parsed JSON, so the app's object and the
+ * stored jsonb text give the same canonical form; a uuid is compared in PostgreSQL's lower case.
+ */
+export function auditProofContent(
+  row: Omit<AuditContent, 'id' | 'occurredAt' | 'details'> & { details: unknown },
+) {
+  return {
+    actorId: row.actorId?.toLowerCase() ?? null,
+    actorRole: row.actorRole,
+    action: row.action,
+    resourceType: row.resourceType,
+    resourceId: row.resourceId,
+    requestId: row.requestId,
+    outcome: row.outcome,
+    details: jsonForProof(row.details),
+  };
+}
+
+/** The proof content of a stored event (its details as jsonb text). */
+export function storedAuditProofContent(row: AuditContent) {
+  return auditProofContent({ ...row, details: JSON.parse(row.details) as unknown });
 }
 
 const CURSOR_PREFIX = 'ae1:';

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
+import { auditProofContent } from '../audit/audit';
 import type { EntryInput } from '../ledger/ledger';
+import { chainKeysOf } from '../lib/chain-keys';
 import type { Db } from '../lib/db';
+import { makeWriteProof } from '../lib/write-proof';
 import type { ReceiptRow } from './funds.repository';
 
 /** What `fund_post_receipt` answers: the stored response, or an earlier one for the same key. */
@@ -14,7 +17,7 @@ export interface PostReceiptAnswer {
 /**
  * A receipt over HTTP in one round trip, on its own (autocommit) transaction: key claim, audit
  * event, entry, receipt row and stored response (`response` plus `entryId` and `createdAt`),
- * all by the `fund_post_receipt` function (migration 2026_11_29_900000). The caller has checked
+ * all by the `fund_post_receipt` function (migrations 2026_11_29_900000, 2026_12_02_960000). The caller has checked
  * reach, pot and currency.
  */
 export async function callPostReceipt(
@@ -25,10 +28,26 @@ export async function callPostReceipt(
   r: ReceiptRow,
   respond: { status: number; body: Record<string, unknown> },
 ): Promise<PostReceiptAnswer> {
+  // The function writes the audit event in PL/pgSQL; its write proof must still come from here.
+  const proof = makeWriteProof(
+    chainKeysOf(db),
+    'audit_events',
+    auditProofContent({
+      actorId: claim.userId,
+      actorRole: audit.actorRole,
+      action: 'fund_receipt.create',
+      resourceType: 'fund_receipt',
+      resourceId: r.id.toLowerCase(),
+      requestId: audit.requestId,
+      outcome: 'success',
+      details: audit.details,
+    }),
+  );
   const { rows } = await sql<PostReceiptAnswer>`select * from fund_post_receipt(
       ${claim.userId}::uuid, ${claim.key}, ${claim.endpoint}, ${claim.hash}, ${respond.status}::int,
       ${JSON.stringify(respond.body)}::jsonb,
       ${audit.actorRole}, ${audit.requestId}, ${JSON.stringify(audit.details)}::jsonb,
+      ${proof.nonce}::uuid, ${proof.keyId}, ${proof.mac},
       ${r.id}::uuid, ${r.fundId}::uuid, ${r.source}, ${r.pot}, ${r.amount.toString()}::bigint, ${r.currency},
       ${r.receivedOn}::date, ${r.reference}, ${r.donor},
       ${entry.description}, ${JSON.stringify(entry.metadata ?? {})}::jsonb,

@@ -62,6 +62,12 @@ export function bindChainKeys(db: Db, ring: ChainKeyRing): void {
   rings.set(db, ring);
 }
 
+/** A transaction opened on a bound handle carries the same ring (see transact in lib/db.ts). */
+export function inheritChainKeys(parent: Db, child: Db): void {
+  const ring = rings.get(parent);
+  if (ring) rings.set(child, ring);
+}
+
 export function chainKeysOf(db: Db): ChainKeyRing {
   const ring = rings.get(db);
   // Never fall back to unkeyed links: they are exactly what a forger can compute.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { inheritChainKeys } from './chain-keys';
 import type { Database } from './database';
 import { createPglitePool } from './pglite-pool';
 
@@ -68,5 +69,9 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
  * becomes an error the caller sees, never a request that hangs forever.
  */
 export async function transact<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(fn);
+  return db.transaction().execute((trx) => {
+    // Writers inside the transaction sign their rows (recordAudit's write proof) with the handle's keys.
+    inheritChainKeys(db, trx);
+    return fn(trx);
+  });
 }

@@ -52,6 +52,14 @@ export interface ChainLegacyBoundsTable {
   recorded_at: Generated<Date>;
 }
 
+/** Where write proofs begin (see lib/write-proof.ts); one row per chain, append-only. */
+export interface WriteProofBoundsTable {
+  chain: 'audit' | 'ledger';
+  last_unproven_seq: string;
+  unsealed_unproven_ids: string[];
+  recorded_at: Generated<Date>;
+}
+
 export interface PlatformTables {
   outbox: OutboxTable;
   outbox_deliveries: OutboxDeliveriesTable;
@@ -59,4 +67,5 @@ export interface PlatformTables {
   scheduled_job_runs: ScheduledJobRunsTable;
   outbox_alerts: OutboxAlertsTable;
   chain_legacy_bounds: ChainLegacyBoundsTable;
+  write_proof_bounds: WriteProofBoundsTable;
 }

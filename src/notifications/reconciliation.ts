@@ -92,7 +92,7 @@ export async function runReconciliation(
         : `balance of account ${v.firstWrongBalance} differs from its postings and reservations`;
     }),
     await check('audit_chain', async () => {
-      const v = await sealAndVerifyAuditChain(db); // as the ledger's verify: every committed event
+      const v = await sealAndVerifyAuditChain(db, logger); // as the ledger's verify: every committed event
       return v.ok ? null : `broken at event ${v.firstBrokenEvent}`;
     }),
     // After the verify steps, which seal: a chain cut short verifies, so compare with last time.

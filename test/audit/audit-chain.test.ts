@@ -5,6 +5,8 @@ import { recordAudit } from '../../src/audit/audit.service';
 import { transact } from '../../src/lib/db';
 import { chainKeysOf } from '../../src/lib/chain-keys';
 import { GENESIS_HASH, keyedChainHash } from '../../src/lib/hash-chain';
+import { makeWriteProof } from '../../src/lib/write-proof';
+import { auditProofContent } from '../../src/audit/audit';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
@@ -23,15 +25,31 @@ async function chainRows() {
     .execute();
 }
 
+/** The write proof recordAudit would give this content (rows inserted here by hand need one to verify). */
+function proofFor(row: Parameters<typeof auditProofContent>[0]) {
+  return makeWriteProof(chainKeysOf(t.ctx.db), 'audit_events', auditProofContent(row));
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('audit chain sealing', () => {
   it('hashes exactly the content PostgreSQL stores: microsecond time, jsonb text, every column', async () => {
+    // Upper-case uuid and unsorted keys: the proof must survive PostgreSQL's normalization.
+    const proof = proofFor({
+      actorId: '7D1F4C9E-2B7A-4C1E-9D3A-5F6B7C8D9E0F',
+      actorRole: 'auditor',
+      action: 'test.exact',
+      resourceType: 'thing',
+      resourceId: 'r-1',
+      requestId: 'req-1',
+      outcome: 'denied',
+      details: { zeta: 1, a: 'x' },
+    });
     const row = await t.ctx.db
       .insertInto('audit_events')
       .values({
         occurred_at: sql<Date>`'2026-03-01 12:34:56.123456+07'::timestamptz`,
-        actor_id: '7d1f4c9e-2b7a-4c1e-9d3a-5f6b7c8d9e0f',
+        actor_id: '7D1F4C9E-2B7A-4C1E-9D3A-5F6B7C8D9E0F',
         actor_role: 'auditor',
         action: 'test.exact',
         resource_type: 'thing',
@@ -42,6 +60,9 @@ describe('audit chain sealing', () => {
         chain_seq: null,
         prev_hash: null,
         hash: null,
+        write_nonce: proof.nonce,
+        write_key_id: proof.keyId,
+        write_mac: proof.mac,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -81,8 +102,20 @@ describe('audit chain sealing', () => {
     let slowId: string;
     try {
       await slow.query('begin');
+      const proof = proofFor({
+        actorId: null,
+        actorRole: null,
+        action: 'slow.write',
+        resourceType: 'test',
+        resourceId: null,
+        requestId: null,
+        outcome: 'success',
+        details: {},
+      });
       const inserted = await slow.query<{ id: string }>(
-        `insert into audit_events (action, resource_type, outcome) values ('slow.write', 'test', 'success') returning id`,
+        `insert into audit_events (action, resource_type, outcome, write_nonce, write_key_id, write_mac)
+         values ('slow.write', 'test', 'success', $1, $2, $3) returning id`,
+        [proof.nonce, proof.keyId, proof.mac],
       );
       slowId = inserted.rows[0]!.id;
 

@@ -71,6 +71,12 @@ async function auditEvent(target: Db, resourceId: string): Promise<void> {
   );
 }
 
+/** An event written by the code from before chain keys (and write proofs): a plain insert. */
+async function auditEventTheOldWay(old: Db, resourceId: string): Promise<void> {
+  await sql`insert into audit_events (action, resource_type, resource_id, outcome, details)
+    values ('claim.update', 'claim', ${resourceId}, 'success', '{}')`.execute(old);
+}
+
 async function postEntry(target: Db, accounts: string[], amount: bigint): Promise<void> {
   await transact(target, (trx) =>
     callPostEntry(trx, {
@@ -96,7 +102,7 @@ beforeAll(async () => {
       provider: { getMigrations: async () => migrations },
     }).migrateTo(before);
     if (migrated.error) throw new Error('migration failed', { cause: migrated.error });
-    for (const id of ['c-1', 'c-2', 'c-3']) await auditEvent(old.db, id);
+    for (const id of ['c-1', 'c-2', 'c-3']) await auditEventTheOldWay(old.db, id);
     accounts = await transact(old.db, async (trx) =>
       (
         await insertAccounts(
