@@ -143,7 +143,7 @@ export async function insertReceiptWithEntry(
   r: ReceiptRow,
 ): Promise<{ entryId: string; createdAt: Date }> {
   const { rows } = await sql<{ entry_id: string; created_at: Date }>`
-    with e as (select ${postEntrySql(entry)} as id)
+    with e as (select ${postEntrySql(trx, entry)} as id)
     insert into fund_receipts (id, fund_id, entry_id, source, pot_code, amount, currency, received_on, reference, donor, created_by)
     select ${r.id}::uuid, ${r.fundId}::uuid, e.id, ${r.source}, ${r.pot}, ${r.amount.toString()}::bigint, ${r.currency},
            ${r.receivedOn}::date, ${r.reference}, ${r.donor}, ${r.createdBy}::uuid

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { auditProofContent } from '../audit/audit';
 import type { EntryInput } from '../ledger/ledger';
+import { makeEntryProof } from '../ledger/ledger-proof';
 import { chainKeysOf } from '../lib/chain-keys';
 import type { Db } from '../lib/db';
 import { makeWriteProof } from '../lib/write-proof';
@@ -43,6 +44,15 @@ export async function callPostReceipt(
       details: audit.details,
     }),
   );
+  const entryProof = makeEntryProof(db, {
+    kind: 'receipt',
+    description: entry.description,
+    effectiveOn: r.receivedOn,
+    reversesEntryId: null,
+    createdBy: claim.userId,
+    metadata: entry.metadata ?? {},
+    postings: entry.postings,
+  });
   const { rows } = await sql<PostReceiptAnswer>`select * from fund_post_receipt(
       ${claim.userId}::uuid, ${claim.key}, ${claim.endpoint}, ${claim.hash}, ${respond.status}::int,
       ${JSON.stringify(respond.body)}::jsonb,
@@ -52,7 +62,8 @@ export async function callPostReceipt(
       ${r.receivedOn}::date, ${r.reference}, ${r.donor},
       ${entry.description}, ${JSON.stringify(entry.metadata ?? {})}::jsonb,
       ${entry.postings.map((p) => p.accountId)}::bigint[], ${entry.postings.map((p) => p.side)}::text[],
-      ${entry.postings.map((p) => p.amount.toString())}::bigint[])`.execute(db);
+      ${entry.postings.map((p) => p.amount.toString())}::bigint[],
+      ${entryProof.nonce}::uuid, ${entryProof.keyId}, ${entryProof.mac})`.execute(db);
   const answer = rows[0];
   if (!answer) throw new Error('fund_post_receipt answered nothing');
   return answer;

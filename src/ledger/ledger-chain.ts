@@ -5,7 +5,9 @@ import { ChainWalker, GENESIS_HASH, keyedChainHash } from '../lib/hash-chain';
 import type { Logger } from '../lib/logger';
 import { throttledRunner } from '../lib/throttle';
 import { checkAccountBalances, type BalanceCheck } from './ledger-balance-check';
+import { predatesWriteProofs, writeProofBoundOf, writeProofHolds } from '../lib/write-proof';
 import { entriesByIds, type EntryRow } from './ledger-history.repository';
+import { entryProofContent } from './ledger-proof';
 
 /*
  * Tamper evidence for the ledger. Each sealed entry stores
@@ -47,7 +49,12 @@ export function entryContent(e: EntryRow): unknown {
   };
 }
 
-async function sealBatch(trx: Trx, batchSize: number, key: { id: string; key: Buffer }): Promise<number> {
+async function sealBatch(
+  trx: Trx,
+  batchSize: number,
+  key: { id: string; key: Buffer },
+  warnUnproven: (entryId: string) => void,
+): Promise<number> {
   await sql`select pg_advisory_xact_lock(${LEDGER_SEAL_LOCK})`.execute(trx);
   const last = await trx
     .selectFrom('ledger_entries')
@@ -58,12 +65,14 @@ async function sealBatch(trx: Trx, batchSize: number, key: { id: string; key: Bu
     .executeTakeFirst();
   const ids = await trx
     .selectFrom('ledger_entries')
-    .select('id')
+    .select(['id', 'write_mac'])
     .where('chain_seq', 'is', null)
     .orderBy('id')
     .limit(batchSize)
     .execute();
   if (ids.length === 0) return 0;
+  // Sealed anyway, so that one forged entry cannot stop the ledger; verification names it.
+  for (const r of ids) if (r.write_mac === null) warnUnproven(r.id);
   const entries = (
     await entriesByIds(
       trx,
@@ -87,12 +96,17 @@ async function sealBatch(trx: Trx, batchSize: number, key: { id: string; key: Bu
 }
 
 /** Seals every committed, unsealed entry; safe to call from any number of processes at once. */
-export async function sealLedger(db: Db, batchSize = 500): Promise<number> {
+export async function sealLedger(db: Db, batchSize = 500, logger?: Pick<Logger, 'warn'>): Promise<number> {
   const ring = chainKeysOf(db);
   const key = { id: ring.activeKeyId, key: ring.keys.get(ring.activeKeyId)! };
+  const bound = await writeProofBoundOf(db, 'ledger');
+  const warnUnproven = (entryId: string) => {
+    if (!bound.unsealedUnprovenIds.has(entryId))
+      logger?.warn({ ledgerEntryId: entryId }, 'ledger entry without a write proof: not written by the app');
+  };
   let total = 0;
   for (;;) {
-    const n = await transact(db, (trx) => sealBatch(trx, batchSize, key));
+    const n = await transact(db, (trx) => sealBatch(trx, batchSize, key, warnUnproven));
     total += n;
     if (n < batchSize) return total;
   }
@@ -111,10 +125,16 @@ export interface LedgerVerification extends BalanceCheck {
  * Recomputes the chain batch by batch: every link under the key that signed it, every prev
  * link, no gap in chain_seq; then every account's balances from its postings and reservations.
  */
-export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerification> {
-  await sealLedger(db);
+export async function verifyLedger(
+  db: Db,
+  batchSize = 500,
+  logger?: Pick<Logger, 'warn'>,
+): Promise<LedgerVerification> {
+  await sealLedger(db, batchSize, logger);
   const balances = await checkAccountBalances(db);
-  const walker = new ChainWalker(chainKeysOf(db).keys, await legacyBoundOf(db, 'ledger'));
+  const ring = chainKeysOf(db);
+  const walker = new ChainWalker(ring.keys, await legacyBoundOf(db, 'ledger'));
+  const proofBound = await writeProofBoundOf(db, 'ledger');
   const verdict = (entriesChecked: number, firstBrokenEntry: string | null, unsealedEntries: number) => ({
     ok: firstBrokenEntry === null && balances.firstWrongBalance === null,
     entriesChecked,
@@ -128,7 +148,16 @@ export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerif
   for (;;) {
     const rows = await db
       .selectFrom('ledger_entries')
-      .select(['id', 'chain_seq', 'prev_hash', 'hash', 'chain_key_id'])
+      .select([
+        'id',
+        'chain_seq',
+        'prev_hash',
+        'hash',
+        'chain_key_id',
+        sql<string | null>`write_nonce::text`.as('writeNonce'),
+        'write_key_id as writeKeyId',
+        'write_mac as writeMac',
+      ])
       .where('chain_seq', '>', after)
       .orderBy('chain_seq')
       .limit(batchSize)
@@ -149,7 +178,13 @@ export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerif
         hash: r.hash,
         chainKeyId: r.chain_key_id,
       };
-      if (!walker.accept(link, entryContent(entries.get(r.id)!))) return verdict(checked, r.id, 0);
+      const entry = entries.get(r.id)!;
+      if (!walker.accept(link, entryContent(entry))) return verdict(checked, r.id, 0);
+      // A valid link proves only that the sealer saw the row; the write proof, that the app wrote it.
+      const written =
+        predatesWriteProofs(proofBound, { id: r.id, chainSeq: r.chain_seq! }) ||
+        writeProofHolds(ring, 'ledger_entries', r, entryProofContent(entry));
+      if (!written) return verdict(checked, r.id, 0);
       after = r.chain_seq!;
     }
     if (rows.length < batchSize) break;
@@ -177,7 +212,7 @@ export function kickLedgerSealer(db: Db, logger: Logger): void {
   if (!kick) {
     kick = throttledRunner(async () => {
       try {
-        await sealLedger(db);
+        await sealLedger(db, undefined, logger);
       } catch (err) {
         logger.warn({ err }, 'ledger sealing failed; it will be retried');
       }

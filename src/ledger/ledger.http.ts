@@ -225,7 +225,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       ),
     },
     async (_call, _req, res) => {
-      res.json(await verifyLedger(ctx.db));
+      res.json(await verifyLedger(ctx.db, undefined, ctx.logger));
     },
   );
 }

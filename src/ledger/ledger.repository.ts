@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 import type { Account, AccountType, EntryInput, ReservationInput, Side } from './ledger';
+import { effectiveDate, makeEntryProof } from './ledger-proof';
 
 type Q = Db | Trx;
 
@@ -113,16 +114,30 @@ export async function accountsOfFunds(db: Q, fundIds: string[]): Promise<Account
 
 const amounts = (ps: EntryInput['postings']) => ps.map((p) => p.amount.toString());
 
-/** The posting call as an expression, so a domain can post and write its own row in ONE statement. */
-export function postEntrySql(e: EntryInput) {
+/**
+ * The posting call as an expression, so a domain can post and write its own row in ONE statement.
+ * `db` is the handle or transaction it runs on: the entry's write proof is made with its chain keys.
+ */
+export function postEntrySql(db: Q, e: EntryInput) {
+  const effectiveOn = effectiveDate(e.effectiveOn);
+  const proof = makeEntryProof(db, {
+    kind: e.kind,
+    description: e.description,
+    effectiveOn,
+    reversesEntryId: e.reversesEntryId ?? null,
+    createdBy: e.createdBy ?? null,
+    metadata: e.metadata ?? {},
+    postings: e.postings,
+  });
   return sql<string>`ledger_post_entry(${e.kind}, ${e.description},
-      ${e.effectiveOn ?? null}::date, ${e.reversesEntryId ?? null}::bigint, ${e.createdBy ?? null}::uuid,
+      ${effectiveOn}::date, ${e.reversesEntryId ?? null}::bigint, ${e.createdBy ?? null}::uuid,
       ${JSON.stringify(e.metadata ?? {})}::jsonb, ${e.postings.map((p) => p.accountId)}::bigint[],
-      ${e.postings.map((p) => p.side)}::text[], ${amounts(e.postings)}::bigint[])`;
+      ${e.postings.map((p) => p.side)}::text[], ${amounts(e.postings)}::bigint[],
+      ${proof.nonce}::uuid, ${proof.keyId}, ${proof.mac})`;
 }
 
 export async function callPostEntry(trx: Trx, e: EntryInput): Promise<string> {
-  const { rows } = await sql<{ id: string }>`select ${postEntrySql(e)} as id`.execute(trx);
+  const { rows } = await sql<{ id: string }>`select ${postEntrySql(trx, e)} as id`.execute(trx);
   return rows[0]!.id;
 }
 
@@ -146,8 +161,47 @@ export async function callResolveReservation(
     metadata?: object;
   },
 ): Promise<string | null> {
+  const effectiveOn = effectiveDate(opts.effectiveOn);
+  const proof = post ? await resolutionProof(trx, id, { ...opts, effectiveOn }) : null;
   const { rows } = await sql<{ id: string | null }>`select ledger_resolve_reservation(${id}::bigint, ${post},
-      ${opts.description ?? null}::text, ${opts.effectiveOn ?? null}::date, ${opts.createdBy ?? null}::uuid,
-      ${JSON.stringify(opts.metadata ?? {})}::jsonb) as id`.execute(trx);
+      ${opts.description ?? null}::text, ${effectiveOn}::date, ${opts.createdBy ?? null}::uuid,
+      ${JSON.stringify(opts.metadata ?? {})}::jsonb,
+      ${proof?.nonce ?? null}::uuid, ${proof?.keyId ?? null}::text, ${proof?.mac ?? null}::text) as id`.execute(
+    trx,
+  );
   return rows[0]!.id;
+}
+
+/**
+ * The proof of the entry ledger_resolve_reservation will write: its content comes partly from the
+ * reservation (description, metadata, lines), which never changes once made. Null when there is
+ * no such reservation: the function then refuses with its own error.
+ */
+async function resolutionProof(
+  trx: Trx,
+  id: string,
+  opts: { description?: string | null; effectiveOn: string; createdBy?: string | null; metadata?: object },
+) {
+  const reservation = await trx
+    .selectFrom('ledger_reservations')
+    .select(['description', 'metadata'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!reservation) return null;
+  const lines = await trx
+    .selectFrom('ledger_reservation_lines')
+    .select(['account_id as accountId', 'side', 'amount'])
+    .where('reservation_id', '=', id)
+    .orderBy('id')
+    .execute();
+  return makeEntryProof(trx, {
+    kind: 'disbursement',
+    description: opts.description ?? reservation.description,
+    effectiveOn: opts.effectiveOn,
+    reversesEntryId: null,
+    createdBy: opts.createdBy ?? null,
+    // jsonb || jsonb: a shallow merge, the right-hand side winning, as the function does it.
+    metadata: { ...(reservation.metadata as object), ...(opts.metadata ?? {}), reservationId: id },
+    postings: lines,
+  });
 }

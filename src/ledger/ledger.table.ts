@@ -35,6 +35,10 @@ export interface LedgerEntriesTable {
   hash: string | null;
   /** Id of the CHAIN_KEYS key that signed the link; null on links sealed before keys existed. */
   chain_key_id: string | null;
+  // The app's keyed proof that it wrote the entry (lib/write-proof.ts); null only on older rows.
+  write_nonce: string | null;
+  write_key_id: string | null;
+  write_mac: string | null;
 }
 
 export interface LedgerPostingsTable {

@@ -85,7 +85,7 @@ export async function runReconciliation(
             .join('; ');
     }),
     await check('ledger_chain', async () => {
-      const v = await verifyLedger(db);
+      const v = await verifyLedger(db, undefined, logger);
       if (v.ok) return null;
       return v.firstBrokenEntry !== null
         ? `broken at entry ${v.firstBrokenEntry}`

@@ -77,6 +77,14 @@ async function auditEventTheOldWay(old: Db, resourceId: string): Promise<void> {
     values ('claim.update', 'claim', ${resourceId}, 'success', '{}')`.execute(old);
 }
 
+/** An entry posted by the code from before write proofs: the old nine-argument function. */
+async function postEntryTheOldWay(old: Db, accounts: string[], amount: bigint): Promise<void> {
+  await sql`select ledger_post_entry('manual', 'legacy test', null, null, null, '{}'::jsonb,
+    ${accounts}::bigint[], array['debit', 'credit'], array[${amount.toString()}, ${amount.toString()}]::bigint[])`.execute(
+    old,
+  );
+}
+
 async function postEntry(target: Db, accounts: string[], amount: bigint): Promise<void> {
   await transact(target, (trx) =>
     callPostEntry(trx, {
@@ -121,7 +129,7 @@ beforeAll(async () => {
         )
       ).map((a) => a.id),
     );
-    await postEntry(old.db, accounts, 1000n);
+    await postEntryTheOldWay(old.db, accounts, 1000n);
     await sealTheOldWay(old.db);
   } finally {
     await old.close();

@@ -234,7 +234,7 @@ describe('the same rules in PostgreSQL, whatever the code does', () => {
     const err: unknown = await transact(t.ctx.db, (trx) =>
       sql`select ledger_post_entry('manual', 'minted', null, null, null, '{}'::jsonb,
         ${[accounts.get('bank:THB')!, accounts.get('pot:unrestricted:THB')!]}::bigint[],
-        array['debit', 'credit'], array[100000, 100000]::bigint[])`.execute(trx),
+        array['debit', 'credit'], array[100000, 100000]::bigint[], null, null, null)`.execute(trx),
     ).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'RL022' });
     expect(ledgerErrorOf(err)?.status).toBe(409); // a problem, never a 500, should a code path forget

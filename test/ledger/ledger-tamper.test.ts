@@ -98,9 +98,8 @@ describe('GET /v1/ledger/verify and the reconciliation after tampering', () => {
       const { rows } = await sql<{
         id: string;
       }>`select ledger_post_entry('receipt', 'minted', null, null, null,
-        '{}'::jsonb, ${[bank, pot]}::bigint[], array['debit', 'credit'], array[50000, 50000]::bigint[])::text as id`.execute(
-        trx,
-      );
+        '{}'::jsonb, ${[bank, pot]}::bigint[], array['debit', 'credit'], array[50000, 50000]::bigint[],
+        null, null, null)::text as id`.execute(trx);
       const id = rows[0]!.id;
       const head = await trx
         .selectFrom('ledger_entries')
