@@ -60,7 +60,8 @@ function pgbench(env: BenchEnv, funds: Fund[]): number {
 BEGIN;
 SELECT set_config('lock_timeout', '5000', true), set_config('idle_in_transaction_session_timeout', '30000', true);
 SELECT ledger_post_entry('receipt', 'pgbench receipt', NULL, NULL, NULL, '{}'::jsonb,
-  ARRAY[bank, rev, alloc, pot]::bigint[], ARRAY['debit', 'credit', 'debit', 'credit'], ARRAY[100, 100, 100, 100]::bigint[])
+  ARRAY[bank, rev, alloc, pot]::bigint[], ARRAY['debit', 'credit', 'debit', 'credit'], ARRAY[100, 100, 100, 100]::bigint[],
+  NULL, NULL, NULL)
   FROM bench_accounts WHERE f = :f;
 END;
 `,
