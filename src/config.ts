@@ -42,6 +42,12 @@ export interface Config {
   webConcurrency: number;
   /** Days an FX position may stay open before the nightly reconciliation flags it. */
   fxOpenDaysMax: number;
+  /** How long a request waits for a free database connection before a 503 database-busy. */
+  dbPoolAcquireTimeoutMs: number;
+  /** statement_timeout of every PostgreSQL connection (0: none). */
+  dbStatementTimeoutMs: number;
+  /** Connections of the pool that writes may never hold, so reads keep flowing while writes queue on locks. */
+  dbPoolReadReserve: number;
 }
 
 const schema = Joi.object({
@@ -94,6 +100,9 @@ const schema = Joi.object({
   RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   WEB_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   FX_OPEN_DAYS_MAX: Joi.number().integer().min(0).max(3650).default(7),
+  DB_POOL_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
+  DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(30000),
+  DB_POOL_READ_RESERVE: Joi.number().integer().min(0).max(499),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -120,6 +129,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The embedded database lives in one process; in-process jobs would run once per process.
     throw new ConfigError(
       'Invalid configuration:\n  WEB_CONCURRENCY: more than one API process needs DATABASE_URL (PostgreSQL) and REDIS_URL (jobs shared by all processes)',
+    );
+  }
+  // A quarter of the pool by default; writes keep at least one connection whatever is set.
+  const readReserve = v.DB_POOL_READ_RESERVE ?? Math.floor(v.DB_POOL_MAX / 4);
+  if (readReserve >= v.DB_POOL_MAX) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DB_POOL_READ_RESERVE: must be less than DB_POOL_MAX (writes need at least one connection)',
     );
   }
   return {
@@ -157,5 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayBatchSize: v.RELAY_BATCH_SIZE,
     webConcurrency: v.WEB_CONCURRENCY,
     fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
+    dbPoolAcquireTimeoutMs: v.DB_POOL_ACQUIRE_TIMEOUT_MS,
+    dbStatementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+    dbPoolReadReserve: readReserve,
   };
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app';
 import { buildRuntime } from './bootstrap';
 import { superviseApiProcesses } from './cluster';
+import { keepAliveDrain } from './lib/http-drain';
 import { shareMetricsWithPrimary } from './lib/metrics';
 import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
@@ -34,8 +35,10 @@ async function main(): Promise<void> {
       `Redress listening on http://localhost:${port}`,
     );
   });
+  const drain = keepAliveDrain(server);
 
-  // Graceful shutdown: stop accepting, let in-flight requests finish, then close pools.
+  // Graceful shutdown: stop accepting, let in-flight requests finish (their connections close
+  // behind them, see keepAliveDrain), then close pools.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
           () => process.exit(1),
         );
     });
-    server.closeIdleConnections();
+    drain.begin();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import type { Database } from './database';
+import { laneGatedPool } from './db-lanes';
 import { createPglitePool } from './pglite-pool';
 
 export type Db = Kysely<Database>;
@@ -34,16 +35,21 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.dbPoolMax,
+      // A request waits this long for a connection, then is told 503 database-busy.
+      connectionTimeoutMillis: config.dbPoolAcquireTimeoutMs,
       // Set once per connection rather than per transaction: the same protection (a stuck lock
-      // becomes an error, an abandoned transaction is ended) without a round trip per BEGIN.
-      options: `-c lock_timeout=${txSettings.lockTimeoutMs} -c idle_in_transaction_session_timeout=${txSettings.idleInTransactionTimeoutMs}`,
+      // becomes an error, an abandoned transaction is ended, a runaway statement is cancelled)
+      // without a round trip per BEGIN.
+      options: `-c lock_timeout=${txSettings.lockTimeoutMs} -c idle_in_transaction_session_timeout=${txSettings.idleInTransactionTimeoutMs} -c statement_timeout=${config.dbStatementTimeoutMs}`,
     });
     // An idle client whose connection dies (server restart, terminated backend, a database
     // dropped WITH (FORCE) just after pool.end()) emits 'error' on the pool, which crashes the
     // process without a listener. The pool has already dropped that client; the next query
     // opens a new one.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const writerSlots = config.dbPoolMax - config.dbPoolReadReserve;
+    const gated = laneGatedPool(pool, writerSlots, config.dbPoolAcquireTimeoutMs);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: gated }) });
     return { db, kind: 'postgres', txSettings, close: () => db.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
