@@ -54,7 +54,8 @@ class Slots {
   }
   give(): void {
     const next = this.waiting.shift();
-    if (next) next(); // the slot passes straight to the next writer
+    if (next)
+      next(); // the slot passes straight to the next writer
     else this.free += 1;
   }
 }

@@ -159,7 +159,10 @@ export class DatabaseBusyError extends AppError {
 const LOCK_NOT_AVAILABLE = '55P03';
 const QUERY_CANCELED = '57014'; // statement_timeout (or an operator's pg_cancel_backend)
 // pg-pool's own words: waiting for a free connection, resp. for a new one to open.
-const POOL_TIMEOUTS = ['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout'];
+const POOL_TIMEOUTS = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+];
 
 /** A driver error that only says "busy, retry", as its problem; undefined for anything else. */
 export function databaseBusyOf(err: unknown): DatabaseBusyError | undefined {
@@ -168,7 +171,8 @@ export function databaseBusyOf(err: unknown): DatabaseBusyError | undefined {
   const { code, message } = err as { code?: unknown; message?: unknown };
   if (code === LOCK_NOT_AVAILABLE) return new DatabaseBusyError('lock-timeout');
   if (code === QUERY_CANCELED) return new DatabaseBusyError('statement-timeout');
-  if (typeof message === 'string' && POOL_TIMEOUTS.includes(message)) return new DatabaseBusyError('database-busy');
+  if (typeof message === 'string' && POOL_TIMEOUTS.includes(message))
+    return new DatabaseBusyError('database-busy');
   return undefined;
 }
 

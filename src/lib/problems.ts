@@ -101,17 +101,17 @@ export const PROBLEMS = {
   'database-busy': {
     status: 503,
     title: 'Database busy',
-    meaning: 'No database connection was free in time; nothing was written. Retry after `Retry-After`.',
+    meaning: 'No database connection was free in time; nothing written. See `Retry-After`.',
   },
   'lock-timeout': {
     status: 503,
     title: 'Lock timeout',
-    meaning: 'Another operation held the records this one needs; nothing was written. Retry after `Retry-After`.',
+    meaning: 'Another operation held the records needed; nothing written. See `Retry-After`.',
   },
   'statement-timeout': {
     status: 503,
     title: 'Statement timeout',
-    meaning: 'The database did not finish in time; nothing was written. Retry after `Retry-After`.',
+    meaning: 'The database did not finish in time; nothing written. See `Retry-After`.',
   },
 } as const satisfies Record<string, ProblemKind>;
 

@@ -6,7 +6,7 @@ import { createApp } from '../../src/app';
 import { buildRuntime, type Runtime } from '../../src/bootstrap';
 import { loadConfig, type Config } from '../../src/config';
 import { parseKeyRing, generateKeyMaterial } from '../../src/lib/crypto';
-import { createLogger } from '../../src/lib/logger';
+import { createLogger, type Logger } from '../../src/lib/logger';
 import { adminUrl, withAdminClient } from './pg-admin';
 
 export interface TestApp extends Runtime {
@@ -31,7 +31,11 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await withAdminClient((c) => c.query(`drop database if exists ${name} with (force)`));
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `options.logger`: log there instead (e.g. capturedLogs() to check what a test logged). */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const { name, url } = await createTestDatabase();
   const keys = generateKeyMaterial();
   const config = loadConfig({
@@ -45,7 +49,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const runtime = await buildRuntime(config, {
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     keys: parseKeyRing(keys.piiKeys, keys.blindIndexKey),
     migrate: false,
   });

@@ -1,0 +1,81 @@
+import crypto from 'node:crypto';
+import pg from 'pg';
+import request from 'supertest';
+import { verifyLedger } from '../../src/ledger/ledger-chain';
+import { createUser, type TestUser } from '../helpers/factories';
+import type { TestApp } from '../helpers/test-app';
+import { bookViolations } from '../ledger/helpers';
+
+/** Helpers for the database fault tests: funds, receipts, and a second connection holding locks. */
+
+export const today = new Date().toISOString().slice(0, 10);
+
+/** A fund administrator whose name and e-mail address are identifying values the logs must not show. */
+export async function fundAdmin(t: TestApp): Promise<TestUser & { name: string }> {
+  const tag = crypto.randomBytes(4).toString('hex');
+  const name = `Amara Okafor-${tag}`;
+  const user = await createUser(t, { role: 'fund_admin', name, email: `amara.okafor.${tag}@example.org` });
+  return { ...user, name };
+}
+
+export async function createFund(t: TestApp, admin: TestUser, name: string): Promise<string> {
+  const res = await request(t.app)
+    .post('/v1/funds')
+    .set('Authorization', admin.authHeader)
+    .send({ name, currency: 'THB' })
+    .expect(201);
+  return res.body.id as string;
+}
+
+/** A receipt into the fund's unrestricted pot; the donor's name is an identifying value. */
+export function receipt(t: TestApp, admin: TestUser, fundId: string, key: string, donor: string) {
+  return request(t.app)
+    .post(`/v1/funds/${fundId}/receipts`)
+    .set('Authorization', admin.authHeader)
+    .set('Idempotency-Key', key)
+    .send({ source: 'fine', amount: '10.00', currency: 'THB', receivedOn: today, donor });
+}
+
+export function balances(t: TestApp, admin: TestUser, fundId: string) {
+  return request(t.app).get(`/v1/funds/${fundId}/balances`).set('Authorization', admin.authHeader);
+}
+
+/** A second connection, outside the app, holding every ledger account row of a fund FOR UPDATE. */
+export async function lockFundAccounts(
+  databaseUrl: string,
+  fundId: string,
+): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('begin');
+  const { rowCount } = await client.query('select id from ledger_accounts where fund_id = $1 for update', [
+    fundId,
+  ]);
+  if (!rowCount) throw new Error('the fund has no ledger accounts to lock');
+  return {
+    async release() {
+      await client.query('rollback');
+      await client.end();
+    },
+  };
+}
+
+/** Backends of this database waiting for a lock right now. */
+export async function backendsWaitingOnLocks(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    return rows[0]!.n;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The books balance and both hash chains verify. */
+export async function expectSoundLedger(t: TestApp): Promise<void> {
+  expect(await bookViolations(t)).toEqual([]);
+  expect(await verifyLedger(t.ctx.db)).toMatchObject({ ok: true });
+}
