@@ -15,6 +15,8 @@ import { hashToken, newToken, type Role } from '../../src/lib/auth';
 export interface BenchEnv {
   databaseUrl: string;
   runtime: Runtime;
+  /** The environment startApi gives the API (database, keys, log level), for a module that spawns its own. */
+  apiEnv: Record<string, string>;
   /** The API as `npm start` runs it, with `extraEnv` (e.g. WEB_CONCURRENCY) on top. */
   startApi(extraEnv?: Record<string, string>): Promise<Api>;
 }
@@ -82,6 +84,7 @@ export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promis
     return await fn({
       databaseUrl,
       runtime,
+      apiEnv: env,
       async startApi(extraEnv = {}) {
         const port = await freePort();
         // BENCH_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API under load.
