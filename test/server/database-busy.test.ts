@@ -4,6 +4,7 @@ import { capturedLogs, type CapturedLogs } from '../helpers/captured-logs';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { eventually } from '../jobs/fixtures';
 import {
+  appWithSettings,
   backendsWaitingOnLocks,
   balances,
   createFund,
@@ -66,23 +67,26 @@ describe('statement timeout (57014)', () => {
   let t: TestApp;
   const logs = capturedLogs();
   beforeAll(async () => {
-    // The lock would be waited on for a minute; the statement is cancelled after one second.
-    t = await createTestApp(
-      { DB_LOCK_TIMEOUT_MS: '60000', DB_STATEMENT_TIMEOUT_MS: '1000' },
-      { logger: logs.logger },
-    );
+    t = await createTestApp({}, { logger: logs.logger });
   });
   afterAll(async () => t.close());
 
   it('answers 503 statement-timeout when a statement runs past DB_STATEMENT_TIMEOUT_MS', async () => {
     const admin = await fundAdmin(t);
     const fundId = await createFund(t, admin, 'Statement test fund');
+    // The lock would be waited on for a minute; the statement is cancelled after one second.
+    const short = await appWithSettings(
+      t,
+      { lockTimeoutMs: 60_000, dbStatementTimeoutMs: 1000 },
+      logs.logger,
+    );
     const lock = await lockFundAccounts(t.databaseUrl, fundId);
     let res;
     try {
-      res = await receipt(t, admin, fundId, 'stmt-1', DONOR);
+      res = await receipt(short, admin, fundId, 'stmt-1', DONOR);
     } finally {
       await lock.release();
+      await short.close();
     }
     expectBusy(res, 'statement-timeout');
     await receipt(t, admin, fundId, 'stmt-1', DONOR).expect(201);

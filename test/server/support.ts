@@ -1,7 +1,14 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import type { Config } from '../../src/config';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
+import { openDatabase } from '../../src/lib/db';
+import type { Logger } from '../../src/lib/logger';
+import { createMetrics } from '../../src/lib/metrics';
+import { OpenApiRegistry } from '../../src/lib/openapi';
 import { createUser, type TestUser } from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
 import { bookViolations } from '../ledger/helpers';
@@ -28,7 +35,13 @@ export async function createFund(t: TestApp, admin: TestUser, name: string): Pro
 }
 
 /** A receipt into the fund's unrestricted pot; the donor's name is an identifying value. */
-export function receipt(t: TestApp, admin: TestUser, fundId: string, key: string, donor: string) {
+export function receipt(
+  t: TestApp | { app: Express },
+  admin: TestUser,
+  fundId: string,
+  key: string,
+  donor: string,
+) {
   return request(t.app)
     .post(`/v1/funds/${fundId}/receipts`)
     .set('Authorization', admin.authHeader)
@@ -58,6 +71,29 @@ export async function lockFundAccounts(
       await client.end();
     },
   };
+}
+
+/**
+ * A second app on the test app's database with other database settings (e.g. a short
+ * statement timeout), so the setup runs with the ordinary ones and only the request under test
+ * meets the new ones.
+ */
+export async function appWithSettings(
+  t: TestApp,
+  settings: Partial<Config>,
+  logger: Logger,
+): Promise<{ app: Express; close(): Promise<void> }> {
+  const handle = await openDatabase({ ...t.config, ...settings });
+  const app = createApp({
+    ...t.ctx,
+    config: { ...t.config, ...settings },
+    db: handle.db,
+    logger,
+    metrics: createMetrics(),
+    openapi: new OpenApiRegistry(),
+    readinessChecks: {},
+  });
+  return { app, close: () => handle.close() };
 }
 
 /** Backends of this database waiting for a lock right now. */
