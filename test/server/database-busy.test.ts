@@ -60,7 +60,7 @@ describe('lock timeout (55P03)', () => {
     await receipt(t, admin, fundId, 'lock-1', DONOR).expect(201);
     expectLoggedAsBusy(logs, 'lock-timeout', [DONOR, admin.email, admin.name]);
     await expectSoundLedger(t);
-  });
+  }, 120_000);
 });
 
 describe('statement timeout (57014)', () => {
@@ -92,7 +92,7 @@ describe('statement timeout (57014)', () => {
     await receipt(t, admin, fundId, 'stmt-1', DONOR).expect(201);
     expectLoggedAsBusy(logs, 'statement-timeout', [DONOR, admin.email, admin.name]);
     await expectSoundLedger(t);
-  });
+  }, 120_000);
 });
 
 describe('pool exhaustion (acquire timeout)', () => {
@@ -155,5 +155,5 @@ describe('pool exhaustion (acquire timeout)', () => {
     await receipt(t, admin, fundId, 'pool-2', DONOR).expect(201);
     expectLoggedAsBusy(logs, 'database-busy', [DONOR, admin.email, admin.name]);
     await expectSoundLedger(t);
-  });
+  }, 120_000);
 });
