@@ -60,15 +60,16 @@ it('serves every read of an unaffected fund while writes queue on a locked fund,
       'the writers to queue on the lock',
     );
 
+    let stuck: NodeJS.Timeout | undefined;
     const reads = await Promise.race([
       Promise.all(Array.from({ length: 4 * POOL }, () => balances(t, admin, otherFund).then((r) => r))),
-      new Promise<never>((_, reject) =>
-        setTimeout(
+      new Promise<never>((_, reject) => {
+        stuck = setTimeout(
           () => reject(new Error('reads of the unaffected fund are stuck behind the writes')),
           60_000,
-        ),
-      ),
-    ]);
+        );
+      }),
+    ]).finally(() => clearTimeout(stuck));
     for (const r of reads) expect(r.status).toBe(200);
     // All of this happened while the lock was still held: not one write has finished, and no
     // more than the writers' share of connections waits on it.
