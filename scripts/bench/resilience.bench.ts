@@ -91,31 +91,41 @@ async function waitingOnLocks(databaseUrl: string): Promise<number> {
   }
 }
 
+/**
+ * Locks every ledger account of `fundId` from a connection of its own, sends QUEUED_WRITES
+ * receipts to it and waits until `writers` of them wait on the lock; release() lets them go.
+ */
+async function lockWithQueuedWrites(env: BenchEnv, c: Client, fundId: string, writers: number, tag: string) {
+  const holder = new pg.Client({ connectionString: env.databaseUrl });
+  await holder.connect();
+  await holder.query('begin');
+  await holder.query('select id from ledger_accounts where fund_id = $1 for update', [fundId]);
+  const writes = Array.from({ length: QUEUED_WRITES }, (_, i) =>
+    api(c, 'POST', `/v1/funds/${fundId}/receipts`, receiptBody, `${tag}-${i}`).then((r) => r.status),
+  );
+  for (let i = 0; (await waitingOnLocks(env.databaseUrl)) < writers; i++) {
+    if (i > 600) throw new Error('the writes did not queue on the lock');
+    await sleep(50);
+  }
+  return {
+    async release(): Promise<number[]> {
+      await holder.query('rollback');
+      await holder.end();
+      return Promise.all(writes);
+    },
+  };
+}
+
 /** Row (a): the unaffected fund's read latency, without and then with the other fund locked. */
-async function lockedNeighbour(env: BenchEnv, c: Client): Promise<string[]> {
-  const locked = await newFund(c, 'Bench locked fund');
-  const other = await newFund(c, 'Bench unaffected fund');
+async function lockedNeighbour(env: BenchEnv, c: Client, locked: string, other: string): Promise<string[]> {
   for (let i = 0; i < 20; i++) await api(c, 'POST', `/v1/funds/${other}/receipts`, receiptBody, `warm-${i}`);
   await timedReads(c, other); // warm-up, not counted
   const free = await timedReads(c, other);
 
-  const holder = new pg.Client({ connectionString: env.databaseUrl });
-  await holder.connect();
-  await holder.query('begin');
-  await holder.query('select id from ledger_accounts where fund_id = $1 for update', [locked]);
-  const writes = Array.from({ length: QUEUED_WRITES }, (_, i) =>
-    api(c, 'POST', `/v1/funds/${locked}/receipts`, receiptBody, `queued-${i}`).then((r) => r.status),
-  );
-  const writerSlots = POOL_MAX - Math.floor(POOL_MAX / 4);
-  for (let i = 0; (await waitingOnLocks(env.databaseUrl)) < writerSlots; i++) {
-    if (i > 600) throw new Error('the writes did not queue on the lock');
-    await sleep(50);
-  }
+  const lock = await lockWithQueuedWrites(env, c, locked, POOL_MAX - Math.floor(POOL_MAX / 4), 'queued');
   const underLock = await timedReads(c, other);
   const stillWaiting = await waitingOnLocks(env.databaseUrl);
-  await holder.query('rollback');
-  await holder.end();
-  const statuses = await Promise.all(writes);
+  const statuses = await lock.release();
   const created = statuses.filter((s) => s === 201).length;
 
   const ratio = (p: number) => percentile(underLock, p) / percentile(free, p);
@@ -124,6 +134,18 @@ async function lockedNeighbour(env: BenchEnv, c: Client): Promise<string[]> {
     `| the same reads while another fund's rows are locked and ${QUEUED_WRITES} writes to it queue (${stillWaiting} connections waiting on the lock) | p50 ${ms(percentile(underLock, 50))}, p99 ${ms(percentile(underLock, 99))} = **${fmt(ratio(50), 2)}× p50, ${fmt(ratio(99), 2)}× p99** |`,
     `| the queued writes once the lock is released | ${created} of ${QUEUED_WRITES} created (201) |`,
   ];
+}
+
+/** For contrast: no read reserve, the default lock timeout; one read sent behind the queued writes. */
+async function withoutReserve(env: BenchEnv, c: Client, locked: string, other: string): Promise<string> {
+  const lock = await lockWithQueuedWrites(env, c, locked, POOL_MAX, 'unreserved');
+  const t0 = performance.now();
+  const res = await api(c, 'GET', `/v1/funds/${other}/balances`);
+  await res.arrayBuffer();
+  const waited = performance.now() - t0;
+  const statuses = await lock.release();
+  const refused = statuses.filter((s) => s === 503).length;
+  return `| for contrast, \`DB_POOL_READ_RESERVE=0\` and the default 5 s lock timeout: one read of the unaffected fund sent while the writes queue | answered (${res.status}) after **${fmt(waited / 1000, 2)} s**; ${refused} of ${QUEUED_WRITES} writes got 503 lock-timeout |`;
 }
 
 /** Row (b): SIGKILL under write load, restart at once, time to the first healthy /healthz. */
@@ -210,11 +232,20 @@ export async function run(env: BenchEnv): Promise<string> {
     email: 'bench-resilience@example.org',
   });
   const apiProcess = await env.startApi({ DB_LOCK_TIMEOUT_MS: '120000' });
+  const c = { url: apiProcess.url, token };
+  const locked = await newFund(c, 'Bench locked fund');
+  const other = await newFund(c, 'Bench unaffected fund');
   let lockRows: string[];
   try {
-    lockRows = await lockedNeighbour(env, { url: apiProcess.url, token });
+    lockRows = await lockedNeighbour(env, c, locked, other);
   } finally {
     await apiProcess.stop();
+  }
+  const unreserved = await env.startApi({ DB_POOL_READ_RESERVE: '0' });
+  try {
+    lockRows.push(await withoutReserve(env, { url: unreserved.url, token }, locked, other));
+  } finally {
+    await unreserved.stop();
   }
   const killRows = await killRecovery(env, token);
   return [
@@ -227,7 +258,8 @@ export async function run(env: BenchEnv): Promise<string> {
     '',
     'The lock is held by a separate connection (`select … for update` on the fund’s ledger accounts)',
     'with DB_LOCK_TIMEOUT_MS raised to 2 minutes, so the writes wait rather than fail; reads need',
-    'no lock (MVCC), only a free connection. Recovery time runs from the SIGKILL to the restarted',
+    'no lock (MVCC), only a free connection. Without the reserve the writes hold every connection',
+    'and the read waits behind them until lock timeouts free some. Recovery time runs from the SIGKILL to the restarted',
     'process’s first healthy answer (Node and tsx start-up, connecting, checking migrations); a',
     'request cut by the kill may have committed without an answer, so stored ≥ acknowledged, and',
     'its retry with the same Idempotency-Key gets the stored answer.',
