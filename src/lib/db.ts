@@ -69,9 +69,10 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
 }
 
 /**
- * The one way to open a transaction. Every connection carries lock_timeout and
- * idle_in_transaction_session_timeout (see openDatabase), so, as in pg-boss, a stuck lock
- * becomes an error the caller sees, never a request that hangs forever.
+ * The one way to open a transaction. Every connection carries lock_timeout,
+ * idle_in_transaction_session_timeout and (PostgreSQL) statement_timeout (see openDatabase), so,
+ * as in pg-boss, a stuck lock becomes an error the caller sees (a 503 with Retry-After over
+ * HTTP, see databaseBusyOf), never a request that hangs forever.
  */
 export async function transact<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
   return db.transaction().execute(fn);

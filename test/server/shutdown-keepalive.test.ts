@@ -134,6 +134,7 @@ it('closes idle keep-alive connections, finishes every request in flight with Co
   expect(Number(receipts.n)).toBe(3);
   expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
   expect(server.output()).not.toContain(donor);
+  expect(server.output()).not.toMatch(/unhandled error|"level":50/);
   idleAgent.destroy();
   busyAgent.destroy();
 }, 120_000);
