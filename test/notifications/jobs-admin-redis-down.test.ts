@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
+import { sealAndVerifyAuditChain } from '../../src/audit/audit-chain';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
 import { problemType } from '../../src/lib/problems';
 import { capturedLogs } from '../helpers/captured-logs';
@@ -119,6 +120,7 @@ it('answers 503 service-unavailable while Redis is down, and 200 again once it i
   await retry('some-job-id').expect(404);
 
   expect(await verifyLedger(t.ctx.db)).toMatchObject({ ok: true });
+  expect(await sealAndVerifyAuditChain(t.ctx.db)).toMatchObject({ ok: true });
   expect(logs.leaking(['keiko.tanabe@example.org', 'Keiko Tanabe'])).toEqual([]);
   expect(logs.lines.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
 }, 120_000);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import { loadConfig } from '../../src/config';
+import { sealAndVerifyAuditChain } from '../../src/audit/audit-chain';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
 import { openDatabase, type DbHandle } from '../../src/lib/db';
 import { listeningPort, spawnServer, type ServerProcess } from '../helpers/server-process';
@@ -133,6 +134,7 @@ it('closes idle keep-alive connections, finishes every request in flight with Co
     .executeTakeFirstOrThrow();
   expect(Number(receipts.n)).toBe(3);
   expect(await verifyLedger(handle.db)).toMatchObject({ ok: true });
+  expect(await sealAndVerifyAuditChain(handle.db)).toMatchObject({ ok: true });
   expect(server.output()).not.toContain(donor);
   expect(server.output()).not.toMatch(/unhandled error|"level":50/);
   idleAgent.destroy();

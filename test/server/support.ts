@@ -3,6 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
+import { sealAndVerifyAuditChain } from '../../src/audit/audit-chain';
 import type { Config } from '../../src/config';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
 import { openDatabase } from '../../src/lib/db';
@@ -110,8 +111,9 @@ export async function backendsWaitingOnLocks(databaseUrl: string): Promise<numbe
   }
 }
 
-/** The books balance and both hash chains verify. */
+/** The books balance, and the ledger and audit hash chains verify. */
 export async function expectSoundLedger(t: TestApp): Promise<void> {
   expect(await bookViolations(t)).toEqual([]);
   expect(await verifyLedger(t.ctx.db)).toMatchObject({ ok: true });
+  expect(await sealAndVerifyAuditChain(t.ctx.db)).toMatchObject({ ok: true });
 }
