@@ -64,6 +64,12 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
   app.use('/v1', express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
+  // After the body is read (a stream's events do not carry the request's context): writes for
+  // one fund may not take every writer connection (see db-lanes.ts).
+  app.use('/v1/funds/:id', (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') next();
+    else inDbLane('write', next, req.params.id);
+  });
   // Audit events are chained after they commit; nudge the sealer once the response is out.
   app.use('/v1', sealAuditAfterResponse(ctx));
 

@@ -92,16 +92,24 @@ async function waitingOnLocks(databaseUrl: string): Promise<number> {
 }
 
 /**
- * Locks every ledger account of `fundId` from a connection of its own, sends QUEUED_WRITES
- * receipts to it and waits until `writers` of them wait on the lock; release() lets them go.
+ * Locks every ledger account of `fundIds` from a connection of its own, sends QUEUED_WRITES
+ * receipts to each and waits until `writers` of them wait on the locks; release() lets them go.
  */
-async function lockWithQueuedWrites(env: BenchEnv, c: Client, fundId: string, writers: number, tag: string) {
+async function lockWithQueuedWrites(
+  env: BenchEnv,
+  c: Client,
+  fundIds: string[],
+  writers: number,
+  tag: string,
+) {
   const holder = new pg.Client({ connectionString: env.databaseUrl });
   await holder.connect();
   await holder.query('begin');
-  await holder.query('select id from ledger_accounts where fund_id = $1 for update', [fundId]);
-  const writes = Array.from({ length: QUEUED_WRITES }, (_, i) =>
-    api(c, 'POST', `/v1/funds/${fundId}/receipts`, receiptBody, `${tag}-${i}`).then((r) => r.status),
+  await holder.query('select id from ledger_accounts where fund_id = any($1::uuid[]) for update', [fundIds]);
+  const writes = fundIds.flatMap((fundId, n) =>
+    Array.from({ length: QUEUED_WRITES }, (_, i) =>
+      api(c, 'POST', `/v1/funds/${fundId}/receipts`, receiptBody, `${tag}-${n}-${i}`).then((r) => r.status),
+    ),
   );
   for (let i = 0; (await waitingOnLocks(env.databaseUrl)) < writers; i++) {
     if (i > 600) throw new Error('the writes did not queue on the lock');
@@ -116,8 +124,13 @@ async function lockWithQueuedWrites(env: BenchEnv, c: Client, fundId: string, wr
   };
 }
 
-/** Row (a): the unaffected fund's read latency, without and then with the other fund locked. */
-async function lockedNeighbour(env: BenchEnv, c: Client, locked: string, other: string): Promise<string[]> {
+/** Row (a): the unaffected fund's read latency, without and then with two other funds locked. */
+async function lockedNeighbours(
+  env: BenchEnv,
+  c: Client,
+  locked: string[],
+  other: string,
+): Promise<string[]> {
   for (let i = 0; i < 20; i++) await api(c, 'POST', `/v1/funds/${other}/receipts`, receiptBody, `warm-${i}`);
   await timedReads(c, other); // warm-up, not counted
   const free = await timedReads(c, other);
@@ -131,13 +144,13 @@ async function lockedNeighbour(env: BenchEnv, c: Client, locked: string, other: 
   const ratio = (p: number) => percentile(underLock, p) / percentile(free, p);
   return [
     `| balance read of a fund, no lock anywhere (n=${READS}, sequential) | p50 ${ms(percentile(free, 50))}, p99 ${ms(percentile(free, 99))} |`,
-    `| the same reads while another fund's rows are locked and ${QUEUED_WRITES} writes to it queue (${stillWaiting} connections waiting on the lock) | p50 ${ms(percentile(underLock, 50))}, p99 ${ms(percentile(underLock, 99))} = **${fmt(ratio(50), 2)}× p50, ${fmt(ratio(99), 2)}× p99** |`,
-    `| the queued writes once the lock is released | ${created} of ${QUEUED_WRITES} created (201) |`,
+    `| the same reads while two other funds' rows are locked and ${QUEUED_WRITES} writes to each queue (${stillWaiting} connections, every writer's, waiting on the locks) | p50 ${ms(percentile(underLock, 50))}, p99 ${ms(percentile(underLock, 99))} = **${fmt(ratio(50), 2)}× p50, ${fmt(ratio(99), 2)}× p99** |`,
+    `| the queued writes once the locks are released | ${created} of ${statuses.length} created (201) |`,
   ];
 }
 
 /** For contrast: no read reserve, the default lock timeout; one read sent behind the queued writes. */
-async function withoutReserve(env: BenchEnv, c: Client, locked: string, other: string): Promise<string> {
+async function withoutReserve(env: BenchEnv, c: Client, locked: string[], other: string): Promise<string> {
   const lock = await lockWithQueuedWrites(env, c, locked, POOL_MAX, 'unreserved');
   const t0 = performance.now();
   const res = await api(c, 'GET', `/v1/funds/${other}/balances`);
@@ -145,7 +158,7 @@ async function withoutReserve(env: BenchEnv, c: Client, locked: string, other: s
   const waited = performance.now() - t0;
   const statuses = await lock.release();
   const refused = statuses.filter((s) => s === 503).length;
-  return `| for contrast, \`DB_POOL_READ_RESERVE=0\` and the default 5 s lock timeout: one read of the unaffected fund sent while the writes queue | answered (${res.status}) after **${fmt(waited / 1000, 2)} s**; ${refused} of ${QUEUED_WRITES} writes got 503 lock-timeout |`;
+  return `| for contrast, \`DB_POOL_READ_RESERVE=0\` and the default 5 s lock timeout, the same two funds locked: one read of the unaffected fund sent while the writes queue | answered (${res.status}) after **${fmt(waited / 1000, 2)} s**; ${refused} of ${statuses.length} writes got 503 lock-timeout |`;
 }
 
 /** Row (b): SIGKILL under write load, restart at once, time to the first healthy /healthz. */
@@ -233,11 +246,11 @@ export async function run(env: BenchEnv): Promise<string> {
   });
   const apiProcess = await env.startApi({ DB_LOCK_TIMEOUT_MS: '120000' });
   const c = { url: apiProcess.url, token };
-  const locked = await newFund(c, 'Bench locked fund');
+  const locked = [await newFund(c, 'Bench locked fund 1'), await newFund(c, 'Bench locked fund 2')];
   const other = await newFund(c, 'Bench unaffected fund');
   let lockRows: string[];
   try {
-    lockRows = await lockedNeighbour(env, c, locked, other);
+    lockRows = await lockedNeighbours(env, c, locked, other);
   } finally {
     await apiProcess.stop();
   }
@@ -249,7 +262,7 @@ export async function run(env: BenchEnv): Promise<string> {
   }
   const killRows = await killRecovery(env, token);
   return [
-    'One API process (DB_POOL_MAX 20, so 15 connections for writes and 5 kept for reads).',
+    'One API process (DB_POOL_MAX 20: 15 connections for writes, at most 8 of them for one fund, 5 kept for reads).',
     '',
     '| figure | result |',
     '|---|---|',
