@@ -269,7 +269,7 @@ export async function run(env: BenchEnv): Promise<string> {
     ...lockRows,
     ...killRows,
     '',
-    'The lock is held by a separate connection (`select … for update` on the fund’s ledger accounts)',
+    'The lock is held by a separate connection (`select … for update` on the funds’ ledger accounts)',
     'with DB_LOCK_TIMEOUT_MS raised to 2 minutes, so the writes wait rather than fail; reads need',
     'no lock (MVCC), only a free connection. Without the reserve the writes hold every connection',
     'and the read waits behind them until lock timeouts free some. Recovery time runs from the SIGKILL to the restarted',
