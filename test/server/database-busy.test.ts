@@ -112,24 +112,28 @@ describe('pool exhaustion (acquire timeout)', () => {
   });
   afterAll(async () => t.close());
 
-  it('answers 503 database-busy to a write when every writer connection waits on a lock, and to a read when no connection is free', async () => {
+  it('answers 503 database-busy to writes when every writer connection (or the fund’s share) waits on a lock, and to a read when no connection is free', async () => {
     const admin = await fundAdmin(t);
-    const fundId = await createFund(t, admin, 'Pool test fund');
-    const otherFundId = await createFund(t, admin, 'Other fund');
-    const lock = await lockFundAccounts(t.databaseUrl, fundId);
+    const [a, b, c] = [
+      await createFund(t, admin, 'Pool test fund A'),
+      await createFund(t, admin, 'Pool test fund B'),
+      await createFund(t, admin, 'Pool test fund C'),
+    ];
+    const lock = await lockFundAccounts(t.databaseUrl, [a, b]);
     let releaseHeld = () => undefined as void;
     try {
-      // Two writes take both writer connections and wait on the lock.
-      const blocked = [0, 1].map((i) => receipt(t, admin, fundId, `pool-${i}`, DONOR).then((r) => r));
+      // One write to each locked fund: together they take both writer connections.
+      const blocked = [a, b].map((f, i) => receipt(t, admin, f, `pool-${i}`, DONOR).then((r) => r));
       await eventually(
         async () => (await backendsWaitingOnLocks(t.databaseUrl)) >= 2,
         30_000,
-        'two writers on the lock',
+        'two writers on the locks',
       );
-      const third = await receipt(t, admin, fundId, 'pool-2', DONOR);
-      expectBusy(third, 'database-busy');
+      // A write to a third fund finds no writer connection; a second write to A, none of A's share.
+      expectBusy(await receipt(t, admin, c, 'pool-c', DONOR), 'database-busy');
+      expectBusy(await receipt(t, admin, a, 'pool-a2', DONOR), 'database-busy');
       // The reserved connection still serves reads.
-      await balances(t, admin, otherFundId).expect(200);
+      await balances(t, admin, c).expect(200);
 
       // Now take the reserved connection too: a read finds no connection at all.
       const held = new Promise<void>((resolve) => (releaseHeld = resolve));
@@ -142,8 +146,7 @@ describe('pool exhaustion (acquire timeout)', () => {
         }),
       );
       await holding;
-      const read = await balances(t, admin, otherFundId);
-      expectBusy(read, 'database-busy');
+      expectBusy(await balances(t, admin, c), 'database-busy');
       releaseHeld();
       await holder;
       await lock.release();
@@ -152,7 +155,9 @@ describe('pool exhaustion (acquire timeout)', () => {
       releaseHeld();
       await lock.release().catch(() => undefined);
     }
-    await receipt(t, admin, fundId, 'pool-2', DONOR).expect(201);
+    // Nothing was written by the refused writes: their keys now post for the first time.
+    await receipt(t, admin, c, 'pool-c', DONOR).expect(201);
+    await receipt(t, admin, a, 'pool-a2', DONOR).expect(201);
     expectLoggedAsBusy(logs, 'database-busy', [DONOR, admin.email, admin.name]);
     await expectSoundLedger(t);
   }, 120_000);

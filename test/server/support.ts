@@ -54,20 +54,26 @@ export function balances(t: TestApp, admin: TestUser, fundId: string) {
   return request(t.app).get(`/v1/funds/${fundId}/balances`).set('Authorization', admin.authHeader);
 }
 
-/** A second connection, outside the app, holding every ledger account row of a fund FOR UPDATE. */
+/** A second connection, outside the app, holding every ledger account row of the fund(s) FOR UPDATE. */
 export async function lockFundAccounts(
   databaseUrl: string,
-  fundId: string,
+  fundIds: string | string[],
 ): Promise<{ release(): Promise<void> }> {
+  const ids = typeof fundIds === 'string' ? [fundIds] : fundIds;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query('begin');
-  const { rowCount } = await client.query('select id from ledger_accounts where fund_id = $1 for update', [
-    fundId,
-  ]);
-  if (!rowCount) throw new Error('the fund has no ledger accounts to lock');
+  const { rows } = await client.query<{ n: number }>(
+    `with locked as (select fund_id from ledger_accounts where fund_id = any($1::uuid[]) for update)
+     select count(distinct fund_id)::int as n from locked`,
+    [ids],
+  );
+  if (rows[0]!.n !== ids.length) throw new Error('a fund has no ledger accounts to lock');
+  let released = false;
   return {
     async release() {
+      if (released) return;
+      released = true;
       await client.query('rollback');
       await client.end();
     },
