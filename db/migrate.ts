@@ -1,7 +1,21 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from './migrations';
+import { grantAppPrivileges, roleExists } from './privileges';
 
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+export interface MigrateOptions {
+  /**
+   * The role the API and worker connect as, when it is not the one migrating: after every run
+   * (even one with nothing to apply) it gets exactly the privileges of db/privileges.ts.
+   */
+  appRole?: string;
+}
+
+export interface MigrateResult extends MigrationResultSet {
+  /** What happened to the app role's privileges; absent when no app role was given. */
+  appRole?: { role: string; granted: boolean; unlisted: string[] };
+}
+
+export async function migrateToLatest(db: Kysely<any>, options: MigrateOptions = {}): Promise<MigrateResult> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -14,5 +28,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
       cause: result.error,
     });
   }
-  return result;
+  if (!options.appRole) return result;
+  const role = options.appRole;
+  // A role not created yet gets its privileges at the next run (migrations run on every start).
+  if (!(await roleExists(db, role))) return { ...result, appRole: { role, granted: false, unlisted: [] } };
+  const { unlisted } = await grantAppPrivileges(db, role);
+  return { ...result, appRole: { role, granted: true, unlisted } };
 }

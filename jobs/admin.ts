@@ -1,5 +1,6 @@
 import type Bull from 'bull';
 import type { Db } from '../src/lib/db';
+import { maskAddresses } from '../src/notifications/delivery-errors';
 import { ServiceUnavailableError } from '../src/lib/errors';
 import type { FailedJob, JobsAdmin } from '../src/notifications/jobs-admin';
 import { withTimeout, type QueueSet } from './bull';
@@ -17,7 +18,8 @@ function failedJobOf(queue: string, job: Bull.Job<QueuedJobData>): FailedJob {
     topic: job.data.outboxId ? job.data.topic : null,
     payload: job.data.payload,
     attemptsMade: job.attemptsMade,
-    failedReason: job.failedReason ?? '',
+    // Reduced to a category and code when thrown; masked again for jobs stored before that.
+    failedReason: maskAddresses(job.failedReason ?? ''),
     failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
   };
 }

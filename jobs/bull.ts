@@ -15,6 +15,11 @@ export interface QueueSet {
   ready(timeoutMs: number): Promise<void>;
   /** For /readyz: fails fast while the connection is down instead of queueing the PING. */
   ping(): Promise<void>;
+  /**
+   * Calls `listener` each time the command connection becomes ready: at start and after every
+   * reconnect, when Redis may have come back empty. Returns a function that stops listening.
+   */
+  onReady(listener: () => void): () => void;
   /** Closes the queues (waiting for running jobs up to `graceMs`), then every connection. */
   close(graceMs?: number): Promise<void>;
 }
@@ -99,6 +104,11 @@ export function createQueueSet(redisUrl: string, options: { prefix: string; logg
     async ping() {
       if (client.status !== 'ready') throw new RedisUnavailableError(`redis ${client.status}`);
       await client.ping();
+    },
+    onReady(listener) {
+      client.on('ready', listener);
+      if (client.status === 'ready') setImmediate(listener);
+      return () => void client.off('ready', listener);
     },
     close(graceMs = 10_000) {
       closing ??= (async () => {

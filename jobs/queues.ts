@@ -22,6 +22,7 @@ import {
   runReconciliation,
   sendReconciliationAlert,
 } from '../src/notifications/reconciliation';
+import { deliveryAlertPayloadSchema, sendDeliveryAlert } from '../src/notifications/delivery-alerts';
 import { paymentMadePayloadSchema, sendPaymentMadeEmail } from '../src/notifications/payment-made';
 import {
   scanUpcoming,
@@ -54,6 +55,7 @@ export const JOB_NAMES = [
   'mail.reflection_reminder',
   'mail.fund_decision_due',
   'mail.victim_payment',
+  'mail.delivery_alert',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -73,6 +75,7 @@ export const TOPIC_JOBS: Record<OutboxTopic, JobName> = {
   'reflection.reminder': 'mail.reflection_reminder',
   'fund_decision.due': 'mail.fund_decision_due',
   'victim.payment_made': 'mail.victim_payment',
+  'outbox.alert': 'mail.delivery_alert',
 };
 
 /** What a handler gets: the transaction that holds its outbox row, and the side effects. */
@@ -147,6 +150,7 @@ export const JOB_HANDLERS: Record<JobName, JobDefinition> = {
   'mail.hearing_reminder': staffMailJob(upcomingPayloadSchema, sendHearingReminder),
   'mail.reflection_reminder': staffMailJob(upcomingPayloadSchema, sendReflectionReminder),
   'mail.fund_decision_due': staffMailJob(upcomingPayloadSchema, sendFundDecisionDue),
+  'mail.delivery_alert': staffMailJob(deliveryAlertPayloadSchema, sendDeliveryAlert),
   'mail.victim_payment': defineJob({
     queue: 'mail',
     payload: paymentMadePayloadSchema,

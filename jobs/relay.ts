@@ -1,6 +1,8 @@
 import type { Config } from '../src/config';
 import { transact, type Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
+import { raiseDeliveryAlert } from '../src/notifications/delivery-alerts';
+import { reduceJobError } from '../src/notifications/delivery-errors';
 import { claimPendingOutbox, markOutboxRelayed, type OutboxMessage } from '../src/lib/outbox';
 import { RedisUnavailableError, withTimeout, type QueueSet } from './bull';
 import { executeLocked, PermanentJobError, type JobDeps } from './execute';
@@ -156,17 +158,27 @@ export async function relayInline(deps: JobDeps & { db: Db; retries: InlineRetri
       result.relayed.push(claimed!.id);
     } catch (err) {
       if (!claimed) throw err;
-      const permanent = err instanceof PermanentJobError;
-      const state = retries.failed(claimed.id, permanent, errorMessage(err));
+      // Only the category and code: an SMTP reply can name the recipient (admins see lastError).
+      const reduced = reduceJobError(err);
+      const permanent = err instanceof PermanentJobError || reduced.permanent;
+      const state = retries.failed(claimed.id, permanent, reduced.message);
       result.failed.push(claimed.id);
       const log = {
         outboxId: claimed.id,
         topic: claimed.topic,
         attempts: state.attempts,
-        err: errorMessage(err),
+        err: reduced.summary,
       };
-      if (state.gaveUp) logger.error(log, 'outbox message failed for good; it stays pending until restart');
-      else logger.warn({ ...log, retryInMs: state.retryInMs }, 'outbox message failed; will retry');
+      if (state.gaveUp) {
+        logger.error(log, 'outbox message failed for good; it stays pending until restart');
+        await raiseDeliveryAlert(db, {
+          outboxId: claimed.id,
+          reason: 'attempts_exhausted',
+          errorCategory: reduced.summary.category,
+        }).catch((alertErr: unknown) =>
+          logger.error({ err: reduceJobError(alertErr).summary }, 'could not record a delivery alert'),
+        );
+      } else logger.warn({ ...log, retryInMs: state.retryInMs }, 'outbox message failed; will retry');
     }
   }
   return result;

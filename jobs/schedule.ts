@@ -4,6 +4,8 @@ import type { Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import { lastReconciliationOn } from '../src/notifications/notifications.repository';
 import { todayUtc } from '../src/notifications/deadline-reminders';
+import { reduceJobError } from '../src/notifications/delivery-errors';
+import { recordScheduledRun } from '../src/notifications/scheduled-runs';
 import type { QueueSet } from './bull';
 import { SCHEDULED_JOB_NAMES, SCHEDULED_JOBS, type QueuedJobData, type ScheduledJobName } from './queues';
 
@@ -23,7 +25,8 @@ function message(err: unknown): string {
  * With Redis: each scheduled job is a Bull repeatable job. Bull keys a repeatable job by name
  * and cron, so every worker registering it at start-up still yields one run per tick; a run
  * that throws is retried with backoff and, after the last attempt, kept with the failed jobs.
- * Registration waits for Redis and is retried every minute while it is away.
+ * Registration happens each time the connection to Redis becomes ready, and is retried every
+ * minute if it fails.
  */
 export function startBullSchedule(queues: QueueSet, deps: ScheduleDeps, concurrency = 1): () => void {
   const queue = queues.get('schedule');
@@ -32,7 +35,7 @@ export function startBullSchedule(queues: QueueSet, deps: ScheduleDeps, concurre
     .process('*', concurrency, async (job: Bull.Job<QueuedJobData>) => {
       const name = SCHEDULED_JOB_NAMES.find((n) => n === job.name);
       if (!name) throw new Error(`unknown scheduled job "${job.name}"`);
-      return SCHEDULED_JOBS[name].run(deps);
+      return runScheduledJob(name, deps);
     })
     .catch((err: unknown) => deps.logger.error({ err: message(err) }, 'scheduled processor stopped'));
   let timer: NodeJS.Timeout | undefined;
@@ -58,11 +61,37 @@ export function startBullSchedule(queues: QueueSet, deps: ScheduleDeps, concurre
       }
     }
   };
-  void register();
+  // Redis may come back empty (no persistence, failover, flush) and forget the repeatable jobs:
+  // register them again on every reconnect (Bull keeps one per name and cron).
+  const stopListening = queues.onReady(() => {
+    clearTimeout(timer);
+    void register();
+  });
   return () => {
     stopped = true;
+    stopListening();
     clearTimeout(timer);
   };
+}
+
+/**
+ * Runs a scheduled job and records the run (scheduled_job_runs), so /readyz, /metrics and the
+ * reconciliation see when it last ran. What it throws is reduced to a category and code.
+ */
+export async function runScheduledJob(name: ScheduledJobName, deps: ScheduleDeps): Promise<string> {
+  const startedAt = new Date();
+  let detail: string;
+  try {
+    detail = await SCHEDULED_JOBS[name].run(deps);
+  } catch (err) {
+    const reduced = reduceJobError(err);
+    await recordScheduledRun(deps.db, name, { startedAt, ok: false, detail: reduced.message }).catch(
+      () => undefined, // the database may be what failed: the run's error is what matters
+    );
+    throw reduced;
+  }
+  await recordScheduledRun(deps.db, name, { startedAt, ok: true, detail });
+  return detail;
 }
 
 /** Whether the job already ran on `today` according to the database (survives restarts). */
@@ -86,7 +115,7 @@ export function startInlineSchedule(deps: ScheduleDeps, checkEveryMs = 5 * 60_00
       if (lastRun.get(name) === today || now.getUTCHours() < job.hourUtc) continue;
       try {
         if (!(await ranToday(name, deps.db, today))) {
-          const detail = await job.run(deps);
+          const detail = await runScheduledJob(name, deps);
           deps.logger.info({ job: name, detail }, 'scheduled job done');
         }
         lastRun.set(name, today);

@@ -4,12 +4,15 @@ import type { AppContext } from '../src/context';
 import { scheduleAuditSeal } from '../src/audit/audit-chain';
 import { setJobsAdmin } from '../src/notifications/jobs-admin';
 import { createMailer, type Mailer } from '../src/notifications/mailer';
+import { alertOverdueMessages, raiseDeliveryAlert } from '../src/notifications/delivery-alerts';
+import { reduceJobError } from '../src/notifications/delivery-errors';
 import { bullJobsAdmin, inlineJobsAdmin } from './admin';
 import { createQueueSet, type QueueSet } from './bull';
 import { executeOutboxJob, PermanentJobError, type JobDeps } from './execute';
 import { checkJobRegistry, JOB_HANDLERS, JOB_NAMES, type QueuedJobData } from './queues';
 import { InlineRetries, relayInline, relayToQueues, startRelayLoop, type RelayLoop } from './relay';
 import { startBullSchedule, startInlineSchedule } from './schedule';
+import { requeueLostJobs, startPeriodicTask } from './sweep';
 
 /**
  * - `embedded`: no Redis; the relay runs each handler in this process.
@@ -84,6 +87,10 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
       inlineJobsAdmin(db, retries, () => relay),
     );
     const stopSchedule = options.schedule === false ? undefined : startInlineSchedule({ db, logger, config });
+    const overdue = startPeriodicTask('overdue alerts', () => alertOverdue(ctx), {
+      intervalMs: config.outboxSweepIntervalMs,
+      logger,
+    });
     return {
       mode: 'embedded',
       relay,
@@ -91,6 +98,7 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
       stop: async () => {
         ctx.outbox = { kick: () => undefined };
         setJobsAdmin(ctx, undefined);
+        await overdue.stop();
         await stopSchedule?.();
         await relay.stop();
         if (!options.mailer) mailer.close();
@@ -108,6 +116,25 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
   const relay = startRelayLoop(() => relayToQueues({ db, config, logger, queues }), loopOptions);
   ctx.outbox = { kick: () => relay.kick() };
   setJobsAdmin(ctx, bullJobsAdmin(queues));
+  // Redis may come back empty: every reconnect, and a periodic sweep, re-queue lost jobs.
+  const sweep = startPeriodicTask(
+    'outbox sweep',
+    async () => {
+      // Overdue alerts are recorded even while Redis is away (that may be why mail is late).
+      const [requeue] = await Promise.allSettled([
+        requeueLostJobs({ db, config, queues }),
+        alertOverdue(ctx),
+      ]);
+      if (requeue.status === 'rejected') throw requeue.reason;
+      if (requeue.value.requeued.length > 0)
+        logger.warn(
+          { count: requeue.value.requeued.length, outboxIds: requeue.value.requeued.slice(0, 50) },
+          'undelivered messages re-queued: their jobs were gone from Redis',
+        );
+    },
+    { intervalMs: config.outboxSweepIntervalMs, logger },
+  );
+  const stopSweepOnReady = queues.onReady(() => sweep.trigger());
   return {
     mode: options.mode,
     relay,
@@ -117,7 +144,9 @@ function startJobRunners(ctx: AppContext, options: StartJobsOptions): Jobs {
       ctx.outbox = { kick: () => undefined };
       setJobsAdmin(ctx, undefined);
       stopSchedule?.();
+      stopSweepOnReady();
       delete ctx.readinessChecks.redis;
+      await sweep.stop();
       await relay.stop();
       await queues.close(config.shutdownGraceMs);
       if (mailer && !options.mailer) mailer.close();
@@ -136,9 +165,12 @@ function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void
         const result = await executeOutboxJob(ctx.db, deps, job.data.outboxId);
         return result.outcome === 'delivered' ? result.detail : 'already delivered';
       } catch (err) {
+        // Bull keeps what is thrown (failedReason, stacktrace) and admins read it: only the
+        // category and code go on, never an SMTP reply that names the recipient.
+        const reduced = reduceJobError(err);
         // No retry can fix it: fail now and keep the job for an admin to look at.
-        if (err instanceof PermanentJobError) await job.discard();
-        throw err;
+        if (err instanceof PermanentJobError || reduced.permanent) await job.discard();
+        throw reduced;
       }
     };
     // Resolves only when the queue closes: not awaited.
@@ -154,11 +186,50 @@ function startProcessors(queues: QueueSet, deps: JobDeps, ctx: AppContext): void
   }
   for (const queue of queues.all()) {
     queue.on('failed', (job: Bull.Job<QueuedJobData>, err: Error) => {
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof PermanentJobError;
+      const reduced = reduceJobError(err);
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || reduced.permanent;
+      if (final && job.data.outboxId) alertAdmins(ctx, job.data.outboxId, reduced.summary.category);
       logger[final ? 'error' : 'warn'](
-        { job: job.name, outboxId: job.data.outboxId, attemptsMade: job.attemptsMade, err: err.message },
+        {
+          job: job.name,
+          outboxId: job.data.outboxId,
+          attemptsMade: job.attemptsMade,
+          err: reduced.summary,
+        },
         final ? 'job failed for good' : 'job failed; will retry',
       );
     });
+  }
+}
+
+/** A message that will not be tried again by itself: admins hear of it (once per message). */
+function alertAdmins(ctx: AppContext, outboxId: string, errorCategory: string): void {
+  raiseDeliveryAlert(ctx.db, { outboxId, reason: 'attempts_exhausted', errorCategory }).then(
+    (raised) => {
+      if (raised) {
+        ctx.logger.warn({ outboxId, errorCategory }, 'admins alerted: a message ran out of attempts');
+        ctx.outbox.kick();
+      }
+    },
+    (err: unknown) =>
+      // The overdue sweep alerts later if this fails: nothing is lost.
+      ctx.logger.error({ outboxId, err: reduceJobError(err).summary }, 'could not record a delivery alert'),
+  );
+}
+
+async function alertOverdue(ctx: AppContext): Promise<void> {
+  let raised: string[];
+  try {
+    raised = await alertOverdueMessages(ctx.db, ctx.config.undeliveredAlertMinutes);
+  } catch (err) {
+    ctx.logger.warn({ err: reduceJobError(err).summary }, 'overdue message check failed; retried later');
+    return;
+  }
+  if (raised.length > 0) {
+    ctx.logger.warn(
+      { count: raised.length, outboxIds: raised.slice(0, 50) },
+      'admins alerted: messages undelivered for too long',
+    );
+    ctx.outbox.kick();
   }
 }

@@ -10,6 +10,7 @@ import type { AppContext } from '../src/context';
 import { AppError, ConflictError, ValidationError } from '../src/lib/errors';
 import { toFieldErrors } from '../src/lib/validate';
 import { i18nReport } from '../src/notifications/i18n-report';
+import { createRoles } from './create-roles';
 
 /**
  * `npm run cli -- <command> [options]`: administrative commands against the configured database
@@ -28,7 +29,14 @@ interface Io {
 
 type Values = Record<string, string | boolean | undefined>;
 
-interface Command {
+type Command = CommandBase &
+  (
+    | { run(ctx: AppContext, input: any): Promise<string> }
+    /** Works on no configured database (and opens none), e.g. with a superuser's URL. */
+    | { standalone(input: any): Promise<string> }
+  );
+
+interface CommandBase {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
@@ -37,7 +45,6 @@ interface Command {
    * the database is opened; it may read standard input.
    */
   input(values: Values, io: Io): unknown;
-  run(ctx: AppContext, input: any): Promise<string>;
 }
 
 const caller = { actor: null, via: 'cli' } as const;
@@ -83,6 +90,34 @@ const COMMANDS: Record<string, Command> = {
       if (!report.ok) throw new ConflictError(report.text);
       return report.text;
     },
+  },
+  'db:create-roles': {
+    summary:
+      'As a superuser (SUPERUSER_DATABASE_URL), create the owner and app roles, give the database to the\n' +
+      '      owner, migrate, grant the app role; prints MIGRATION_DATABASE_URL and DATABASE_URL',
+    usage: '--database <name> [--owner redress_owner] [--app redress_app]',
+    options: { database: { type: 'string' }, owner: { type: 'string' }, app: { type: 'string' } },
+    input: (v, io) => {
+      const superuserUrl = io.env.SUPERUSER_DATABASE_URL;
+      if (!superuserUrl) throw new UsageError('SUPERUSER_DATABASE_URL must name a superuser connection.');
+      const name = /^[a-z_][a-z0-9_]{0,62}$/;
+      const input = {
+        superuserUrl,
+        database: v.database,
+        owner: v.owner ?? 'redress_owner',
+        app: v.app ?? 'redress_app',
+      };
+      for (const key of ['database', 'owner', 'app'] as const) {
+        if (typeof input[key] !== 'string' || !name.test(input[key])) {
+          throw new UsageError(
+            `--${key}: lower-case letters, digits and "_" (at most 63), not starting with a digit.`,
+          );
+        }
+      }
+      if (input.owner === input.app) throw new UsageError('--owner and --app must differ.');
+      return input;
+    },
+    standalone: (input) => createRoles(input),
   },
 };
 
@@ -158,6 +193,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     throw err;
+  }
+
+  if ('standalone' in command) {
+    try {
+      io.stdout(`${await command.standalone(input)}\n`);
+      return 0;
+    } catch (err) {
+      io.stderr(`${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
   }
 
   let config;

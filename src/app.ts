@@ -50,8 +50,14 @@ export function createApp(ctx: AppContext): Express {
     });
     next();
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  // Security headers on everything, the API explorer at /docs included.
   app.use(helmet());
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  // Any /v1 answer may carry identity data (or say whether a record exists): no cache keeps it.
+  app.use('/v1', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   // The API speaks JSON only: a body of any other type is refused before it is parsed.
   app.use('/v1', (req, _res, next) => {

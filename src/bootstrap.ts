@@ -1,8 +1,9 @@
-import { migrateToLatest } from '../db/migrate';
 import type { Config } from './config';
 import type { AppContext, OutboxNotifier } from './context';
+import { bindChainKeys, resolveChainKeys } from './lib/chain-keys';
 import { createFieldCipher, resolveKeyMaterial, type KeyMaterial } from './lib/crypto';
 import { openDatabase, type DbHandle } from './lib/db';
+import { assertSchemaCurrent, migrateAsOwner } from './lib/db-migrate';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { OpenApiRegistry } from './lib/openapi';
@@ -19,8 +20,17 @@ export async function buildRuntime(
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const handle = await openDatabase(config);
-  if (options.migrate ?? true) await migrateToLatest(handle.db);
-  const cipher = createFieldCipher(options.keys ?? resolveKeyMaterial(config, logger));
+  try {
+    if ((options.migrate ?? true) && config.migrateOnStart) await migrateAsOwner(config, handle, logger);
+    else if (options.migrate ?? true) await assertSchemaCurrent(handle);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  const keys = options.keys ?? resolveKeyMaterial(config, logger);
+  const cipher = createFieldCipher(keys);
+  // Checked at start-up, like the PII keys: a bad ring stops the process, not the first seal.
+  bindChainKeys(handle.db, resolveChainKeys(config, keys, logger));
   const noop: OutboxNotifier = { kick: () => undefined };
   const ctx: AppContext = {
     config,

@@ -42,6 +42,22 @@ export interface Config {
   webConcurrency: number;
   /** Days an FX position may stay open before the nightly reconciliation flags it. */
   fxOpenDaysMax: number;
+  /** How often undelivered messages whose Bull job is gone (Redis lost it) are queued again. */
+  outboxSweepIntervalMs: number;
+  /** Admins are alerted about a message still undelivered this many minutes after it was written. */
+  undeliveredAlertMinutes: number;
+  /**
+   * The role that runs migrations and owns the tables; the API and worker then connect with
+   * DATABASE_URL as a role that owns nothing. Defaults to DATABASE_URL (one role does both).
+   */
+  migrationDatabaseUrl: string | undefined;
+  /**
+   * Off: the API and worker never migrate (nor need the owner's URL); they refuse to start
+   * while a migration is pending, which `npm run migrate` applies.
+   */
+  migrateOnStart: boolean;
+  /** Keys that sign the audit and ledger chain links (id:base64key, newest first); see lib/chain-keys.ts. */
+  chainKeys: string | undefined;
   /** How long a request waits for a free database connection before a 503 database-busy. */
   dbPoolAcquireTimeoutMs: number;
   /** statement_timeout of every PostgreSQL connection (0: none). */
@@ -100,6 +116,20 @@ const schema = Joi.object({
   RELAY_BATCH_SIZE: Joi.number().integer().min(1).max(1000).default(100),
   WEB_CONCURRENCY: Joi.number().integer().min(1).max(64).default(1),
   FX_OPEN_DAYS_MAX: Joi.number().integer().min(0).max(3650).default(7),
+  OUTBOX_SWEEP_INTERVAL_MS: Joi.number().integer().min(100).default(60_000),
+  UNDELIVERED_ALERT_MINUTES: Joi.number()
+    .integer()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
+  MIGRATION_DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .empty(''),
+  MIGRATE_ON_START: Joi.boolean().default(true),
+  CHAIN_KEYS: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+)*$/)
+    .empty('')
+    .messages({ 'string.pattern.base': 'must be a comma-separated list of id:base64key (32+ byte keys)' }),
   DB_POOL_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
   DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(30000),
   DB_POOL_READ_RESERVE: Joi.number().integer().min(0).max(499),
@@ -118,7 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = value as Record<string, any>;
   const nodeEnv = v.NODE_ENV as Config['nodeEnv'];
   if (nodeEnv === 'production') {
-    const missing = ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY'].filter((k) => !v[k]);
+    const missing = ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY', 'CHAIN_KEYS'].filter((k) => !v[k]);
     if (missing.length > 0) {
       throw new ConfigError(
         `Invalid configuration:\n${missing.map((k) => `  ${k}: is required when NODE_ENV=production`).join('\n')}`,
@@ -129,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The embedded database lives in one process; in-process jobs would run once per process.
     throw new ConfigError(
       'Invalid configuration:\n  WEB_CONCURRENCY: more than one API process needs DATABASE_URL (PostgreSQL) and REDIS_URL (jobs shared by all processes)',
+    );
+  }
+  if (v.MIGRATION_DATABASE_URL && !v.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MIGRATION_DATABASE_URL: needs DATABASE_URL too (the embedded database has one role)',
     );
   }
   // A quarter of the pool by default; writes keep at least one connection whatever is set.
@@ -173,6 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayBatchSize: v.RELAY_BATCH_SIZE,
     webConcurrency: v.WEB_CONCURRENCY,
     fxOpenDaysMax: v.FX_OPEN_DAYS_MAX,
+    outboxSweepIntervalMs: v.OUTBOX_SWEEP_INTERVAL_MS,
+    undeliveredAlertMinutes: v.UNDELIVERED_ALERT_MINUTES,
+    migrationDatabaseUrl: v.MIGRATION_DATABASE_URL ?? v.DATABASE_URL,
+    migrateOnStart: v.MIGRATE_ON_START,
+    chainKeys: v.CHAIN_KEYS,
     dbPoolAcquireTimeoutMs: v.DB_POOL_ACQUIRE_TIMEOUT_MS,
     dbStatementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
     dbPoolReadReserve: readReserve,

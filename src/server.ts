@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import { answerClientErrors } from './lib/client-errors';
 import { buildRuntime } from './bootstrap';
 import { superviseApiProcesses } from './cluster';
 import { keepAliveDrain } from './lib/http-drain';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       `Redress listening on http://localhost:${port}`,
     );
   });
+  answerClientErrors(server);
   const drain = keepAliveDrain(server);
 
   // Graceful shutdown: stop accepting, let in-flight requests finish (their connections close

@@ -19,6 +19,14 @@ import * as paymentVoids from './2026_12_02_100000_payment_voids';
 import * as deadlineRecordedOn from './2026_12_02_100100_deadline_recorded_on';
 import * as potBeneficiaries from './2026_12_02_300000_pot_beneficiaries';
 import * as fxSettlements from './2026_12_02_400000_fx_settlements';
+import * as outboxDelivered from './2026_12_02_600000_outbox_delivered';
+import * as scheduledJobRuns from './2026_12_02_600100_scheduled_job_runs';
+import * as outboxAlerts from './2026_12_02_600200_outbox_alerts';
+import * as statusGuardPairs from './2026_12_02_800000_status_guard_pairs';
+import * as keyedChains from './2026_12_02_900000_keyed_chains';
+import * as ledgerEntryProposals from './2026_12_02_900100_ledger_entry_proposals';
+import * as reversalProposals from './2026_12_02_900200_reversal_proposals';
+import * as appRole from './2026_12_02_950000_app_role';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -45,4 +53,12 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_100100_deadline_recorded_on': deadlineRecordedOn,
   '2026_12_02_300000_pot_beneficiaries': potBeneficiaries,
   '2026_12_02_400000_fx_settlements': fxSettlements,
+  '2026_12_02_600000_outbox_delivered': outboxDelivered,
+  '2026_12_02_600100_scheduled_job_runs': scheduledJobRuns,
+  '2026_12_02_600200_outbox_alerts': outboxAlerts,
+  '2026_12_02_800000_status_guard_pairs': statusGuardPairs,
+  '2026_12_02_900000_keyed_chains': keyedChains,
+  '2026_12_02_900100_ledger_entry_proposals': ledgerEntryProposals,
+  '2026_12_02_900200_reversal_proposals': reversalProposals,
+  '2026_12_02_950000_app_role': appRole,
 };

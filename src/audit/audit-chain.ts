@@ -1,8 +1,9 @@
+import { chainKeysOf, legacyBoundOf } from '../lib/chain-keys';
 import type { Db } from '../lib/db';
 import { transact } from '../lib/db';
-import { GENESIS_HASH } from '../lib/hash-chain';
+import { ChainWalker, GENESIS_HASH } from '../lib/hash-chain';
 import type { Logger } from '../lib/logger';
-import { sealHash, type AuditVerification } from './audit';
+import { sealContent, sealHash, type AuditVerification } from './audit';
 import {
   chainBatch,
   hasUnsealed,
@@ -22,6 +23,8 @@ import {
  */
 export async function sealAuditEvents(db: Db, options: { batchSize?: number } = {}): Promise<number> {
   const batchSize = options.batchSize ?? 500;
+  const ring = chainKeysOf(db);
+  const key = { id: ring.activeKeyId, key: ring.keys.get(ring.activeKeyId)! };
   let sealed = 0;
   for (;;) {
     const n = await transact(db, async (trx) => {
@@ -33,8 +36,8 @@ export async function sealAuditEvents(db: Db, options: { batchSize?: number } = 
       let prev = last?.hash ?? GENESIS_HASH;
       const seals = rows.map((row) => {
         seq += 1n;
-        const hash = sealHash(prev, row);
-        const seal = { id: row.id, chainSeq: seq.toString(), prevHash: prev, hash };
+        const hash = sealHash(key, seq.toString(), prev, row);
+        const seal = { id: row.id, chainSeq: seq.toString(), prevHash: prev, hash, keyId: key.id };
         prev = hash;
         return seal;
       });
@@ -52,8 +55,9 @@ export async function sealAuditEvents(db: Db, options: { batchSize?: number } = 
 
 /**
  * Recomputes the whole chain, batch by batch in chain order (never the whole table in memory):
- * every hash from the row's content and its predecessor's hash, every prev link, and that
- * sequence numbers run 1, 2, 3... without a gap (a deleted row shows as a gap).
+ * every link from the row's content and its predecessor's hash under the chain key that signed
+ * it, every prev link, and that sequence numbers run 1, 2, 3... without a gap (a deleted row
+ * shows as a gap). Unkeyed links pass only where the chain had them before keys existed.
  */
 export async function verifyAuditChain(
   db: Db,
@@ -62,23 +66,24 @@ export async function verifyAuditChain(
   const batchSize = options.batchSize ?? 1000;
   // Rows sealed while we walk are checked next time; the walk ends where the chain ended at start.
   const upTo = await maxChainSeq(db);
+  const walker = new ChainWalker(chainKeysOf(db).keys, await legacyBoundOf(db, 'audit'));
+  const verdict = (ok: boolean, eventsChecked: number, firstBrokenEvent: string | null) => ({
+    ok,
+    eventsChecked,
+    firstBrokenEvent,
+    chainLegacyEnds: walker.legacyEnds,
+  });
   let checked = 0;
-  if (upTo === null) return { ok: true, eventsChecked: 0, firstBrokenEvent: null };
-  let expectedSeq = 1n;
-  let prevHash = GENESIS_HASH;
+  if (upTo === null) return verdict(true, 0, null);
   let after = '0';
   for (;;) {
     const rows = await chainBatch(db, after, upTo, batchSize);
     for (const row of rows) {
       checked += 1;
-      const hash = sealHash(prevHash, row);
-      const intact = BigInt(row.chainSeq) === expectedSeq && row.prevHash === prevHash && row.hash === hash;
-      if (!intact) return { ok: false, eventsChecked: checked, firstBrokenEvent: row.id };
-      expectedSeq += 1n;
-      prevHash = hash;
+      if (!walker.accept(row, sealContent(row))) return verdict(false, checked, row.id);
       after = row.chainSeq;
     }
-    if (rows.length < batchSize) return { ok: true, eventsChecked: checked, firstBrokenEvent: null };
+    if (rows.length < batchSize) return verdict(true, checked, null);
   }
 }
 

@@ -39,6 +39,9 @@ const verificationSchema = Joi.object({
   ok: Joi.boolean(),
   eventsChecked: Joi.number().integer(),
   firstBrokenEvent: Joi.string().allow(null).description('Id of the first event that fails the check'),
+  chainLegacyEnds: Joi.string()
+    .allow(null)
+    .description('Seq of the last event sealed unkeyed, before CHAIN_KEYS existed; keyed links follow it'),
 });
 
 export function registerAuditRoutes(ctx: AppContext, router: Router): void {

@@ -61,15 +61,18 @@ export async function hasUnsealed(db: Db): Promise<boolean> {
 /** Writes a batch of seals in one statement; returns how many rows took their seal. */
 export async function writeSeals(
   trx: Trx,
-  seals: Array<{ id: string; chainSeq: string; prevHash: string; hash: string }>,
+  seals: Array<{ id: string; chainSeq: string; prevHash: string; hash: string; keyId: string }>,
 ): Promise<number> {
   if (seals.length === 0) return 0;
   const values = sql.join(
-    seals.map((s) => sql`(${s.id}::bigint, ${s.chainSeq}::bigint, ${s.prevHash}::text, ${s.hash}::text)`),
+    seals.map(
+      (s) =>
+        sql`(${s.id}::bigint, ${s.chainSeq}::bigint, ${s.prevHash}::text, ${s.hash}::text, ${s.keyId}::text)`,
+    ),
   );
   const result = await sql`update audit_events a
-    set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash
-    from (values ${values}) as v (id, seq, prev, hash)
+    set chain_seq = v.seq, prev_hash = v.prev, hash = v.hash, chain_key_id = v.key_id
+    from (values ${values}) as v (id, seq, prev, hash, key_id)
     where a.id = v.id and a.chain_seq is null`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
 }
@@ -97,6 +100,7 @@ export async function chainBatch(
       'chain_seq as chainSeq',
       'prev_hash as prevHash',
       'hash',
+      'chain_key_id as chainKeyId',
     ])
     .where('chain_seq', '>', afterSeq)
     .where('chain_seq', '<=', upToSeq)

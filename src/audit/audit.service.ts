@@ -49,13 +49,16 @@ export async function recordDenied(
   actor: Pick<Actor, 'userId' | 'role'>,
   permission: string,
   requestId: string | null,
+  /** A record the role may reach in general but this caller may not (its id only); else the permission. */
+  resource: { type: string; id: string } | null = null,
 ): Promise<void> {
   try {
     await transact(ctx.db, (trx) =>
       recordAudit(trx, {
         actor,
         action: permission,
-        resourceType: 'permission',
+        resourceType: resource?.type ?? 'permission',
+        resourceId: resource?.id ?? null,
         requestId,
         outcome: 'denied',
       }),

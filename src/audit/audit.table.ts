@@ -15,6 +15,8 @@ export interface AuditEventsTable {
   chain_seq: string | null;
   prev_hash: string | null;
   hash: string | null;
+  /** Id of the CHAIN_KEYS key that signed the link; null on links sealed before keys existed. */
+  chain_key_id: string | null;
 }
 
 export interface AuditTables {

@@ -1,4 +1,4 @@
-import { chainHash } from '../lib/hash-chain';
+import { keyedChainHash } from '../lib/hash-chain';
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -26,6 +26,7 @@ export interface ChainLink {
   chainSeq: string;
   prevHash: string | null;
   hash: string | null;
+  chainKeyId: string | null;
 }
 
 /** The event as the API shows it. */
@@ -47,11 +48,13 @@ export interface AuditVerification {
   eventsChecked: number;
   /** Id of the first event whose hash, link to its predecessor or sequence number is wrong. */
   firstBrokenEvent: string | null;
+  /** Seq of the last event sealed with an unkeyed link, before chain keys existed; null: none. */
+  chainLegacyEnds: string | null;
 }
 
 /** Only the content columns, named explicitly: a chain column must never feed its own hash. */
-export function sealHash(prevHash: string, row: AuditContent): string {
-  const content: AuditContent = {
+export function sealContent(row: AuditContent): AuditContent {
+  return {
     id: row.id,
     occurredAt: row.occurredAt,
     actorId: row.actorId,
@@ -63,7 +66,11 @@ export function sealHash(prevHash: string, row: AuditContent): string {
     outcome: row.outcome,
     details: row.details,
   };
-  return chainHash(prevHash, content);
+}
+
+/** The keyed link of an event at `seq` after `prevHash`. */
+export function sealHash(key: { id: string; key: Buffer }, seq: string, prevHash: string, row: AuditContent) {
+  return keyedChainHash(key.key, key.id, seq, prevHash, sealContent(row));
 }
 
 const CURSOR_PREFIX = 'ae1:';

@@ -3,6 +3,8 @@ import type { AppContext } from '../context';
 import { transact } from '../lib/db';
 import { anyUserWithRole, userExistsWithEmail } from './auth.repository';
 import { normalizeEmail } from './auth';
+import { ConfigError } from '../config';
+import { passwordProblem } from './password-policy';
 import { hashPassword } from './passwords';
 import { createUserIn } from './users.service';
 
@@ -11,6 +13,9 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<void> {
   const { adminEmail, adminPassword } = ctx.config;
   if (!adminEmail || !adminPassword) return;
   const email = normalizeEmail(adminEmail);
+  // the first admin holds every key: its password is held to the same rule as anyone's
+  const weak = passwordProblem(adminPassword, [email]);
+  if (weak) throw new ConfigError(`REDRESS_ADMIN_PASSWORD ${weak}.`);
   const passwordHash = await hashPassword(adminPassword);
   await transact(ctx.db, async (trx) => {
     // several API processes may start at once: one creates the admin, the others then see it

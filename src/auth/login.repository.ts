@@ -8,11 +8,35 @@ export interface LoginLimits {
 }
 
 export interface FailureCounts {
+  /** Failures of this account from this address in the lookback (since its last success there). */
   account: number;
+  /** Failures from this address, any account, in the lookback. */
   address: number;
-  /** Seconds until the account, resp. the address, drops below its limit (0 when below). */
+  /** Seconds until the account may be tried again from this address (0: it may now). */
   accountRetryAfter: number;
+  /** Seconds until this address may try again (0: it may now). */
   addressRetryAfter: number;
+}
+
+/** How far back failures count towards the growing delays; attempts are kept at least this long. */
+export const LOOKBACK_MINUTES = 24 * 60;
+
+/**
+ * The wait a key has earned: reaching the limit within the window costs the rest of the window;
+ * each further full allowance used up in the lookback doubles it, up to the lookback itself.
+ * So a guesser slows down ever more, while a typo or two never costs more than one window.
+ */
+export function retryAfterSeconds(
+  failures: number,
+  nthNewestAt: Date | null,
+  now: Date,
+  limits: { max: number; windowMinutes: number },
+): number {
+  if (failures < limits.max || !nthNewestAt) return 0;
+  const doublings = Math.floor(failures / limits.max) - 1;
+  const waitMinutes = Math.min(limits.windowMinutes * 2 ** doublings, LOOKBACK_MINUTES);
+  const until = nthNewestAt.getTime() + waitMinutes * 60_000;
+  return until > now.getTime() ? Math.max(1, Math.ceil((until - now.getTime()) / 1000)) : 0;
 }
 
 /**
@@ -26,13 +50,12 @@ export async function lockLoginKeys(trx: Trx, accountKey: string, address: strin
 }
 
 /**
- * Failures inside the window. For the account, a success starts the count afresh (the owner
- * got in); for the address only failures count and successes never reset them, so one valid
- * account cannot unlock guessing at others, while colleagues' successful logins from one office
- * address never add up to a limit.
- *
- * The retry-after of a limit is when the failure that made it full (the max-th newest in the
- * window) leaves the window.
+ * Failures in the lookback, per (account, address) and per address, and the waits they earned.
+ * A failure counts only against the address it came from: nobody can lock an account's owner out
+ * by failing from elsewhere. For the pair a success starts the count afresh (the owner got in);
+ * for the address only failures count and successes never reset them, so one valid account
+ * cannot unlock guessing at others, while colleagues' successful logins from one office address
+ * never add up to a limit.
  */
 export async function countFailures(
   db: Db,
@@ -40,39 +63,52 @@ export async function countFailures(
   address: string,
   limits: LoginLimits,
 ): Promise<FailureCounts> {
-  const window = sql`make_interval(mins => ${limits.windowMinutes})`;
+  const lookback = sql`make_interval(mins => ${LOOKBACK_MINUTES})`;
   const { rows } = await sql<{
+    now: Date;
     account: string;
     address: string;
-    account_retry: string | null;
-    address_retry: string | null;
+    account_nth: Date | null;
+    address_nth: Date | null;
   }>`
     with account_failures as (
       select at from login_attempts
-      where account_key = ${accountKey} and not succeeded
+      where account_key = ${accountKey} and address = ${address} and not succeeded
         and at > greatest(
-          now() - ${window},
+          now() - ${lookback},
           coalesce(
-            (select max(at) from login_attempts where account_key = ${accountKey} and succeeded),
+            (select max(at) from login_attempts
+              where account_key = ${accountKey} and address = ${address} and succeeded),
             '-infinity'::timestamptz))
     ), address_failures as (
       select at from login_attempts
-      where address = ${address} and not succeeded and at > now() - ${window}
+      where address = ${address} and not succeeded and at > now() - ${lookback}
     )
     select
+      now() as now,
       (select count(*) from account_failures) as account,
       (select count(*) from address_failures) as address,
-      (select ceil(extract(epoch from at + ${window} - now())) from account_failures
-        order by at desc offset ${limits.maxFailuresPerAccount - 1} limit 1) as account_retry,
-      (select ceil(extract(epoch from at + ${window} - now())) from address_failures
-        order by at desc offset ${limits.maxFailuresPerAddress - 1} limit 1) as address_retry
+      (select at from account_failures order by at desc offset ${limits.maxFailuresPerAccount - 1} limit 1)
+        as account_nth,
+      (select at from address_failures order by at desc offset ${limits.maxFailuresPerAddress - 1} limit 1)
+        as address_nth
   `.execute(db);
   const row = rows[0]!;
+  const [account, addressCount] = [Number(row.account), Number(row.address)];
+  // timestamps as Date whatever the driver hands back (pg and PGlite differ in places)
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  const now = date(row.now)!;
   return {
-    account: Number(row.account),
-    address: Number(row.address),
-    accountRetryAfter: Math.max(1, Number(row.account_retry ?? 0)),
-    addressRetryAfter: Math.max(1, Number(row.address_retry ?? 0)),
+    account,
+    address: addressCount,
+    accountRetryAfter: retryAfterSeconds(account, date(row.account_nth), now, {
+      max: limits.maxFailuresPerAccount,
+      windowMinutes: limits.windowMinutes,
+    }),
+    addressRetryAfter: retryAfterSeconds(addressCount, date(row.address_nth), now, {
+      max: limits.maxFailuresPerAddress,
+      windowMinutes: limits.windowMinutes,
+    }),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   lockLoginKeys,
   recordLoginAttempt,
   revokeToken,
+  LOOKBACK_MINUTES,
   type FailureCounts,
   type LoginLimits,
 } from './login.repository';
@@ -36,11 +37,9 @@ function limitsOf(ctx: AppContext): LoginLimits {
 }
 
 /** Seconds to wait when a limit is reached, or null when the attempt may go ahead. */
-function throttle(counts: FailureCounts, limits: LoginLimits): number | null {
-  const waits: number[] = [];
-  if (counts.account >= limits.maxFailuresPerAccount) waits.push(counts.accountRetryAfter);
-  if (counts.address >= limits.maxFailuresPerAddress) waits.push(counts.addressRetryAfter);
-  return waits.length > 0 ? Math.max(...waits) : null;
+function throttle(counts: FailureCounts): number | null {
+  const wait = Math.max(counts.accountRetryAfter, counts.addressRetryAfter);
+  return wait > 0 ? wait : null;
 }
 
 /**
@@ -61,7 +60,7 @@ export async function login(
   const accountKey = accountKeyOf(email);
   const limits = limitsOf(ctx);
 
-  const early = throttle(await countFailures(ctx.db, accountKey, meta.ip, limits), limits);
+  const early = throttle(await countFailures(ctx.db, accountKey, meta.ip, limits));
   if (early !== null) throw tooMany(ctx, early, meta);
 
   const user = await findCredentials(ctx.db, email);
@@ -109,7 +108,7 @@ async function settleAttempt(
   const { accountKey, limits, user, accepted } = attempt;
   await lockLoginKeys(trx, accountKey, meta.ip);
   const counts = await countFailures(trx, accountKey, meta.ip, limits);
-  const wait = throttle(counts, limits);
+  const wait = throttle(counts);
   if (wait !== null) return { kind: 'throttled', retryAfter: wait };
 
   await recordLoginAttempt(trx, { accountKey, address: meta.ip, succeeded: accepted !== null });
@@ -124,8 +123,8 @@ async function settleAttempt(
       details: {
         accountKey,
         address: meta.ip,
-        // this failure fills the account's allowance: the next attempts get 429 for a while
-        accountLocked: counts.account + 1 >= limits.maxFailuresPerAccount,
+        // this failure fills the allowance of the account from this address: 429 there for a while
+        accountLocked: (counts.account + 1) % limits.maxFailuresPerAccount === 0,
       },
     });
     return { kind: 'refused' };
@@ -144,11 +143,11 @@ async function settleAttempt(
 }
 
 /**
- * The limits look back one window (a success only ever shortens that), so older attempts count
- * for nothing; twice the window keeps a margin for whoever reads them after an incident.
+ * The growing delays look back a day (or one window, if longer), so older attempts count for
+ * nothing; twice that keeps a margin for whoever reads them after an incident.
  */
 export async function pruneLoginAttempts(db: Db, windowMinutes: number): Promise<number> {
-  return deleteLoginAttemptsOlderThan(db, 2 * windowMinutes);
+  return deleteLoginAttemptsOlderThan(db, 2 * Math.max(windowMinutes, LOOKBACK_MINUTES));
 }
 
 function tooMany(

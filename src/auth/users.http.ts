@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { ROLES } from '../lib/auth';
 import { defineRoute } from '../lib/route';
 import { emailSchema } from '../lib/email';
+import { MIN_DISTINCT_CHARACTERS, passwordProblem } from './password-policy';
 import { decodeCursor, MIN_PASSWORD_LENGTH, ORGANIZATION_KINDS } from './auth';
 import { LANGUAGES } from '../lib/i18n';
 import { createOrganization, createUser, listOrganizations, listUsers, updateUser } from './users.service';
@@ -37,7 +38,18 @@ export const organizationBody = Joi.object({
 export const userBody = Joi.object({
   email: staffEmail.required(),
   name: Joi.string().trim().min(1).max(200).required(),
-  password: Joi.string().min(MIN_PASSWORD_LENGTH).max(1024).required(),
+  password: Joi.string()
+    .min(MIN_PASSWORD_LENGTH)
+    .max(1024)
+    .required()
+    .custom((value: string, helpers) => {
+      const user = (helpers.state.ancestors as Array<{ email?: string; name?: string }>)[0] ?? {};
+      const weak = passwordProblem(value, [user.email, user.name]);
+      return weak ? helpers.message({ custom: `{{#label}} ${weak}` }) : value;
+    })
+    .description(
+      `At least ${MIN_PASSWORD_LENGTH} characters, ${MIN_DISTINCT_CHARACTERS} of them different; not a common or breached password`,
+    ),
   role: Joi.string()
     .valid(...ROLES)
     .required(),

@@ -27,6 +27,7 @@ import {
   type OrganizationRow,
   type UserRow,
 } from './auth.repository';
+import { passwordProblem } from './password-policy';
 import { hashPassword } from './passwords';
 import { fundsUnableToApprove } from '../disbursements/approval-capacity.service';
 
@@ -108,6 +109,9 @@ export async function listOrganizations(
  * (its payload carries only the user id: the handler reads the rest when it runs).
  */
 export async function createUser(ctx: AppContext, input: NewUser, caller: Caller): Promise<User> {
+  // the HTTP schema checks this too; the command line comes through here only
+  const weak = passwordProblem(input.password, [input.email, input.name]);
+  if (weak) throw new ValidationError([{ path: 'password', message: `password ${weak}` }]);
   // scrypt is slow: hash before the transaction so no connection waits on it
   const passwordHash = await hashPassword(input.password);
   const user = await transact(ctx.db, (trx) =>

@@ -8,6 +8,13 @@ export function latestToday(now: Date = new Date()): string {
   return todayUtc(new Date(now.getTime() + 14 * 3_600_000));
 }
 
+/**
+ * The calendar dates the service takes anywhere: nothing it records (a birth, a hearing, a
+ * payment) falls outside, and PostgreSQL or the formatting of pages would trip on year 0000.
+ */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2999-12-31';
+
 /** A real calendar date as 'YYYY-MM-DD' (2025-02-30 is refused), kept as a string. */
 export function isoDate(): Joi.StringSchema {
   return Joi.string()
@@ -16,12 +23,19 @@ export function isoDate(): Joi.StringSchema {
       const d = new Date(`${value}T00:00:00Z`);
       if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value)
         return helpers.error('date.real');
+      if (value < EARLIEST_DATE || value > LATEST_DATE) return helpers.error('date.range');
       return value;
     })
     .messages({
       'string.pattern.base': '{{#label}} must be a date as YYYY-MM-DD',
       'date.real': '{{#label}} is not a calendar date',
+      'date.range': `{{#label}} must be between ${EARLIEST_DATE} and ${LATEST_DATE}`,
     });
+}
+
+/** A moment (ISO 8601 date or date-time) within the same range, as a Date. */
+export function isoMoment(): Joi.DateSchema {
+  return Joi.date().iso().min(`${EARLIEST_DATE}T00:00:00Z`).max(`${LATEST_DATE}T23:59:59.999Z`);
 }
 
 /** A date that has already happened (today allowed). */

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
+import { isoMoment } from '../claims/joi-extras';
 import { isoDate, listQuery } from '../ledger/ledger.http';
 import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
@@ -191,7 +192,7 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
       permission: 'funds:read',
       params,
       query: Joi.object({
-        asOf: Joi.date().iso(),
+        asOf: isoMoment(),
         currency: currencyCode().description('Defaults to the fund currency'),
       }),
       responses: { 200: { description: '{fundId, currency, asOf, total, pots}' } },

@@ -1,13 +1,17 @@
 import { sql } from 'kysely';
+import { chainKeysOf, legacyBoundOf } from '../lib/chain-keys';
 import { transact, type Db, type Trx } from '../lib/db';
-import { chainHash, GENESIS_HASH } from '../lib/hash-chain';
+import { ChainWalker, GENESIS_HASH, keyedChainHash } from '../lib/hash-chain';
 import type { Logger } from '../lib/logger';
 import { throttledRunner } from '../lib/throttle';
+import { checkAccountBalances, type BalanceCheck } from './ledger-balance-check';
 import { entriesByIds, type EntryRow } from './ledger-history.repository';
 
 /*
  * Tamper evidence for the ledger. Each sealed entry stores
- *   hash = sha256(prev_hash ‖ canonical(entry with all its postings)).
+ *   hash = HMAC(chain key, key id ‖ chain_seq ‖ prev_hash ‖ canonical(entry with all its postings))
+ * and the id of the key (CHAIN_KEYS, never in the database); entries sealed before keys existed
+ * keep their unkeyed sha256 links (see lib/hash-chain.ts, ChainWalker).
  *
  * Why seal after commit: entry ids come from a sequence at insert time, but transactions commit
  * in any order, so chaining in the posting transaction (or by id) would either serialize every
@@ -43,7 +47,7 @@ export function entryContent(e: EntryRow): unknown {
   };
 }
 
-async function sealBatch(trx: Trx, batchSize: number): Promise<number> {
+async function sealBatch(trx: Trx, batchSize: number, key: { id: string; key: Buffer }): Promise<number> {
   await sql`select pg_advisory_xact_lock(${LEDGER_SEAL_LOCK})`.execute(trx);
   const last = await trx
     .selectFrom('ledger_entries')
@@ -70,12 +74,13 @@ async function sealBatch(trx: Trx, batchSize: number): Promise<number> {
   let prev = last?.hash ?? GENESIS_HASH;
   const seals = entries.map((e) => {
     seq += 1n;
-    const hash = chainHash(prev, entryContent(e));
+    const hash = keyedChainHash(key.key, key.id, seq.toString(), prev, entryContent(e));
     const seal = { id: e.id, seq: seq.toString(), prev, hash };
     prev = hash;
     return seal;
   });
-  await sql`update ledger_entries e set chain_seq = s.seq::bigint, prev_hash = s.prev, hash = s.hash
+  await sql`update ledger_entries e set chain_seq = s.seq::bigint, prev_hash = s.prev, hash = s.hash,
+      chain_key_id = ${key.id}::text
     from jsonb_to_recordset(${JSON.stringify(seals)}::jsonb) as s(id text, seq text, prev text, hash text)
     where e.id = s.id::bigint`.execute(trx);
   return seals.length;
@@ -83,32 +88,47 @@ async function sealBatch(trx: Trx, batchSize: number): Promise<number> {
 
 /** Seals every committed, unsealed entry; safe to call from any number of processes at once. */
 export async function sealLedger(db: Db, batchSize = 500): Promise<number> {
+  const ring = chainKeysOf(db);
+  const key = { id: ring.activeKeyId, key: ring.keys.get(ring.activeKeyId)! };
   let total = 0;
   for (;;) {
-    const n = await transact(db, (trx) => sealBatch(trx, batchSize));
+    const n = await transact(db, (trx) => sealBatch(trx, batchSize, key));
     total += n;
     if (n < batchSize) return total;
   }
 }
 
-export interface LedgerVerification {
+export interface LedgerVerification extends BalanceCheck {
   ok: boolean;
   entriesChecked: number;
   firstBrokenEntry: string | null;
   unsealedEntries: number;
+  /** Seq of the last entry sealed with an unkeyed link, before chain keys existed; null: none. */
+  chainLegacyEnds: string | null;
 }
 
-/** Recomputes the chain batch by batch: every hash, every prev link, no gap in chain_seq. */
+/**
+ * Recomputes the chain batch by batch: every link under the key that signed it, every prev
+ * link, no gap in chain_seq; then every account's balances from its postings and reservations.
+ */
 export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerification> {
   await sealLedger(db);
+  const balances = await checkAccountBalances(db);
+  const walker = new ChainWalker(chainKeysOf(db).keys, await legacyBoundOf(db, 'ledger'));
+  const verdict = (entriesChecked: number, firstBrokenEntry: string | null, unsealedEntries: number) => ({
+    ok: firstBrokenEntry === null && balances.firstWrongBalance === null,
+    entriesChecked,
+    firstBrokenEntry,
+    unsealedEntries,
+    chainLegacyEnds: walker.legacyEnds,
+    ...balances,
+  });
   let checked = 0;
-  let expected = 1n;
-  let prev = GENESIS_HASH;
   let after = '0';
   for (;;) {
     const rows = await db
       .selectFrom('ledger_entries')
-      .select(['id', 'chain_seq', 'prev_hash', 'hash'])
+      .select(['id', 'chain_seq', 'prev_hash', 'hash', 'chain_key_id'])
       .where('chain_seq', '>', after)
       .orderBy('chain_seq')
       .limit(batchSize)
@@ -123,12 +143,13 @@ export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerif
     );
     for (const r of rows) {
       checked += 1;
-      const hash = chainHash(prev, entryContent(entries.get(r.id)!));
-      if (BigInt(r.chain_seq!) !== expected || r.prev_hash !== prev || r.hash !== hash) {
-        return { ok: false, entriesChecked: checked, firstBrokenEntry: r.id, unsealedEntries: 0 };
-      }
-      expected += 1n;
-      prev = hash;
+      const link = {
+        chainSeq: r.chain_seq!,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+        chainKeyId: r.chain_key_id,
+      };
+      if (!walker.accept(link, entryContent(entries.get(r.id)!))) return verdict(checked, r.id, 0);
       after = r.chain_seq!;
     }
     if (rows.length < batchSize) break;
@@ -136,7 +157,7 @@ export async function verifyLedger(db: Db, batchSize = 500): Promise<LedgerVerif
   const { rows } = await sql<{
     n: string;
   }>`select count(*) as n from ledger_entries where chain_seq is null`.execute(db);
-  return { ok: true, entriesChecked: checked, firstBrokenEntry: null, unsealedEntries: Number(rows[0]!.n) };
+  return verdict(checked, null, Number(rows[0]!.n));
 }
 
 /** At most one seal per this interval per process while busy; an idle kick seals at once. */

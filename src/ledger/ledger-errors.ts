@@ -3,6 +3,7 @@ import {
   AppError,
   BadRequestError,
   ConflictError,
+  ForbiddenError,
   InsufficientFundsError,
   NotFoundError,
   ValidationError,
@@ -62,6 +63,15 @@ export function ledgerErrorOf(err: unknown): AppError | undefined {
       );
     case 'RL006':
       return new NotFoundError('reservation');
+    // Maker-checker on manual entries (see entry-proposals.ts); the code checks first.
+    case 'RL020':
+      return new ForbiddenError('The proposer of a ledger entry may not approve it.');
+    case 'RL021':
+      return new ConflictError('The proposal is already resolved; it cannot change.');
+    case 'RL022':
+      return new ConflictError(
+        'A manual entry on a fund’s pots or bank needs a proposal approved by another fund administrator.',
+      );
     case '23505':
       if (e.constraint === 'ledger_entries_reversed_once')
         return new AlreadyReversedError(

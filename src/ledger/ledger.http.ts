@@ -2,30 +2,21 @@ import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
 import { sendIdempotent } from '../lib/idempotency';
+import { isoDate, isoMoment } from '../claims/joi-extras';
 import { money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { verifyLedger } from './ledger-chain';
 import { exportJournal } from './ledger-export';
 import { accountGet, accountsList, entriesList, entryGet, trialBalance } from './ledger-reads';
 import { createManualEntry, reverseEntryCall } from './ledger.service';
+import { proposalSchema, registerEntryProposalRoutes } from './entry-proposals.http';
 
 export const ledgerId = () =>
   Joi.string()
     .pattern(/^\d{1,18}$/)
     .messages({ 'string.pattern.base': '{{#label}} must be an id' });
-export const isoDate = () =>
-  Joi.string()
-    .pattern(/^\d{4}-\d{2}-\d{2}$/)
-    .custom((v: string, h) =>
-      Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
-      new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
-        ? h.error('any.invalid')
-        : v,
-    )
-    .messages({
-      'string.pattern.base': '{{#label}} must be a date (YYYY-MM-DD)',
-      'any.invalid': '{{#label}} must be a valid date',
-    });
+/** The one calendar-date rule (real dates, 1900-01-01 … 2999-12-31), shared with claims. */
+export { isoDate };
 export const listQuery = {
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(200),
@@ -36,6 +27,7 @@ const idParams = Joi.object({ id: ledgerId().required() });
 const ok = (description: string) => ({ 200: { description } });
 
 export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
+  registerEntryProposalRoutes(ctx, router);
   defineRoute(
     ctx,
     router,
@@ -110,7 +102,8 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'post',
       path: '/v1/ledger/entries',
-      summary: 'Post a manual journal entry (must balance per currency; amounts in each account’s currency)',
+      summary:
+        'Post a manual journal entry (must balance per currency; amounts in each account’s currency); one on a fund’s pots or bank becomes a proposal (202) for another fund administrator to approve',
       tags: TAGS,
       permission: 'ledger:write',
       idempotent: true,
@@ -129,7 +122,13 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
           .max(100)
           .required(),
       }),
-      responses: { 201: { description: 'The entry with its postings' } },
+      responses: {
+        201: { description: 'The entry with its postings' },
+        202: {
+          description: 'The entry touches a fund’s pots or bank: a proposal, posted once another approves it',
+          schema: proposalSchema,
+        },
+      },
     },
     async (call, _req, res) => {
       sendIdempotent(res, await createManualEntry(ctx, call, call.body));
@@ -142,13 +141,21 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'post',
       path: '/v1/ledger/entries/:id/reverse',
-      summary: 'Reverse an entry (once); returns the reversing entry',
+      summary:
+        'Reverse an entry (once); returns the reversing entry, or for an entry on a fund’s pots or bank a proposal (202) for another fund administrator to approve',
       tags: TAGS,
       permission: 'ledger:write',
       idempotent: true,
       params: idParams,
       body: Joi.object({ reason: Joi.string().trim().min(1).max(400).required() }),
-      responses: { 201: { description: 'The reversing entry' } },
+      responses: {
+        201: { description: 'The reversing entry' },
+        202: {
+          description:
+            'The entry moved fund money: a proposal to reverse it, posted once another approves it',
+          schema: proposalSchema,
+        },
+      },
     },
     async (call, _req, res) => {
       sendIdempotent(res, await reverseEntryCall(ctx, call, call.params.id, call.body.reason));
@@ -164,7 +171,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       summary: 'Trial balance per currency, now or as of a moment',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({ asOf: Joi.date().iso(), fundId: Joi.string().guid() }),
+      query: Joi.object({ asOf: isoMoment(), fundId: Joi.string().guid() }),
       responses: ok('{asOf, currencies, accounts}'),
     },
     async (call, _req, res) => {
@@ -209,10 +216,13 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'get',
       path: '/v1/ledger/verify',
-      summary: 'Recompute the hash chain of every entry; names the first broken one',
+      summary:
+        'Recompute the keyed hash chain of every entry and every account balance; names the first broken entry and wrong balance',
       tags: TAGS,
       permission: 'ledger:read',
-      responses: ok('{ok, entriesChecked, firstBrokenEntry, unsealedEntries}'),
+      responses: ok(
+        '{ok, entriesChecked, firstBrokenEntry, unsealedEntries, chainLegacyEnds, balancesChecked, firstWrongBalance}',
+      ),
     },
     async (_call, _req, res) => {
       res.json(await verifyLedger(ctx.db));

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
-import { NotFoundError, ValidationError, type FieldError } from '../lib/errors';
+import { AlreadyReversedError, NotFoundError, ValidationError, type FieldError } from '../lib/errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import { MoneyError, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
@@ -23,8 +23,9 @@ import {
   findAccounts,
   type Reach,
 } from './ledger.repository';
-import { entryPostingsForReversal } from './ledger-history.repository';
+import { entriesByIds, entryPostingsForReversal } from './ledger-history.repository';
 import { entryView } from './ledger-views';
+import { movesFundMoney, proposeEntry } from './entry-proposals';
 
 /*
  * The engine. Every function takes the caller's transaction, so a domain (funds, disbursements)
@@ -77,7 +78,7 @@ export async function reverseEntry(
   trx: Trx,
   reach: Reach,
   entryId: string,
-  opts: { reason: string; createdBy?: string | null },
+  opts: { reason: string; createdBy?: string | null; metadata?: Record<string, unknown> },
 ): Promise<string> {
   const postings = await entryPostingsForReversal(trx, entryId);
   const outside =
@@ -88,7 +89,7 @@ export async function reverseEntry(
     description: `Reversal of entry ${entryId}: ${opts.reason}`.slice(0, 500),
     reversesEntryId: entryId,
     createdBy: opts.createdBy ?? null,
-    metadata: { reason: opts.reason },
+    metadata: { ...opts.metadata, reason: opts.reason },
     postings: reversalPostings(postings),
   });
 }
@@ -147,6 +148,13 @@ export async function createManualEntry(
           'The entry does not balance: per currency, debits must equal credits.',
         );
       }
+      // Fund money needs a second person: a proposal now, the entry when another approves it.
+      if (movesFundMoney(accounts))
+        return proposeEntry(trx, call, reach.organizationId, {
+          description: body.description,
+          effectiveOn: body.effectiveOn ?? null,
+          postings: valid,
+        });
       const id = await postEntry(trx, {
         kind: 'manual',
         description: body.description,
@@ -169,6 +177,26 @@ export async function createManualEntry(
   return result;
 }
 
+async function proposeReversalIfFundMoney(trx: Trx, call: Call, entryId: string, reason: string) {
+  const reach = reachOf(call.actor);
+  const postings = await entryPostingsForReversal(trx, entryId);
+  const accounts = await findAccounts(trx, reach, [...new Set(postings.map((p) => p.accountId))]);
+  const outside =
+    reach.organizationId !== null && postings.some((p) => p.organizationId !== reach.organizationId);
+  // Unknown, out of reach or not on fund money: reverseEntry answers as before (404, or posts).
+  if (postings.length === 0 || outside || !movesFundMoney(accounts)) return null;
+  const [entry] = await entriesByIds(trx, [entryId]);
+  if (entry?.reversedByEntryId)
+    throw new AlreadyReversedError('This entry has already been reversed; an entry can be reversed once.');
+  const currencyOf = new Map(accounts.map((a) => [a.id, a.currency]));
+  return proposeEntry(trx, call, reach.organizationId, {
+    description: reason,
+    effectiveOn: null,
+    postings: reversalPostings(postings).map((p) => ({ ...p, currency: currencyOf.get(p.accountId)! })),
+    reversesEntryId: entryId,
+  });
+}
+
 export async function reverseEntryCall(
   ctx: AppContext,
   call: Call,
@@ -177,6 +205,9 @@ export async function reverseEntryCall(
 ): Promise<IdempotentResult> {
   const result = await withLedgerErrors(() =>
     idempotent(ctx.db, call, 'POST /v1/ledger/entries/:id/reverse', async (trx) => {
+      // Undoing a move of fund money (a payout, a receipt) needs a second person too.
+      const proposal = await proposeReversalIfFundMoney(trx, call, entryId, reason);
+      if (proposal) return proposal;
       const id = await reverseEntry(trx, reachOf(call.actor), entryId, {
         reason,
         createdBy: call.actor.userId,

@@ -33,6 +33,8 @@ export interface LedgerEntriesTable {
   chain_seq: string | null;
   prev_hash: string | null;
   hash: string | null;
+  /** Id of the CHAIN_KEYS key that signed the link; null on links sealed before keys existed. */
+  chain_key_id: string | null;
 }
 
 export interface LedgerPostingsTable {
@@ -68,10 +70,44 @@ export interface LedgerReservationLinesTable {
   holds: boolean;
 }
 
+/** A manual entry moving fund money, waiting for a second person (see entry-proposals.service.ts). */
+export interface LedgerEntryProposalsTable {
+  id: Generated<string>;
+  organization_id: string | null;
+  description: string;
+  effective_on: string | null;
+  /** [{accountId, side, amount}] with amounts in minor units (strings), as validated at proposal. */
+  postings: JSONColumnType<ProposedPosting[]>;
+  status: Generated<'proposed' | 'posted' | 'rejected'>;
+  proposed_by: string;
+  proposed_at: Generated<Date>;
+  entry_id: string | null;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+  resolution_reason: string | null;
+  /** Set when the proposal is to reverse this entry (its description is then the reason). */
+  reverses_entry_id: string | null;
+}
+
+export interface ProposedPosting {
+  accountId: string;
+  side: 'debit' | 'credit';
+  amount: string;
+  currency: string;
+}
+
+export interface LedgerEntryProposalApprovalsTable {
+  proposal_id: string;
+  approver_id: string;
+  approved_at: Generated<Date>;
+}
+
 export interface LedgerTables {
   ledger_accounts: LedgerAccountsTable;
   ledger_entries: LedgerEntriesTable;
   ledger_postings: LedgerPostingsTable;
   ledger_reservations: LedgerReservationsTable;
   ledger_reservation_lines: LedgerReservationLinesTable;
+  ledger_entry_proposals: LedgerEntryProposalsTable;
+  ledger_entry_proposal_approvals: LedgerEntryProposalApprovalsTable;
 }

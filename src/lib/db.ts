@@ -47,7 +47,9 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
     // process without a listener. The pool has already dropped that client; the next query
     // opens a new one.
     pool.on('error', () => undefined);
-    const writerSlots = config.dbPoolMax - config.dbPoolReadReserve;
+    // At least one: a pool opened smaller than configured (the migration owner's, one
+    // connection) must still write.
+    const writerSlots = Math.max(1, config.dbPoolMax - config.dbPoolReadReserve);
     const gated = laneGatedPool(pool, writerSlots, config.dbPoolAcquireTimeoutMs);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: gated }) });
     return { db, kind: 'postgres', txSettings, close: () => db.destroy() };

@@ -192,9 +192,26 @@ function fromBodyParser(err: any): AppError | undefined {
       return new AppError('unsupported-media-type', 'The body must be UTF-8 JSON.');
     case 'request.aborted':
       return new AppError('bad-request', 'The request was aborted.');
+    case 'parameters.too.many':
+      return new AppError('payload-too-large', 'The form has more fields than allowed.');
+    case 'entity.verify.failed':
+    case 'request.size.invalid':
+      return new AppError('bad-request', 'The body does not match its headers.');
     default:
-      return undefined;
+      return fromHttpError(err);
   }
+}
+
+/**
+ * Any other client error a parser raises (http-errors with `expose` and a 4xx status): mapped
+ * by status, so a parser upgrade with a new error type still answers a problem, never a 500.
+ */
+function fromHttpError(err: any): AppError | undefined {
+  const status = Number(err?.status ?? err?.statusCode);
+  if (err?.expose !== true || !(status >= 400 && status < 500)) return undefined;
+  if (status === 413) return new AppError('payload-too-large', 'The body is larger than allowed.');
+  if (status === 415) return new AppError('unsupported-media-type', 'The body’s encoding is not supported.');
+  return new AppError('bad-request', 'The request body cannot be read as sent.');
 }
 
 export function problemHandler(logger: Logger): ErrorRequestHandler {

@@ -31,3 +31,70 @@ export function chainHash(prevHash: string, content: unknown): string {
     .update(canonicalJson(content))
     .digest('hex');
 }
+
+/**
+ * A keyed link: HMAC-SHA256 under a chain key the database does not hold, over the key id, the
+ * link's place in the chain, its predecessor's hash and the content. Recomputing it takes the
+ * key, so a row inserted or rewritten by SQL alone cannot be given a link that verifies.
+ */
+export function keyedChainHash(
+  key: Buffer,
+  keyId: string,
+  seq: string,
+  prevHash: string,
+  content: unknown,
+): string {
+  return crypto
+    .createHmac('sha256', key)
+    .update(`redress-chain-v2\n${keyId}\n${seq}\n${prevHash}\n`)
+    .update(canonicalJson(content))
+    .digest('hex');
+}
+
+/** What a verifier knows about a sealed row besides its content. */
+export interface SealedLink {
+  chainSeq: string;
+  prevHash: string | null;
+  hash: string | null;
+  chainKeyId: string | null;
+}
+
+/**
+ * Walks a chain link by link. Rows sealed before chain keys existed carry unkeyed links; they
+ * are accepted only up to `lastLegacySeq` (recorded by the migration that introduced keys, in an
+ * append-only table) and only before the first keyed link: an unkeyed link anywhere later, or a
+ * key id the ring does not know, is a break.
+ */
+export class ChainWalker {
+  private expectedSeq = 1n;
+  private prev = GENESIS_HASH;
+  private keyedSeen = false;
+  /** Sequence number of the last unkeyed (legacy) link seen, if any. */
+  legacyEnds: string | null = null;
+
+  constructor(
+    private readonly keys: ReadonlyMap<string, Buffer>,
+    private readonly lastLegacySeq: bigint,
+  ) {}
+
+  /** True when the link is intact; then it becomes the predecessor of the next one. */
+  accept(link: SealedLink, content: unknown): boolean {
+    const seq = BigInt(link.chainSeq);
+    if (seq !== this.expectedSeq || link.prevHash !== this.prev) return false;
+    let hash: string;
+    if (link.chainKeyId === null) {
+      if (this.keyedSeen || seq > this.lastLegacySeq) return false;
+      hash = chainHash(this.prev, content);
+    } else {
+      const key = this.keys.get(link.chainKeyId);
+      if (!key) return false;
+      hash = keyedChainHash(key, link.chainKeyId, link.chainSeq, this.prev, content);
+    }
+    if (link.hash !== hash) return false;
+    if (link.chainKeyId === null) this.legacyEnds = link.chainSeq;
+    else this.keyedSeen = true;
+    this.expectedSeq += 1n;
+    this.prev = hash;
+    return true;
+  }
+}

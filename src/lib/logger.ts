@@ -1,18 +1,16 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** `destination`: where the lines go (stdout unless given; tests capture them). */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino(
-    {
-      level,
-      // Never log credentials or identifying data, even by accident.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.accessCode', '*.token'],
-        censor: '[redacted]',
-      },
+/** `destination` defaults to stdout; tests pass their own to read what was logged. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    // Never log credentials or identifying data, even by accident.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.accessCode', '*.token'],
+      censor: '[redacted]',
     },
-    destination,
-  );
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -26,6 +26,8 @@ export interface OutboxPayloads {
   'fund_decision.due': { reminderId: string };
   /** Money reached the victim (a payment recorded as paid to them, or a disbursement paid). */
   'victim.payment_made': { victimId: string; paymentId?: string; disbursementId?: string };
+  /** One administrator told that a message could not be delivered (outbox_alerts holds why). */
+  'outbox.alert': { outboxId: string; userId: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;
@@ -115,25 +117,67 @@ export async function findOutboxDelivery(
   return row ? { deliveredAt: row.delivered_at, detail: row.detail } : undefined;
 }
 
+/** The message is done: its delivery row, and delivered_at on the row, in the caller's transaction. */
 export async function recordOutboxDelivery(trx: Trx, id: string, detail: string): Promise<void> {
   await trx
     .insertInto('outbox_deliveries')
     .values({ outbox_id: id, detail: detail.slice(0, 1000) })
     .onConflict((oc) => oc.column('outbox_id').doNothing())
     .execute();
+  await trx
+    .updateTable('outbox')
+    .set({ delivered_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('delivered_at', 'is', null)
+    .execute();
 }
 
-/** How far behind the relay is: for readiness and metrics. */
-export async function outboxBacklog(db: Db): Promise<{ pending: number; oldestAgeSeconds: number | null }> {
+/**
+ * Messages handed to the queue but not delivered yet, oldest first, after `afterId`: their job
+ * may have been lost with Redis. Only `topics` this process knows.
+ */
+export async function relayedUndelivered(
+  db: Db,
+  options: { topics: readonly string[]; limit: number; afterId?: string },
+): Promise<OutboxMessage[]> {
+  if (options.topics.length === 0) return [];
+  let query = db
+    .selectFrom('outbox')
+    .select(['id', 'topic', 'payload', 'created_at'])
+    .where('delivered_at', 'is', null)
+    .where('relayed_at', 'is not', null)
+    .where('topic', 'in', [...options.topics]);
+  if (options.afterId) query = query.where('id', '>', options.afterId);
+  const rows = await query.orderBy('id').limit(options.limit).execute();
+  return rows.map(rowToMessage);
+}
+
+/** How far behind the relay and the deliveries are: for readiness and metrics. */
+export async function outboxBacklog(db: Db): Promise<{
+  pending: number;
+  oldestAgeSeconds: number | null;
+  undelivered: number;
+  oldestUndeliveredAgeSeconds: number | null;
+}> {
   const row = await db
     .selectFrom('outbox')
     .select([
-      sql<string>`count(*)`.as('pending'),
-      sql<string | null>`extract(epoch from now() - min(created_at))::int8`.as('oldest'),
+      sql<string>`count(*) filter (where relayed_at is null)`.as('pending'),
+      sql<
+        string | null
+      >`extract(epoch from now() - min(created_at) filter (where relayed_at is null))::int8`.as('oldest'),
+      sql<string>`count(*)`.as('undelivered'),
+      sql<string | null>`extract(epoch from now() - min(created_at))::int8`.as('oldestUndelivered'),
     ])
-    .where('relayed_at', 'is', null)
+    .where('delivered_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return { pending: Number(row.pending), oldestAgeSeconds: row.oldest === null ? null : Number(row.oldest) };
+  const age = (v: string | null) => (v === null ? null : Number(v));
+  return {
+    pending: Number(row.pending),
+    oldestAgeSeconds: age(row.oldest),
+    undelivered: Number(row.undelivered),
+    oldestUndeliveredAgeSeconds: age(row.oldestUndelivered),
+  };
 }
 
 function rowToMessage(row: { id: string; topic: string; payload: unknown; created_at: Date }): OutboxMessage {

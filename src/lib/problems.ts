@@ -77,11 +77,21 @@ export const PROBLEMS = {
     title: 'E-mail address taken',
     meaning: 'A user with this e-mail address already exists.',
   },
+  'request-timeout': {
+    status: 408,
+    title: 'Request timeout',
+    meaning: 'The request did not arrive completely in time.',
+  },
   'payload-too-large': { status: 413, title: 'Payload too large', meaning: 'The body is over the limit.' },
   'unsupported-media-type': {
     status: 415,
     title: 'Unsupported media type',
     meaning: 'The body must be UTF-8 JSON (or a form on /status).',
+  },
+  'headers-too-large': {
+    status: 431,
+    title: 'Request header fields too large',
+    meaning: 'The request line (query string) or headers are over the 16 KB limit.',
   },
   'too-many-requests': {
     status: 429,

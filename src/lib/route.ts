@@ -2,8 +2,9 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import type Joi from 'joi';
 import type { AppContext } from '../context';
 import { recordDenied } from '../audit/audit.service';
+import { auditOutOfReach } from '../audit/out-of-reach';
 import { actorOf, authenticate, authorize, type Actor, type Permission } from './auth';
-import { ValidationError } from './errors';
+import { AppError, ValidationError } from './errors';
 import type { RouteDoc } from './openapi';
 import { validateRequest, valid, type Validated } from './validate';
 
@@ -21,6 +22,11 @@ export interface RouteSpec {
   body?: Joi.Schema;
   query?: Joi.Schema;
   params?: Joi.Schema;
+  /**
+   * Body fields exempt from the central text rule because the service normalizes them and must
+   * see even malformed ones (a status check counts every failed attempt, however it was typed).
+   */
+  rawText?: string[];
   responses: RouteDoc['responses'];
 }
 
@@ -104,11 +110,23 @@ export function defineRoute(
         ? (req, res, next) => (req.query.preview === 'true' ? next() : requireIdempotencyKey(req, res, next))
         : requireIdempotencyKey,
     );
-  chain.push(validateRequest({ body: spec.body, query: spec.query, params: spec.params }));
+  chain.push(validateRequest({ body: spec.body, query: spec.query, params: spec.params }, spec.rawText));
   chain.push(async (req, res) => {
     const call = callOf(req, res);
     if (spec.permission) call.actor = actorOf(req);
-    await handler(call, req, res);
+    try {
+      await handler(call, req, res);
+    } catch (err) {
+      if (spec.permission && err instanceof AppError && err.kind === 'not-found')
+        await auditOutOfReach(
+          ctx,
+          { path: spec.path, permission: spec.permission },
+          call.actor!,
+          call.params ?? {},
+          call.requestId,
+        );
+      throw err;
+    }
   });
   router[spec.method](spec.path, ...chain);
 }

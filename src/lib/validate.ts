@@ -1,6 +1,7 @@
 import type Joi from 'joi';
 import type { RequestHandler } from 'express';
 import { ValidationError, type FieldError } from './errors';
+import { textRuleErrors } from './text-rule';
 
 export interface Validated {
   body: any;
@@ -26,13 +27,26 @@ export function toFieldErrors(error: Joi.ValidationError, prefix?: string): Fiel
 }
 
 /** Validates body, query and params; the converted values land on `req.valid`. */
-export function validateRequest(schemas: {
-  body?: Joi.Schema;
-  query?: Joi.Schema;
-  params?: Joi.Schema;
-}): RequestHandler {
+export function validateRequest(
+  schemas: {
+    body?: Joi.Schema;
+    query?: Joi.Schema;
+    params?: Joi.Schema;
+  },
+  /** Top-level body fields the service normalizes itself (see RouteSpec.rawText). */
+  rawText: readonly string[] = [],
+): RequestHandler {
   return (req, _res, next) => {
-    const errors: FieldError[] = [];
+    // The text rule holds for every route, with or without a schema for the part.
+    const errors: FieldError[] = [
+      ...textRuleErrors(req.params, [], 'params'),
+      ...textRuleErrors(req.query, [], 'query'),
+      ...textRuleErrors(req.body, rawText, 'body'),
+    ];
+    if (errors.length > 0) {
+      next(new ValidationError(errors));
+      return;
+    }
     const valid: Validated = { body: req.body, query: req.query, params: req.params };
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = schemas[part];

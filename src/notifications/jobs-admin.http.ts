@@ -17,6 +17,19 @@ const failedJob = Joi.object({
   attemptsMade: Joi.number().integer(),
   failedReason: Joi.string().allow(''),
   failedAt: Joi.string().allow(null),
+  alert: Joi.object({
+    reason: Joi.string(),
+    errorCategory: Joi.string().allow(null),
+    alertedAt: Joi.string(),
+  }).allow(null),
+});
+
+const deliveryAlert = Joi.object({
+  outboxId: Joi.string(),
+  topic: Joi.string(),
+  reason: Joi.string().valid('attempts_exhausted', 'undelivered_too_long'),
+  errorCategory: Joi.string().allow(null),
+  alertedAt: Joi.string(),
 });
 
 export function registerNotificationRoutes(ctx: AppContext, router: Router): void {
@@ -33,7 +46,14 @@ export function registerNotificationRoutes(ctx: AppContext, router: Router): voi
       permission: 'jobs:admin',
       query: Joi.object({ limit: Joi.number().integer().min(1).max(500).default(100) }),
       responses: {
-        200: { description: 'Failed jobs', schema: Joi.object({ items: Joi.array().items(failedJob) }) },
+        200: {
+          description:
+            'Failed jobs (flagged when admins were alerted), and alerted messages still undelivered',
+          schema: Joi.object({
+            items: Joi.array().items(failedJob),
+            alerts: Joi.array().items(deliveryAlert),
+          }),
+        },
       },
     },
     async (call, _req, res) => {

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact } from '../lib/db';
 import { NotFoundError, ServiceUnavailableError } from '../lib/errors';
+import { deliveryAlertsFor, openDeliveryAlerts, type DeliveryAlertView } from './delivery-alerts';
 import { jobsAdminOf, type FailedJob, type JobsAdmin } from './jobs-admin';
 
 function adminOf(ctx: AppContext): JobsAdmin {
@@ -11,8 +12,28 @@ function adminOf(ctx: AppContext): JobsAdmin {
   return admin;
 }
 
-export async function listFailedJobs(ctx: AppContext, limit: number): Promise<{ items: FailedJob[] }> {
-  return { items: await adminOf(ctx).listFailed(limit) };
+export type FailedJobView = FailedJob & {
+  /** Set once admins were alerted about the job's message (by e-mail, once per message). */
+  alert: { reason: string; errorCategory: string | null; alertedAt: string } | null;
+};
+
+/**
+ * The failed jobs, each flagged when admins were alerted about it, and every alerted message
+ * still undelivered (one can be overdue while its job is still retrying, so not failed yet).
+ */
+export async function listFailedJobs(
+  ctx: AppContext,
+  limit: number,
+): Promise<{ items: FailedJobView[]; alerts: DeliveryAlertView[] }> {
+  const failed = await adminOf(ctx).listFailed(limit);
+  const alerted = await deliveryAlertsFor(
+    ctx.db,
+    failed.flatMap((j) => (j.outboxId ? [j.outboxId] : [])),
+  );
+  return {
+    items: failed.map((j) => ({ ...j, alert: (j.outboxId && alerted.get(j.outboxId)) || null })),
+    alerts: await openDeliveryAlerts(ctx.db, limit),
+  };
 }
 
 /** Puts a failed job back to run; the handler's delivery record still prevents a double send. */

@@ -70,7 +70,16 @@ export function createMailer(config: Config): Mailer {
           signal: AbortSignal.timeout(SEND_DEADLINE_MS),
         });
         const accepted = (info.accepted ?? []).length;
-        if (accepted === 0) throw new Error(`SMTP server accepted no recipient (${String(info.response)})`);
+        if (accepted === 0) {
+          // Shaped as nodemailer's own envelope errors, and without the reply (it names the
+          // recipient): see delivery-errors.ts.
+          const reply = Number.parseInt(String(info.response), 10);
+          throw Object.assign(new Error('SMTP server accepted no recipient'), {
+            code: 'EENVELOPE',
+            command: 'RCPT TO',
+            responseCode: Number.isNaN(reply) ? undefined : reply,
+          });
+        }
         return { messageId: messageId(key), detail: `smtp ${String(info.response).slice(0, 200)}` };
       },
       close: () => transport.close(),

@@ -19,6 +19,7 @@ import {
 } from './notifications.repository';
 import type { ReconciliationCheck } from './notifications.table';
 import { todayUtc } from './deadline-reminders';
+import { deadlineScanProblem } from './scheduled-runs';
 import { mailTranslator, renderMail } from './templates';
 
 export interface ReconciliationResult {
@@ -43,7 +44,7 @@ async function check(name: string, run: () => Promise<string | null>): Promise<R
  * accounts' running balances, which must also match their postings), every fund's pots add up
  * to its bank and cash accounts, no FX position has stayed open longer than FX_OPEN_DAYS_MAX
  * days, the ledger and audit hash chains verify and still reach the
- * heads the previous run recorded (see chain-anchors.ts). The result is
+ * heads the previous run recorded (see chain-anchors.ts), and the deadline scan ran in the last day. The result is
  * recorded; on failure every active administrator gets an e-mail (one outbox row each, in the
  * same transaction as the result). Details name accounts, funds and entry ids, never people.
  */
@@ -85,7 +86,10 @@ export async function runReconciliation(
     }),
     await check('ledger_chain', async () => {
       const v = await verifyLedger(db);
-      return v.ok ? null : `broken at entry ${v.firstBrokenEntry}`;
+      if (v.ok) return null;
+      return v.firstBrokenEntry !== null
+        ? `broken at entry ${v.firstBrokenEntry}`
+        : `balance of account ${v.firstWrongBalance} differs from its postings and reservations`;
     }),
     await check('audit_chain', async () => {
       const v = await sealAndVerifyAuditChain(db); // as the ledger's verify: every committed event
@@ -93,6 +97,8 @@ export async function runReconciliation(
     }),
     // After the verify steps, which seal: a chain cut short verifies, so compare with last time.
     await check('chain_anchors', () => anchorProblems(db, previous)),
+    // Reminders are only as good as the scan that finds the deadlines: a lost schedule is seen.
+    await check('deadline_scan_ran', () => deadlineScanProblem(db, now)),
   ];
   const anchors = await currentAnchors(db);
   const ok = checks.every((c) => c.ok);

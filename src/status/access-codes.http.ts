@@ -38,7 +38,8 @@ export function registerAccessCodeRoutes(ctx: AppContext, router: Router): void 
     {
       method: 'get',
       path: '/v1/victims/:id/access-code',
-      summary: 'When the access code was issued, failed checks since then, and any lock (never the code)',
+      summary:
+        'When the access code was issued, failed checks since then, and which addresses are locked out (never the code)',
       tags,
       permission: 'victims:write',
       params: victimIdParams,
@@ -47,8 +48,12 @@ export function registerAccessCodeRoutes(ctx: AppContext, router: Router): void 
           description: 'The code’s state',
           schema: Joi.object({
             issuedAt: Joi.string().isoDate().allow(null),
-            failedAttempts: Joi.number().integer(),
-            lockedUntil: Joi.string().isoDate().allow(null),
+            failedAttempts: Joi.number().integer().description('Failed checks since the code was issued'),
+            lastFailedAttemptAt: Joi.string().isoDate().allow(null),
+            lockedAddresses: Joi.number()
+              .integer()
+              .description('Client addresses locked out of this reference now (locks are per address)'),
+            lockedUntil: Joi.string().isoDate().allow(null).description('When the last of those locks ends'),
           }),
         },
       },

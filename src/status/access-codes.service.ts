@@ -7,8 +7,15 @@ import { normalizeLanguage } from '../lib/i18n';
 import { findVictim, lockVictim } from '../victims/victims.repository';
 import { newAccessCode } from './status';
 import { renderCard } from './status.card';
-import { findAccessCodeIssue, readGuards, replaceAccessCode, resetTotalFailures } from './status.repository';
-import { hashAccessCode, referenceKey } from './status.service';
+import {
+  deletePairGuards,
+  findAccessCodeIssue,
+  pairLocks,
+  readGuards,
+  replaceAccessCode,
+  resetTotalFailures,
+} from './status.repository';
+import { hashAccessCode, pairKeyPrefix, referenceKey } from './status.service';
 
 export interface IssuedAccessCode {
   reference: string;
@@ -18,7 +25,12 @@ export interface IssuedAccessCode {
 
 export interface AccessCodeSummary {
   issuedAt: string | null;
+  /** Failed checks of this reference since the code was issued, from any address. */
   failedAttempts: number;
+  lastFailedAttemptAt: string | null;
+  /** Client addresses now locked out of this reference (never the victim's own, unless they failed). */
+  lockedAddresses: number;
+  /** When the last of those locks ends. */
   lockedUntil: string | null;
 }
 
@@ -46,6 +58,8 @@ export async function issueAccessCode(
     const replaced = (await findAccessCodeIssue(trx, victimId)) !== null;
     await replaceAccessCode(trx, victimId, hashAccessCode(ctx, victimId, accessCode), actor.userId);
     await resetTotalFailures(trx, referenceKey(victim.reference));
+    // a new code is a fresh start: no address stays locked out of the reference
+    await deletePairGuards(trx, pairKeyPrefix(victim.reference));
     await recordAudit(trx, {
       actor,
       action: 'victim.access_code.issue',
@@ -67,7 +81,7 @@ export async function issueAccessCode(
   });
 }
 
-/** When the code was issued and how guessing at it went; never the code. */
+/** When the code was issued and how guessing at it went (so the worker sees attempts); never the code. */
 export async function accessCodeSummary(
   ctx: AppContext,
   actor: Actor,
@@ -78,11 +92,13 @@ export async function accessCodeSummary(
     const issuedAt = await findAccessCodeIssue(trx, victimId);
     const key = referenceKey(victim.reference);
     const guard = (await readGuards(trx, [key])).get(key);
-    const locked = guard?.lockedUntil && guard.lockedUntil > new Date() ? guard.lockedUntil : null;
+    const locks = await pairLocks(trx, pairKeyPrefix(victim.reference), new Date());
     return {
       issuedAt: issuedAt?.toISOString() ?? null,
       failedAttempts: guard?.totalFailures ?? 0,
-      lockedUntil: locked?.toISOString() ?? null,
+      lastFailedAttemptAt: guard?.lastFailureAt?.toISOString() ?? null,
+      lockedAddresses: locks.addresses,
+      lockedUntil: locks.until?.toISOString() ?? null,
     };
   });
 }

@@ -96,6 +96,7 @@ export function registerStatusRoutes(ctx: AppContext, router: Router): void {
       tags,
       permission: null,
       body: statusBody,
+      rawText: ['reference', 'accessCode'],
       responses: { 200: { description: 'Each claim in plain words', schema: statusResponse } },
     },
     async (call, _req, res) => {
@@ -132,6 +133,7 @@ export function registerStatusRoutes(ctx: AppContext, router: Router): void {
       tags,
       permission: null,
       body: pageBody,
+      rawText: ['reference', 'accessCode'],
       responses: { 200: { description: 'HTML page with the claims or a message', contentType: 'text/html' } },
     },
     async (call, req, res) => {

@@ -119,7 +119,34 @@ export async function clearFailures(db: Db, key: string): Promise<void> {
 
 /** "Failed attempts" as the legal aid worker sees them count from the current code's issue. */
 export async function resetTotalFailures(trx: Trx, key: string): Promise<void> {
-  await trx.updateTable('status_guard').set({ total_failures: 0 }).where('key', '=', key).execute();
+  await trx
+    .updateTable('status_guard')
+    .set({ total_failures: 0, last_failure_at: null })
+    .where('key', '=', key)
+    .execute();
+}
+
+/** Issuing a new code lifts every address's lock on the reference (and forgets its failures). */
+export async function deletePairGuards(trx: Trx, prefix: string): Promise<void> {
+  await trx
+    .deleteFrom('status_guard')
+    .where(sql<string>`left(key, ${prefix.length})`, '=', prefix)
+    .execute();
+}
+
+/** How many client addresses are locked out of this reference now, and until when at the latest. */
+export async function pairLocks(
+  db: Db | Trx,
+  prefix: string,
+  now: Date,
+): Promise<{ addresses: number; until: Date | null }> {
+  const row = await db
+    .selectFrom('status_guard')
+    .select([sql<string>`count(*)`.as('addresses'), sql<Date | null>`max(locked_until)`.as('until')])
+    .where(sql<string>`left(key, ${prefix.length})`, '=', prefix)
+    .where('locked_until', '>', now)
+    .executeTakeFirstOrThrow();
+  return { addresses: Number(row.addresses), until: row.until === null ? null : new Date(row.until) };
 }
 
 export interface StatusClaimRow {

@@ -67,8 +67,19 @@ export function hashAccessCode(ctx: AppContext, victimId: string, code: string):
 const DUMMY_VICTIM = '00000000-0000-0000-0000-000000000000';
 const DUMMY_HASH = crypto.randomBytes(32).toString('hex');
 
+/** The victim's own row: only the count of failed checks the legal aid worker reads; never locks. */
 export const referenceKey = (reference: string) => `r:${reference}`;
+/** The row that locks: one reference tried from one client address. */
+export const pairKey = (reference: string, ip: string) => `p:${reference} ${addressKeyOf(ip)}`;
+/** Every pair row of a reference, for clearing them when a new code is issued. */
+export const pairKeyPrefix = (reference: string) => `p:${reference} `;
 const addressKey = (ip: string) => `a:${addressKeyOf(ip)}`;
+
+interface GuardKeys {
+  ref: string;
+  pair: string;
+  addr: string;
+}
 
 export interface StatusInput {
   reference: string;
@@ -77,22 +88,28 @@ export interface StatusInput {
 }
 
 /**
- * A victim's own check. Refused while the reference or the client address is locked (429); a
- * wrong code and an unknown reference are the same 404 after the same work. The happy path
- * writes nothing unless it clears an earlier run of failures, so checks scale with reads.
+ * A victim's own check. Refused while this reference is locked for this client address, or the
+ * address is locked for guessing at many references (429); a wrong code and an unknown
+ * reference are the same 404 after the same work. Failures from one address never lock the
+ * reference for anyone else, so knowing a victim's reference (it is printed on the card) is not
+ * enough to keep them out. The happy path writes nothing unless it clears earlier failures.
  */
 export async function checkStatus(ctx: AppContext, input: StatusInput, ip: string): Promise<StatusResult> {
   const reference = normalizeReference(input.reference);
-  const keys = { ref: referenceKey(reference), addr: addressKey(ip) };
+  const keys: GuardKeys = {
+    ref: referenceKey(reference),
+    pair: pairKey(reference, ip),
+    addr: addressKey(ip),
+  };
   const now = new Date();
   // both reads at once: the lock decides before anything is compared or revealed
   const [guards, found] = await Promise.all([
-    readGuards(ctx.db, [keys.ref, keys.addr]),
+    readGuards(ctx.db, [keys.pair, keys.addr]),
     findByReference(ctx.db, reference),
   ]);
-  const [refGuard, addrGuard] = [guards.get(keys.ref), guards.get(keys.addr)];
-  if (isLocked(refGuard, now) || isLocked(addrGuard, now))
-    throw new StatusLockedError(retryAfterSeconds([refGuard, addrGuard], now));
+  const [pairGuard, addrGuard] = [guards.get(keys.pair), guards.get(keys.addr)];
+  if (isLocked(pairGuard, now) || isLocked(addrGuard, now))
+    throw new StatusLockedError(retryAfterSeconds([pairGuard, addrGuard], now));
 
   const candidate = hashAccessCode(ctx, found?.victimId ?? DUMMY_VICTIM, input.accessCode);
   const expected = found?.codeHash ?? DUMMY_HASH;
@@ -102,7 +119,7 @@ export async function checkStatus(ctx: AppContext, input: StatusInput, ip: strin
     throw new StatusNotFoundError();
   }
 
-  if ((refGuard?.failures ?? 0) > 0) await clearFailures(ctx.db, keys.ref);
+  if ((pairGuard?.failures ?? 0) > 0) await clearFailures(ctx.db, keys.pair);
   const language = normalizeLanguage(input.language ?? found.preferredLanguage);
   const [rows, money] = await Promise.all([
     statusClaims(ctx.db, found.victimId, todayUtc()),
@@ -120,26 +137,42 @@ async function victimMoneyForStatus(db: Db, victimId: string): Promise<StatusMon
 }
 
 /**
- * Counts one failure on both keys under their row locks. A guess that raced past the first
- * check while another filled the allowance is answered 429, so concurrency cannot stretch it.
+ * Counts one failure under the row locks: on the pair and the address, which may lock, and on
+ * the reference's own row, which only counts. A guess that raced past the first check while
+ * another filled the allowance is answered 429, so concurrency cannot stretch it.
  */
-async function recordFailure(ctx: AppContext, keys: { ref: string; addr: string }): Promise<void> {
+async function recordFailure(ctx: AppContext, keys: GuardKeys): Promise<void> {
   const locked = await transact(ctx.db, async (trx) => {
     const now = new Date();
-    const rows = await lockGuards(trx, [keys.ref, keys.addr]);
-    const states = [rows.get(keys.ref), rows.get(keys.addr)];
-    if (states.some((s) => isLocked(s, now))) return retryAfterSeconds(states, now);
+    const rows = await lockGuards(trx, [keys.ref, keys.pair, keys.addr]);
+    const state = (key: string) => rows.get(key) ?? freshGuard(now);
+    const limiting = [state(keys.pair), state(keys.addr)];
+    if (limiting.some((s) => isLocked(s, now))) return retryAfterSeconds(limiting, now);
+    const ref = state(keys.ref);
     const updates: Array<[string, GuardState]> = [
-      [keys.ref, afterFailure(rows.get(keys.ref)!, REFERENCE_POLICY, now)],
-      [keys.addr, afterFailure(rows.get(keys.addr)!, ADDRESS_POLICY, now)],
+      [keys.pair, afterFailure(state(keys.pair), REFERENCE_POLICY, now)],
+      [keys.addr, afterFailure(state(keys.addr), ADDRESS_POLICY, now)],
+      [keys.ref, { ...ref, totalFailures: ref.totalFailures + 1, lastFailureAt: now }],
     ];
-    for (const [key, state] of updates) await writeGuard(trx, key, state);
+    for (const [key, next] of updates) await writeGuard(trx, key, next);
     return null;
   });
   if (locked !== null) throw new StatusLockedError(locked);
   // now and then, on the failure path only, drop what two quiet days made useless
   if (crypto.randomInt(PURGE_ONE_IN) === 0)
     await purgeStaleGuards(ctx.db, new Date(Date.now() - 2 * 24 * 60 * 60_000));
+}
+
+/** What a row holds before its first failure (lockGuards creates it; this only guards a miss). */
+function freshGuard(now: Date): GuardState {
+  return {
+    failures: 0,
+    totalFailures: 0,
+    lockouts: 0,
+    windowStartedAt: now,
+    lockedUntil: null,
+    lastFailureAt: null,
+  };
 }
 
 const PURGE_ONE_IN = 200;

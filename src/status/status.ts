@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { ROUTE_MACHINES, type Route } from '../claims/route-machines';
+import { wellFormed } from '../lib/text-rule';
 
 /**
  * Access codes are read aloud over a phone and typed on cheap keyboards: no 0/O, 1/I/L or U,
@@ -36,11 +37,18 @@ export function normalizeCode(input: string): string {
 
 const REFERENCE = /^V-?([0-9A-Z]{8})$/;
 
-/** `v 7k3m9qx2` or `V7K3M9QX2` → `V-7K3M9QX2`; anything else is kept (and will match nothing). */
+/**
+ * `v 7k3m9qx2` or `V7K3M9QX2` → `V-7K3M9QX2`; anything else is kept (and will match nothing),
+ * made storable: control characters dropped and lone surrogates replaced, so the key a failure
+ * is counted under is the same string in the database as here.
+ */
 export function normalizeReference(input: string): string {
-  const compact = input.normalize('NFKC').toUpperCase().replace(/\s+/g, '');
+  const compact = wellFormed(input)
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\p{Cc}]+/gu, '');
   const m = REFERENCE.exec(compact);
-  return m ? `V-${m[1]}` : compact.slice(0, 40);
+  return m ? `V-${m[1]}` : wellFormed(compact.slice(0, 40));
 }
 
 /**

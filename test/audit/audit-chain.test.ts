@@ -3,7 +3,8 @@ import pg from 'pg';
 import { scheduleAuditSeal, sealAuditEvents, verifyAuditChain } from '../../src/audit/audit-chain';
 import { recordAudit } from '../../src/audit/audit.service';
 import { transact } from '../../src/lib/db';
-import { chainHash, GENESIS_HASH } from '../../src/lib/hash-chain';
+import { chainKeysOf } from '../../src/lib/chain-keys';
+import { GENESIS_HASH, keyedChainHash } from '../../src/lib/hash-chain';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
@@ -46,7 +47,9 @@ describe('audit chain sealing', () => {
       .executeTakeFirstOrThrow();
     expect(await sealAuditEvents(t.ctx.db)).toBe(1);
 
-    const expected = chainHash(GENESIS_HASH, {
+    // An HMAC under the active chain key, over the key id, the place in the chain and the link.
+    const ring = chainKeysOf(t.ctx.db);
+    const expected = keyedChainHash(ring.keys.get(ring.activeKeyId)!, ring.activeKeyId, '1', GENESIS_HASH, {
       id: row.id,
       occurredAt: '2026-03-01T05:34:56.123456Z',
       actorId: '7d1f4c9e-2b7a-4c1e-9d3a-5f6b7c8d9e0f',
@@ -60,7 +63,14 @@ describe('audit chain sealing', () => {
     });
     const [sealed] = await chainRows();
     expect(sealed).toMatchObject({ id: row.id, chain_seq: '1', prev_hash: GENESIS_HASH, hash: expected });
-    expect(await verifyAuditChain(t.ctx.db)).toEqual({ ok: true, eventsChecked: 1, firstBrokenEvent: null });
+    const keyId = await t.ctx.db.selectFrom('audit_events').select('chain_key_id').executeTakeFirstOrThrow();
+    expect(keyId.chain_key_id).toBe(ring.activeKeyId);
+    expect(await verifyAuditChain(t.ctx.db)).toEqual({
+      ok: true,
+      eventsChecked: 1,
+      firstBrokenEvent: null,
+      chainLegacyEnds: null,
+    });
   });
 
   it('seals every committed event exactly once while parallel writers commit out of id order', async () => {
@@ -121,7 +131,12 @@ describe('audit chain sealing', () => {
     expect(BigInt(slowId)).toBeLessThan(BigInt(rows[rows.length - 1]!.id));
 
     const verdict = await verifyAuditChain(t.ctx.db, { batchSize: 7 });
-    expect(verdict).toEqual({ ok: true, eventsChecked: rows.length, firstBrokenEvent: null });
+    expect(verdict).toEqual({
+      ok: true,
+      eventsChecked: rows.length,
+      firstBrokenEvent: null,
+      chainLegacyEnds: null,
+    });
   });
 
   it('seals a backlog larger than one batch and links each batch to the last', async () => {
@@ -135,7 +150,12 @@ describe('audit chain sealing', () => {
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
     expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
     const verdict = await verifyAuditChain(t.ctx.db, { batchSize: 5 });
-    expect(verdict).toEqual({ ok: true, eventsChecked: rows.length, firstBrokenEvent: null });
+    expect(verdict).toEqual({
+      ok: true,
+      eventsChecked: rows.length,
+      firstBrokenEvent: null,
+      chainLegacyEnds: null,
+    });
   });
 
   it('a burst of after-commit kicks leaves nothing unsealed', async () => {

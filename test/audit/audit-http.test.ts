@@ -213,7 +213,12 @@ describe('GET /v1/audit/verify', () => {
       .where('action', '!=', 'audit.verify')
       .executeTakeFirstOrThrow();
     expect(sealed.n).toBe(all.n);
-    expect(res.body).toEqual({ ok: true, eventsChecked: expect.any(Number), firstBrokenEvent: null });
+    expect(res.body).toEqual({
+      ok: true,
+      eventsChecked: expect.any(Number),
+      firstBrokenEvent: null,
+      chainLegacyEnds: null,
+    });
     expect(res.body.eventsChecked).toBeGreaterThanOrEqual(Number(all.n));
 
     const event = await t.ctx.db
@@ -227,6 +232,7 @@ describe('GET /v1/audit/verify', () => {
       ok: true,
       eventsChecked: res.body.eventsChecked,
       firstBrokenEvent: null,
+      chainLegacyEnds: null,
     });
   });
 

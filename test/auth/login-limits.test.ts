@@ -49,7 +49,7 @@ async function failuresOf(user: Pick<TestUser, 'email'>): Promise<number> {
 }
 
 describe('failed-login limits', () => {
-  it('refuses an account with 429 after its allowed failures, even with the right password', async () => {
+  it('refuses an account from an address with 429 after its allowed failures there, even with the right password', async () => {
     const user = await createUser(t, { role: 'legal_aid' });
     const address = newAddress();
     for (let i = 0; i < PER_ACCOUNT; i++)
@@ -64,10 +64,10 @@ describe('failed-login limits', () => {
     expect(retryAfter).toBeGreaterThan(WINDOW_SECONDS - 30);
     expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
 
-    // from another address too: the limit belongs to the account
-    await login(t.app, newAddress(), user.email, user.password).expect(429);
     // refused attempts are not guesses: only the three real failures are recorded
     expect(await failuresOf(user)).toBe(PER_ACCOUNT);
+    // the owner elsewhere is not locked out by whoever failed from this address
+    await login(t.app, newAddress(), user.email, user.password).expect(200);
   });
 
   it('limits an unknown e-mail address exactly like a known one, so 429 reveals nothing', async () => {
@@ -138,9 +138,10 @@ describe('failed-login limits', () => {
       const otherApp = createApp(second.ctx);
       const user = await createUser(t, { role: 'admin' });
       const apps = [t.app, otherApp];
-      // ten guesses at once, each from its own address, half through each "process"
+      // ten guesses at once from one address, half through each "process"
+      const address = newAddress();
       const responses = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => login(apps[i % 2]!, newAddress(), user.email, `guess ${i}`)),
+        Array.from({ length: 10 }, (_, i) => login(apps[i % 2]!, address, user.email, `guess ${i}`)),
       );
       // status and detail, so a failure shows why (e.g. a lock timeout rather than the limit)
       const outcomes = responses

@@ -1,5 +1,6 @@
 import { deleteQueueKeys, REDIS_URL } from '../jobs/fixtures';
-import { startTestSmtp, type TestSmtp } from './smtp';
+import type { Logger } from '../../src/lib/logger';
+import { startTestSmtp, type TestSmtp, type TestSmtpOptions } from './smtp';
 import { createTestApp, type TestApp } from './test-app';
 
 /** A test app wired to a real SMTP server and to real Redis under the test file's own queue prefix. */
@@ -10,9 +11,16 @@ export interface MailApp {
   close(): Promise<void>;
 }
 
-export async function startMailApp(prefix: string, env: Record<string, string> = {}): Promise<MailApp> {
-  const smtp = await startTestSmtp();
-  const t = await createTestApp({ REDIS_URL, SMTP_URL: smtp.url, QUEUE_PREFIX: prefix, ...env });
+export async function startMailApp(
+  prefix: string,
+  env: Record<string, string> = {},
+  options: { logger?: Logger; smtp?: TestSmtpOptions } = {},
+): Promise<MailApp> {
+  const smtp = await startTestSmtp(options.smtp);
+  const t = await createTestApp(
+    { REDIS_URL, SMTP_URL: smtp.url, QUEUE_PREFIX: prefix, ...env },
+    { logger: options.logger },
+  );
   return {
     t,
     smtp,

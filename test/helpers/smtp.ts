@@ -14,6 +14,14 @@ export interface ReceivedMail {
   raw: Buffer;
 }
 
+export interface TestSmtpOptions {
+  /**
+   * Refuse every RCPT TO (true) or those the function picks with 550, echoing the address as
+   * real servers do.
+   */
+  rejectRecipients?: boolean | ((address: string) => boolean);
+}
+
 export interface TestSmtp {
   port: number;
   /** For SMTP_URL. */
@@ -28,11 +36,14 @@ export interface TestSmtp {
   stop(): Promise<void>;
   /** Listens again on the same port (nothing happens if it is listening). */
   start(): Promise<void>;
+  /** From now on refuse (or accept again) every recipient, or those the function picks. */
+  setRejectRecipients(reject: NonNullable<TestSmtpOptions['rejectRecipients']>): void;
   close(): Promise<void>;
 }
 
 /** A real SMTP server (the `smtp-server` package) on 127.0.0.1, no TLS, no authentication. */
-export async function startTestSmtp(): Promise<TestSmtp> {
+export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<TestSmtp> {
+  let rejectRecipients = options.rejectRecipients ?? false;
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   let server: SMTPServer | undefined;
@@ -44,6 +55,13 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       closeTimeout: 200,
+      onRcptTo(address, _session, callback) {
+        const reject =
+          typeof rejectRecipients === 'function' ? rejectRecipients(address.address) : rejectRecipients;
+        if (!reject) return callback();
+        const err = new Error(`<${address.address}>: Recipient address rejected: User unknown`);
+        callback(Object.assign(err, { responseCode: 550 }));
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -121,6 +139,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     stop: unlisten,
     start: async () => {
       if (!server) await listen();
+    },
+    setRejectRecipients: (reject) => {
+      rejectRecipients = reject;
     },
     close: unlisten,
   };

@@ -4,7 +4,8 @@ import { newVictim, world } from '../status/support';
 
 let t: TestApp;
 beforeAll(async () => {
-  // a one-hour login window: attempts older than two hours are of no use any more
+  // a one-hour login window, but the growing delays look back a day: attempts older than two
+  // days are of no use any more
   t = await createTestApp({ LOGIN_WINDOW_MINUTES: '60' });
 });
 afterAll(async () => {
@@ -41,13 +42,18 @@ describe('the daily pruning job', () => {
     await t.ctx.db
       .insertInto('login_attempts')
       .values([
-        { account_key: 'old-failure', address: '198.51.100.7', succeeded: false, at: ago(2 * HOUR + MINUTE) },
-        { account_key: 'old-success', address: '198.51.100.7', succeeded: true, at: ago(200 * MINUTE) },
+        {
+          account_key: 'old-failure',
+          address: '198.51.100.7',
+          succeeded: false,
+          at: ago(48 * HOUR + MINUTE),
+        },
+        { account_key: 'old-success', address: '198.51.100.7', succeeded: true, at: ago(50 * HOUR) },
         {
           account_key: 'recent-failure',
           address: '198.51.100.7',
           succeeded: false,
-          at: ago(2 * HOUR - MINUTE),
+          at: ago(48 * HOUR - MINUTE),
         },
         { account_key: 'now-success', address: '198.51.100.7', succeeded: true, at: new Date() },
       ])

@@ -10,6 +10,7 @@ import { makeOrganization, makeUser, type TestUser } from './helpers';
 
 let t: TestApp;
 let admin: TestUser;
+let checker: TestUser;
 let auditor: TestUser;
 let n = 0;
 const today = new Date().toISOString().slice(0, 10);
@@ -18,7 +19,9 @@ const post = (p: string, body: object) =>
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  const agency = await makeOrganization(t);
+  admin = await makeUser(t, 'fund_admin', agency);
+  checker = await makeUser(t, 'fund_admin', agency);
   auditor = await makeUser(t, 'auditor', null);
   const thb = (
     await request(t.app)
@@ -52,7 +55,18 @@ beforeAll(async () => {
     currency: 'THB',
     reason: 'hold\nfor review',
   });
-  await post(`/v1/ledger/entries/${fine.body.entryId}/reverse`, { reason: 'entered twice' });
+  // Undoing a receipt moves fund money: a second fund administrator approves the reversal.
+  const reversal = await request(t.app)
+    .post(`/v1/ledger/entries/${fine.body.entryId}/reverse`)
+    .set(admin.auth)
+    .set('Idempotency-Key', `e-${++n}`)
+    .send({ reason: 'entered twice' })
+    .expect(202);
+  await request(t.app)
+    .post(`/v1/ledger/entry-proposals/${reversal.body.id}/approve`)
+    .set(checker.auth)
+    .set('Idempotency-Key', `e-${++n}`)
+    .expect(200);
   const accounts = (
     await request(t.app).get(`/v1/ledger/accounts?fundId=${usd}&limit=500`).set(admin.auth).expect(200)
   ).body.items;
@@ -119,11 +133,15 @@ describe('tamper evidence', () => {
   it('verifies an intact chain covering every entry', async () => {
     const res = await request(t.app).get('/v1/ledger/verify').set(auditor.auth).expect(200);
     const { rows } = await sql<{ n: string }>`select count(*) as n from ledger_entries`.execute(t.ctx.db);
+    const accounts = await sql<{ n: string }>`select count(*) as n from ledger_accounts`.execute(t.ctx.db);
     expect(res.body).toEqual({
       ok: true,
       entriesChecked: Number(rows[0]!.n),
       firstBrokenEntry: null,
       unsealedEntries: 0,
+      chainLegacyEnds: null,
+      balancesChecked: Number(accounts.rows[0]!.n),
+      firstWrongBalance: null,
     });
     expect(Number(rows[0]!.n)).toBe(8);
   });

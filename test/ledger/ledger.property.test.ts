@@ -5,6 +5,7 @@ import { code, PURPOSES, RECEIPT_SOURCES, type Fund } from '../../src/funds/fund
 import { loadFund } from '../../src/funds/funds.repository';
 import { createFund, reserveFromPot, transferBetweenPots } from '../../src/funds/funds.service';
 import { recordReceipt } from '../../src/funds/receipts.service';
+import { approveEntryProposal, rejectEntryProposal } from '../../src/ledger/entry-proposals.service';
 import { withLedgerErrors } from '../../src/ledger/ledger-errors';
 import {
   createManualEntry,
@@ -28,9 +29,12 @@ import { callOf, makeOrganization, makeUser, type TestUser } from './helpers';
 
 let t: TestApp;
 let admin: TestUser;
+let checker: TestUser; // approves the admin's manual entries on fund money (maker-checker)
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  const agency = await makeOrganization(t);
+  admin = await makeUser(t, 'fund_admin', agency);
+  checker = await makeUser(t, 'fund_admin', agency);
   await createInspector();
 });
 afterAll(async () => {
@@ -195,6 +199,24 @@ async function idem(
   return r;
 }
 
+/**
+ * A manual entry or reversal on fund money is a proposal (202): a second administrator posts it,
+ * or the books refuse it (a pot would go below zero) and the proposal is rejected; either way a
+ * step taken. Returns the posted entry's id, if any.
+ */
+async function postedOrProposed(r: IdempotentResult): Promise<string | null> {
+  if (r.status !== 202) return (r.body as any).id;
+  const proposalId = (r.body as any).id as string;
+  try {
+    const call = callOf(checker, {}, undefined, { id: proposalId });
+    return ((await approveEntryProposal(t.ctx, call, proposalId)).body as any).entryId;
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    await rejectEntryProposal(t.ctx, callOf(checker), proposalId, 'refused by the books');
+    return null;
+  }
+}
+
 async function apply(s: Seq, o: Op): Promise<void> {
   const m = (v: bigint, c: string) => formatMoney(v, c);
   const pick = <T>(list: T[], i: number) => (list.length === 0 ? undefined : list[i % list.length]);
@@ -267,8 +289,11 @@ async function apply(s: Seq, o: Op): Promise<void> {
       try {
         const r = await idem(s, call, (c) => reverseEntryCall(t.ctx, c, id, 'property'));
         expect(wasReversed).toBe(false); // reversing twice must be refused
-        s.reversed.add(id);
-        s.entries.push((r.body as any).id);
+        const entryId = await postedOrProposed(r);
+        if (entryId) {
+          s.reversed.add(id);
+          s.entries.push(entryId);
+        }
       } catch (err) {
         if (wasReversed) expect((err as Error).message).toMatch(/already been reversed/);
         throw err;
@@ -311,7 +336,8 @@ async function apply(s: Seq, o: Op): Promise<void> {
       const body = { description: 'property', postings };
       const call = callOf(admin, body);
       const r = await idem(s, call, (c) => createManualEntry(t.ctx, c, body));
-      s.entries.push((r.body as any).id);
+      const entryId = await postedOrProposed(r);
+      if (entryId) s.entries.push(entryId);
       return;
     }
   }

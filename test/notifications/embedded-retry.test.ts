@@ -19,7 +19,9 @@ beforeAll(async () => {
   const mailer: Mailer = {
     kind: 'file',
     send: (message, key) =>
-      down ? Promise.reject(new Error('mail directory not writable')) : files.send(message, key),
+      down
+        ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
+        : files.send(message, key),
     close: () => files.close(),
   };
   jobs = startJobs(t.ctx, { mode: 'embedded', mailer, schedule: false });
@@ -54,11 +56,20 @@ describe('failed jobs in embedded mode', () => {
       queue: 'inline',
       job: 'mail.claim_status',
       attemptsMade: 2,
-      failedReason: 'mail directory not writable',
+      failedReason: 'mail_storage (ENOSPC)',
+      alert: { reason: 'attempts_exhausted', errorCategory: 'mail_storage', alertedAt: expect.any(String) },
+    });
+    // The admin's alert about it cannot be written either while the disk is full: it fails too.
+    const alertJob = await eventually(async () => {
+      const res = await request(t.app)
+        .get('/v1/admin/jobs/failed')
+        .set('Authorization', admin.auth)
+        .expect(200);
+      return (res.body.items as Array<Record<string, unknown>>).find((j) => j.topic === 'outbox.alert');
     });
     const metrics = await request(t.app).get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/^redress_jobs_failed 1$/m);
-    expect(metrics.text).toMatch(/^redress_outbox_pending 1$/m);
+    expect(metrics.text).toMatch(/^redress_jobs_failed 2$/m);
+    expect(metrics.text).toMatch(/^redress_outbox_pending 2$/m);
     expect(await deliveryDetail(t, outboxId!)).toBeUndefined();
 
     down = false;
@@ -66,14 +77,19 @@ describe('failed jobs in embedded mode', () => {
       .post(`/v1/admin/jobs/${outboxId}/retry`)
       .set('Authorization', admin.auth)
       .expect(202, { id: outboxId, status: 'retrying' });
+    await request(t.app)
+      .post(`/v1/admin/jobs/${String(alertJob.id)}/retry`)
+      .set('Authorization', admin.auth)
+      .expect(202);
     expect(await eventually(() => deliveryDetail(t, outboxId!))).toBe(
       `victim (en): file outbox-${outboxId}.eml`,
     );
+    await eventually(() => deliveryDetail(t, String(alertJob.id)));
     const after = await request(t.app)
       .get('/v1/admin/jobs/failed')
       .set('Authorization', admin.auth)
       .expect(200);
-    expect(after.body.items).toEqual([]);
+    expect(after.body).toEqual({ items: [], alerts: [] });
     await request(t.app)
       .post(`/v1/admin/jobs/${outboxId}/retry`)
       .set('Authorization', admin.auth)

@@ -74,7 +74,7 @@ describe('embedded mode', () => {
       .get('/v1/admin/jobs/failed')
       .set('Authorization', admin.auth)
       .expect(200);
-    expect(res.body).toEqual({ items: [] });
+    expect(res.body).toEqual({ items: [], alerts: [] });
   });
 });
 

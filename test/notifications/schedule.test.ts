@@ -1,4 +1,6 @@
+import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
+import { runReconciliation } from '../../src/notifications/reconciliation';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { deleteQueueKeys, eventually, REDIS_URL, uniqueQueuePrefix } from '../jobs/fixtures';
 
@@ -70,5 +72,64 @@ describe('scheduled jobs with Redis', () => {
       .where('account_key', '=', 'long-ago')
       .execute();
     expect(left).toEqual([]);
+  });
+
+  it('records every run: /readyz and /metrics show when each scheduled job last ran and succeeded', async () => {
+    const queue = jobs.queues!.get('schedule');
+    const job = await queue.add('scan.deadlines', { outboxId: '', topic: 'schedule', payload: null });
+    await eventually(async () => {
+      const j = await queue.getJob(job.id);
+      return j ? j.isCompleted() : false;
+    });
+    const rows = await t.ctx.db.selectFrom('scheduled_job_runs').select(['name', 'last_ok']).execute();
+    expect(rows.map((r) => [r.name, r.last_ok]).sort()).toEqual([
+      ['prune', true],
+      ['reconcile', true],
+      ['scan.deadlines', true],
+    ]);
+
+    const ready = await request(t.app).get('/readyz').expect(200);
+    const scan = ready.body.queues.scheduledJobs['scan.deadlines'];
+    expect(scan).toMatchObject({ lastOk: true, lastDetail: expect.stringMatching(/^enqueued \d+ reminder/) });
+    expect(Date.now() - Date.parse(scan.lastSucceededAt)).toBeLessThan(10 * 60_000);
+    expect(Object.keys(ready.body.queues.scheduledJobs).sort()).toEqual([
+      'prune',
+      'reconcile',
+      'scan.deadlines',
+    ]);
+
+    const metrics = await request(t.app).get('/metrics').expect(200);
+    const success =
+      /^redress_scheduled_job_last_success_timestamp_seconds\{job="scan.deadlines"\} (\d+(\.\d+)?)$/m.exec(
+        metrics.text,
+      );
+    expect(success).not.toBeNull();
+    expect(Math.abs(Number(success![1]) - Date.parse(scan.lastSucceededAt) / 1000)).toBeLessThan(1);
+    expect(metrics.text).toMatch(/^redress_scheduled_job_last_run_timestamp_seconds\{job="prune"\} \d+/m);
+  });
+
+  it('makes the nightly reconciliation fail its deadline_scan_ran check when the scan has not run for a day', async () => {
+    const fresh = await runReconciliation(t.ctx.db, t.ctx.logger);
+    expect(fresh.checks.find((c) => c.name === 'deadline_scan_ran')).toEqual({
+      name: 'deadline_scan_ran',
+      ok: true,
+      detail: 'ok',
+    });
+
+    await t.ctx.db
+      .updateTable('scheduled_job_runs')
+      .set({ last_succeeded_at: new Date(Date.now() - 25 * 3600 * 1000) })
+      .where('name', '=', 'scan.deadlines')
+      .execute();
+    const stale = await runReconciliation(t.ctx.db, t.ctx.logger);
+    expect(stale.ok).toBe(false);
+    expect(stale.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['deadline_scan_ran']);
+    expect(stale.checks.find((c) => c.name === 'deadline_scan_ran')!.detail).toMatch(/more than a day ago/);
+
+    // Never recorded at all, on a database that has been reconciled for more than a day.
+    await t.ctx.db.deleteFrom('scheduled_job_runs').where('name', '=', 'scan.deadlines').execute();
+    const later = new Date(Date.now() + 25 * 3600 * 1000);
+    const never = await runReconciliation(t.ctx.db, t.ctx.logger, later);
+    expect(never.checks.find((c) => c.name === 'deadline_scan_ran')).toMatchObject({ ok: false });
   });
 });

@@ -121,24 +121,36 @@ describe('what the legal aid worker sees of the code', () => {
     const v = await newVictim(t, w.worker);
     const summary = () =>
       request(t.app).get(`/v1/victims/${v.id}/access-code`).set('Authorization', w.worker.auth).expect(200);
-    expect((await summary()).body).toEqual({ issuedAt: null, failedAttempts: 0, lockedUntil: null });
+    expect((await summary()).body).toEqual({
+      issuedAt: null,
+      failedAttempts: 0,
+      lastFailedAttemptAt: null,
+      lockedAddresses: 0,
+      lockedUntil: null,
+    });
 
     const { accessCode } = await issueCode(t, w.worker, v.id);
     for (let i = 0; i < 3; i++) await check(v.reference, 'ABCD-EFGH-JKMN-PQRS-TV').expect(404);
     const after3 = (await summary()).body;
-    expect(after3).toMatchObject({ failedAttempts: 3, lockedUntil: null });
+    expect(after3).toMatchObject({ failedAttempts: 3, lockedAddresses: 0, lockedUntil: null });
+    expect(Date.now() - Date.parse(after3.lastFailedAttemptAt)).toBeLessThan(60_000);
     expect(Date.now() - Date.parse(after3.issuedAt)).toBeLessThan(60_000);
     expect(JSON.stringify(after3)).not.toContain(accessCode.slice(0, 4));
 
     for (let i = 0; i < 7; i++) await check(v.reference, 'ABCD-EFGH-JKMN-PQRS-TV').expect(404);
     const locked = (await summary()).body;
-    expect(locked.failedAttempts).toBe(10);
+    expect(locked).toMatchObject({ failedAttempts: 10, lockedAddresses: 1 });
     const minutes = (Date.parse(locked.lockedUntil) - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(14);
     expect(minutes).toBeLessThanOrEqual(15);
 
-    // a new code starts a new count (the lock itself runs its course)
+    // a new code starts a new count and lifts every address's lock on the reference
     await issueCode(t, w.worker, v.id);
-    expect((await summary()).body).toMatchObject({ failedAttempts: 0, lockedUntil: locked.lockedUntil });
+    expect((await summary()).body).toMatchObject({
+      failedAttempts: 0,
+      lastFailedAttemptAt: null,
+      lockedAddresses: 0,
+      lockedUntil: null,
+    });
   });
 });

@@ -137,7 +137,7 @@ describe('guessing', () => {
     await t.ctx.db
       .updateTable('status_guard')
       .set({ locked_until: new Date(Date.now() - 1000) })
-      .where('key', '=', `r:${victim.reference}`)
+      .where('key', '=', `p:${victim.reference} 127.0.0.1`)
       .execute();
     await check({ reference: victim.reference, accessCode: victim.accessCode }).expect(200);
   });
@@ -170,9 +170,17 @@ describe('housekeeping of the failure counts', () => {
     const keys = async () =>
       (await t.ctx.db.selectFrom('status_guard').select('key').orderBy('key').execute()).map((r) => r.key);
     const all = await keys();
-    expect(all).toEqual(['a:127.0.0.1', 'r:V-44444444', `r:${victim.reference}`].sort());
+    expect(all).toEqual(
+      [
+        'a:127.0.0.1',
+        'r:V-44444444',
+        'p:V-44444444 127.0.0.1',
+        `r:${victim.reference}`,
+        `p:${victim.reference} 127.0.0.1`,
+      ].sort(),
+    );
     expect(await purgeStaleGuards(t.ctx.db, new Date(Date.now() - 60_000))).toBe(0); // all recent
-    expect(await purgeStaleGuards(t.ctx.db, new Date(Date.now() + 60_000))).toBe(2);
+    expect(await purgeStaleGuards(t.ctx.db, new Date(Date.now() + 60_000))).toBe(4);
     expect(await keys()).toEqual([`r:${victim.reference}`]);
   });
 });

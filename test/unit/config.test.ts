@@ -48,9 +48,9 @@ describe('loadConfig', () => {
     expect(config.demoData).toBe(false);
   });
 
-  it('in production, requires the database and both keys', () => {
+  it('in production, requires the database, the PII keys and the chain keys', () => {
     const message = configError({ NODE_ENV: 'production' }).message;
-    for (const name of ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY'])
+    for (const name of ['DATABASE_URL', 'PII_KEYS', 'BLIND_INDEX_KEY', 'CHAIN_KEYS'])
       expect(message).toContain(`${name}: is required when NODE_ENV=production`);
   });
 });

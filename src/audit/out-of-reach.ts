@@ -1,0 +1,44 @@
+import type { AppContext } from '../context';
+import type { Actor } from '../lib/auth';
+import { recordDenied } from './audit.service';
+
+/**
+ * Records with identity data, by the route prefix that names them by `:id`. A 404 on one that
+ * exists means it lies outside the caller's need-to-know: answered as "no such record" (so its
+ * existence is not revealed), but left in the audit trail as denied, with its id and nothing else.
+ */
+const IDENTITY_RECORDS = [
+  { prefix: '/v1/victims/:id', table: 'victims', type: 'victim' },
+  { prefix: '/v1/claims/:id', table: 'claims', type: 'claim' },
+] as const;
+
+export async function auditOutOfReach(
+  ctx: AppContext,
+  route: { path: string; permission: string },
+  actor: Pick<Actor, 'userId' | 'role'>,
+  params: { id?: unknown },
+  requestId: string,
+): Promise<void> {
+  // only routes whose one parameter is the record's id: a 404 there is about that record
+  const kind = IDENTITY_RECORDS.find(
+    (k) =>
+      route.path === k.prefix ||
+      (route.path.startsWith(`${k.prefix}/`) && !route.path.slice(k.prefix.length).includes(':')),
+  );
+  if (!kind || typeof params.id !== 'string') return;
+  try {
+    const row = await ctx.db
+      .selectFrom(kind.table)
+      .select('id')
+      .where('id', '=', params.id)
+      .executeTakeFirst();
+    if (!row) return; // truly no such record: nothing was denied
+  } catch (err) {
+    ctx.logger.error(
+      { err: err instanceof Error ? err.message : String(err), requestId },
+      'out-of-reach check failed',
+    );
+    return;
+  }
+  await recordDenied(ctx, actor, route.permission, requestId, { type: kind.type, id: params.id });
+}
