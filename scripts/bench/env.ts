@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -69,6 +70,8 @@ export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promis
     DATABASE_URL: databaseUrl,
     PII_KEYS: keys.piiKeys,
     BLIND_INDEX_KEY: keys.blindIndexKey,
+    // Required in production (the bench runs as production): signs the audit and ledger chains.
+    CHAIN_KEYS: `bench:${crypto.randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'warn',
     DATA_DIR: path.join(os.tmpdir(), name),
   };

@@ -4,6 +4,7 @@ import type net from 'node:net';
 import { loadConfig } from '../../src/config';
 import { sealAndVerifyAuditChain } from '../../src/audit/audit-chain';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
+import { bindChainKeys, parseChainKeys } from '../../src/lib/chain-keys';
 import { openDatabase, type DbHandle } from '../../src/lib/db';
 import { listeningPort, spawnServer, type ServerProcess } from '../helpers/server-process';
 import { insertUserWithToken } from '../helpers/sql-users';
@@ -55,9 +56,12 @@ it('closes idle keep-alive connections, finishes every request in flight with Co
     .returning('id')
     .executeTakeFirstOrThrow();
   const { token } = await insertUserWithToken(handle.db, 'fund_admin', org.id);
+  // The server signs chain links with these; this handle verifies them.
+  const chainKeys = `drain:${crypto.randomBytes(32).toString('base64')}`;
+  bindChainKeys(handle.db, parseChainKeys(chainKeys));
   const donor = `Ines Moreau-${crypto.randomBytes(3).toString('hex')}`;
 
-  server = spawnServer(db.url, { SHUTDOWN_GRACE_MS: '60000' });
+  server = spawnServer(db.url, { SHUTDOWN_GRACE_MS: '60000', CHAIN_KEYS: chainKeys });
   const port = await listeningPort(server);
   const json = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
   const idleAgent = new http.Agent({ keepAlive: true });
