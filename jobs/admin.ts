@@ -1,6 +1,7 @@
 import type Bull from 'bull';
 import type { Db } from '../src/lib/db';
 import { maskAddresses } from '../src/notifications/delivery-errors';
+import { ServiceUnavailableError } from '../src/lib/errors';
 import type { FailedJob, JobsAdmin } from '../src/notifications/jobs-admin';
 import { withTimeout, type QueueSet } from './bull';
 import { jobForTopic, type QueuedJobData } from './queues';
@@ -21,6 +22,21 @@ function failedJobOf(queue: string, job: Bull.Job<QueuedJobData>): FailedJob {
     failedReason: maskAddresses(job.failedReason ?? ''),
     failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
   };
+}
+
+/**
+ * An admin's question to Redis: answered within ANSWER_MS, or a 503 the admin can retry. Any
+ * failure here is Redis being away (refused, reconnecting, too slow); Redis's own message
+ * stays out of the answer, which needs no host or port.
+ */
+async function askRedis<T>(queues: QueueSet, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    // Fails at once while the connection is down, rather than queueing the question.
+    await queues.ping();
+    return await withTimeout(work(), ANSWER_MS, what);
+  } catch {
+    throw new ServiceUnavailableError(`Redis, which holds the jobs, cannot answer now (${what}).`, 5);
+  }
 }
 
 /** Failed jobs are Bull's failed set (kept: removeOnFail is false); a retry is Bull's retry. */
@@ -44,12 +60,10 @@ export function bullJobsAdmin(queues: QueueSet): JobsAdmin {
       );
     },
     async listFailed(limit) {
-      const lists = await withTimeout(
+      const lists = await askRedis(queues, 'listing failed jobs', () =>
         Promise.all(
           queues.all().map(async (q) => (await q.getFailed(0, limit - 1)).map((j) => failedJobOf(q.name, j))),
         ),
-        ANSWER_MS,
-        'listing failed jobs',
       );
       return lists
         .flat()
@@ -58,10 +72,10 @@ export function bullJobsAdmin(queues: QueueSet): JobsAdmin {
     },
     async retry(id) {
       for (const queue of queues.all()) {
-        const job = await withTimeout(queue.getJob(id), ANSWER_MS, 'finding a job');
-        if (job && (await job.isFailed())) {
+        const job = await askRedis(queues, 'finding a job', () => queue.getJob(id));
+        if (job && (await askRedis(queues, 'finding a job', () => job.isFailed()))) {
           // Bull keeps attemptsMade: an admin's retry is one more attempt, not a new budget.
-          await job.retry();
+          await askRedis(queues, 'retrying a job', () => job.retry());
           return true;
         }
       }

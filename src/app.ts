@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { AppContext } from './context';
+import { inDbLane } from './lib/db-lanes';
 import { AppError, notFoundHandler, problemHandler } from './lib/errors';
 import { sealAuditAfterResponse } from './audit/audit.http';
 import { registerOperationsRoutes } from './operations.http';
@@ -22,6 +23,12 @@ export function createApp(ctx: AppContext): Express {
     const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     res.setHeader('x-request-id', id);
     next();
+  });
+  // Reads keep connections of their own (DB_POOL_READ_RESERVE): writes queued on a locked
+  // fund cannot starve them. Everything but GET and HEAD counts as a write.
+  app.use((req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') inDbLane('read', next);
+    else next();
   });
   app.use(
     pinoHttp({
@@ -63,6 +70,12 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
   app.use('/v1', express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
+  // After the body is read (a stream's events do not carry the request's context): writes for
+  // one fund may not take every writer connection (see db-lanes.ts).
+  app.use('/v1/funds/:id', (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') next();
+    else inDbLane('write', next, req.params.id);
+  });
   // Audit events are chained after they commit; nudge the sealer once the response is out.
   app.use('/v1', sealAuditAfterResponse(ctx));
 

@@ -58,6 +58,12 @@ export interface Config {
   migrateOnStart: boolean;
   /** Keys that sign the audit and ledger chain links (id:base64key, newest first); see lib/chain-keys.ts. */
   chainKeys: string | undefined;
+  /** How long a request waits for a free database connection before a 503 database-busy. */
+  dbPoolAcquireTimeoutMs: number;
+  /** statement_timeout of every PostgreSQL connection (0: none). */
+  dbStatementTimeoutMs: number;
+  /** Connections of the pool that writes may never hold, so reads keep flowing while writes queue on locks. */
+  dbPoolReadReserve: number;
 }
 
 const schema = Joi.object({
@@ -124,6 +130,9 @@ const schema = Joi.object({
     .pattern(/^[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,40}:[A-Za-z0-9+/=]+)*$/)
     .empty('')
     .messages({ 'string.pattern.base': 'must be a comma-separated list of id:base64key (32+ byte keys)' }),
+  DB_POOL_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
+  DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(30000),
+  DB_POOL_READ_RESERVE: Joi.number().integer().min(0).max(499),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -155,6 +164,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.MIGRATION_DATABASE_URL && !v.DATABASE_URL) {
     throw new ConfigError(
       'Invalid configuration:\n  MIGRATION_DATABASE_URL: needs DATABASE_URL too (the embedded database has one role)',
+    );
+  }
+  // A quarter of the pool by default; writes keep at least one connection whatever is set.
+  const readReserve = v.DB_POOL_READ_RESERVE ?? Math.floor(v.DB_POOL_MAX / 4);
+  if (readReserve >= v.DB_POOL_MAX) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DB_POOL_READ_RESERVE: must be less than DB_POOL_MAX (writes need at least one connection)',
     );
   }
   return {
@@ -197,5 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrationDatabaseUrl: v.MIGRATION_DATABASE_URL ?? v.DATABASE_URL,
     migrateOnStart: v.MIGRATE_ON_START,
     chainKeys: v.CHAIN_KEYS,
+    dbPoolAcquireTimeoutMs: v.DB_POOL_ACQUIRE_TIMEOUT_MS,
+    dbStatementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
+    dbPoolReadReserve: readReserve,
   };
 }

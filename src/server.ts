@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { answerClientErrors } from './lib/client-errors';
 import { buildRuntime } from './bootstrap';
 import { superviseApiProcesses } from './cluster';
+import { keepAliveDrain } from './lib/http-drain';
 import { shareMetricsWithPrimary } from './lib/metrics';
 import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
@@ -36,8 +37,10 @@ async function main(): Promise<void> {
     );
   });
   answerClientErrors(server);
+  const drain = keepAliveDrain(server);
 
-  // Graceful shutdown: stop accepting, let in-flight requests finish, then close pools.
+  // Graceful shutdown: stop accepting, let in-flight requests finish (their connections close
+  // behind them, see keepAliveDrain), then close pools.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
           () => process.exit(1),
         );
     });
-    server.closeIdleConnections();
+    drain.begin();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

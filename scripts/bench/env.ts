@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,6 +16,8 @@ import { hashToken, newToken, type Role } from '../../src/lib/auth';
 export interface BenchEnv {
   databaseUrl: string;
   runtime: Runtime;
+  /** The environment startApi gives the API (database, keys, log level), for a module that spawns its own. */
+  apiEnv: Record<string, string>;
   /** The API as `npm start` runs it, with `extraEnv` (e.g. WEB_CONCURRENCY) on top. */
   startApi(extraEnv?: Record<string, string>): Promise<Api>;
 }
@@ -67,6 +70,8 @@ export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promis
     DATABASE_URL: databaseUrl,
     PII_KEYS: keys.piiKeys,
     BLIND_INDEX_KEY: keys.blindIndexKey,
+    // Required in production (the bench runs as production): signs the audit and ledger chains.
+    CHAIN_KEYS: `bench:${crypto.randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'warn',
     DATA_DIR: path.join(os.tmpdir(), name),
   };
@@ -82,6 +87,7 @@ export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promis
     return await fn({
       databaseUrl,
       runtime,
+      apiEnv: env,
       async startApi(extraEnv = {}) {
         const port = await freePort();
         // BENCH_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API under load.

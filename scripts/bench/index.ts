@@ -6,6 +6,7 @@ import { withBenchEnv, type BenchEnv } from './env';
 import * as ledger from './ledger.bench';
 import * as claims from './claims.bench';
 import * as status from './status.bench';
+import * as resilience from './resilience.bench';
 
 /**
  * `npm run bench`: runs each benchmark module against a fresh PostgreSQL database (created and
@@ -17,8 +18,8 @@ interface BenchModule {
   run(env: BenchEnv): Promise<string>;
 }
 
-const ALL_MODULES: Record<string, BenchModule> = { ledger, claims, status };
-// BENCH_ONLY=ledger,status runs just those modules and prints to stdout without touching BENCHMARKS.md.
+const ALL_MODULES: Record<string, BenchModule> = { ledger, claims, status, resilience };
+// BENCH_ONLY=ledger,status (or =resilience) runs just those modules and prints to stdout without touching BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);

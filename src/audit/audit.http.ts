@@ -5,6 +5,7 @@ import { defineRoute } from '../lib/route';
 import { AUDIT_OUTCOMES } from './audit';
 import { throttledRunner } from '../lib/throttle';
 import { listAuditEvents, scheduleAuditSeal, verifyAuditTrail } from './audit.service';
+import { inDbLane } from '../lib/db-lanes';
 
 const listQuery = Joi.object({
   limit: Joi.number().integer().min(1).max(500).default(50),
@@ -91,7 +92,8 @@ const AUDIT_SEAL_INTERVAL_MS = 200;
 export function sealAuditAfterResponse(ctx: Pick<AppContext, 'db' | 'logger'>): RequestHandler {
   const kick = throttledRunner(() => scheduleAuditSeal(ctx.db, ctx.logger), AUDIT_SEAL_INTERVAL_MS);
   return (_req, res, next) => {
-    res.on('finish', kick);
+    // Sealing writes: after a GET it must not run in (and hold) the connections kept for reads.
+    res.on('finish', () => inDbLane('write', kick));
     next();
   };
 }

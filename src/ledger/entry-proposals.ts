@@ -16,7 +16,28 @@ import { insertProposal, type ProposalRow } from './entry-proposals.repository';
 
 /** Pots and the bank and cash accounts that back them: a fund's money. */
 export function movesFundMoney(accounts: Array<Pick<Account, 'fundId' | 'role'>>): boolean {
-  return accounts.some((a) => a.fundId !== null && (a.role === 'pot' || a.role === 'bank'));
+  return accounts.some(isFundMoney);
+}
+
+function isFundMoney(a: Pick<Account, 'fundId' | 'role'>): boolean {
+  return a.fundId !== null && (a.role === 'pot' || a.role === 'bank');
+}
+
+/**
+ * Whether these postings raise a pot's or a bank account's balance (a posting on the account's
+ * normal side). A reversal that only lowers fund money (undoing a receipt entered twice) cannot
+ * mint anything and posts at once, as before; one that raises it (undoing a payout puts the money
+ * back into its pot, to be paid again) needs a second person, like a manual entry.
+ */
+export function raisesFundMoney(
+  postings: Array<{ accountId: string; side: 'debit' | 'credit' }>,
+  accounts: Array<Pick<Account, 'id' | 'fundId' | 'role' | 'normalSide'>>,
+): boolean {
+  const byId = new Map(accounts.map((a) => [a.id, a]));
+  return postings.some((p) => {
+    const account = byId.get(p.accountId);
+    return account !== undefined && isFundMoney(account) && p.side === account.normalSide;
+  });
 }
 
 export function proposalView(p: ProposalRow) {

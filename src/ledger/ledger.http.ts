@@ -152,7 +152,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
         201: { description: 'The reversing entry' },
         202: {
           description:
-            'The entry moved fund money: a proposal to reverse it, posted once another approves it',
+            'The reversal would raise a pot or bank balance (undoing a payout): a proposal, posted once another approves it',
           schema: proposalSchema,
         },
       },

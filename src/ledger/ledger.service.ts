@@ -25,7 +25,7 @@ import {
 } from './ledger.repository';
 import { entriesByIds, entryPostingsForReversal } from './ledger-history.repository';
 import { entryView } from './ledger-views';
-import { movesFundMoney, proposeEntry } from './entry-proposals';
+import { movesFundMoney, proposeEntry, raisesFundMoney } from './entry-proposals';
 
 /*
  * The engine. Every function takes the caller's transaction, so a domain (funds, disbursements)
@@ -183,8 +183,9 @@ async function proposeReversalIfFundMoney(trx: Trx, call: Call, entryId: string,
   const accounts = await findAccounts(trx, reach, [...new Set(postings.map((p) => p.accountId))]);
   const outside =
     reach.organizationId !== null && postings.some((p) => p.organizationId !== reach.organizationId);
-  // Unknown, out of reach or not on fund money: reverseEntry answers as before (404, or posts).
-  if (postings.length === 0 || outside || !movesFundMoney(accounts)) return null;
+  // Unknown, out of reach, or lowering fund money only: reverseEntry answers as before (404, or
+  // posts at once with 201).
+  if (postings.length === 0 || outside || !raisesFundMoney(reversalPostings(postings), accounts)) return null;
   const [entry] = await entriesByIds(trx, [entryId]);
   if (entry?.reversedByEntryId)
     throw new AlreadyReversedError('This entry has already been reversed; an entry can be reversed once.');

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from '../config';
 import { inheritChainKeys } from './chain-keys';
 import type { Database } from './database';
+import { laneGatedPool } from './db-lanes';
 import { createPglitePool } from './pglite-pool';
 
 export type Db = Kysely<Database>;
@@ -35,16 +36,23 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       max: config.dbPoolMax,
+      // A request waits this long for a connection, then is told 503 database-busy.
+      connectionTimeoutMillis: config.dbPoolAcquireTimeoutMs,
       // Set once per connection rather than per transaction: the same protection (a stuck lock
-      // becomes an error, an abandoned transaction is ended) without a round trip per BEGIN.
-      options: `-c lock_timeout=${txSettings.lockTimeoutMs} -c idle_in_transaction_session_timeout=${txSettings.idleInTransactionTimeoutMs}`,
+      // becomes an error, an abandoned transaction is ended, a runaway statement is cancelled)
+      // without a round trip per BEGIN.
+      options: `-c lock_timeout=${txSettings.lockTimeoutMs} -c idle_in_transaction_session_timeout=${txSettings.idleInTransactionTimeoutMs} -c statement_timeout=${config.dbStatementTimeoutMs}`,
     });
     // An idle client whose connection dies (server restart, terminated backend, a database
     // dropped WITH (FORCE) just after pool.end()) emits 'error' on the pool, which crashes the
     // process without a listener. The pool has already dropped that client; the next query
     // opens a new one.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // At least one: a pool opened smaller than configured (the migration owner's, one
+    // connection) must still write.
+    const writerSlots = Math.max(1, config.dbPoolMax - config.dbPoolReadReserve);
+    const gated = laneGatedPool(pool, writerSlots, config.dbPoolAcquireTimeoutMs);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: gated }) });
     return { db, kind: 'postgres', txSettings, close: () => db.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -64,9 +72,10 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
 }
 
 /**
- * The one way to open a transaction. Every connection carries lock_timeout and
- * idle_in_transaction_session_timeout (see openDatabase), so, as in pg-boss, a stuck lock
- * becomes an error the caller sees, never a request that hangs forever.
+ * The one way to open a transaction. Every connection carries lock_timeout,
+ * idle_in_transaction_session_timeout and (PostgreSQL) statement_timeout (see openDatabase), so,
+ * as in pg-boss, a stuck lock becomes an error the caller sees (a 503 with Retry-After over
+ * HTTP, see databaseBusyOf), never a request that hangs forever.
  */
 export async function transact<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
   return db.transaction().execute((trx) => {

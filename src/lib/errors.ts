@@ -131,6 +131,51 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+const DATABASE_BUSY = {
+  'database-busy': { retryAfter: 1, detail: 'Every database connection is busy; try again in a second.' },
+  'lock-timeout': {
+    retryAfter: 1,
+    detail: 'Another operation holds the records this one needs; try again in a second.',
+  },
+  'statement-timeout': {
+    retryAfter: 5,
+    detail: 'The database did not finish this in time; try again in a few seconds.',
+  },
+} as const;
+
+/**
+ * The database could not serve this request in time — a row lock held past lock_timeout, a
+ * statement past statement_timeout, no connection free within the acquire timeout. Nothing was
+ * written (the transaction rolled back); the same request may simply be sent again.
+ */
+export class DatabaseBusyError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(readonly reason: keyof typeof DATABASE_BUSY) {
+    super(reason, DATABASE_BUSY[reason].detail);
+    this.retryAfterSeconds = DATABASE_BUSY[reason].retryAfter;
+  }
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+const QUERY_CANCELED = '57014'; // statement_timeout (or an operator's pg_cancel_backend)
+// pg-pool's own words: waiting for a free connection, resp. for a new one to open.
+const POOL_TIMEOUTS = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated due to connection timeout',
+];
+
+/** A driver error that only says "busy, retry", as its problem; undefined for anything else. */
+export function databaseBusyOf(err: unknown): DatabaseBusyError | undefined {
+  if (err instanceof DatabaseBusyError) return err;
+  if (typeof err !== 'object' || err === null || err instanceof AppError) return undefined;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (code === LOCK_NOT_AVAILABLE) return new DatabaseBusyError('lock-timeout');
+  if (code === QUERY_CANCELED) return new DatabaseBusyError('statement-timeout');
+  if (typeof message === 'string' && POOL_TIMEOUTS.includes(message))
+    return new DatabaseBusyError('database-busy');
+  return undefined;
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('not-found', `No route for ${req.method} ${req.path}.`));
 };
@@ -171,16 +216,22 @@ function fromHttpError(err: any): AppError | undefined {
 
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof AppError ? err : fromBodyParser(err);
+    const busy = databaseBusyOf(err);
+    const known = busy ?? (err instanceof AppError ? err : fromBodyParser(err));
     const requestId = String(res.getHeader('x-request-id') ?? '');
-    if (!known) {
-      const log: Logger = (req as any).log ?? logger;
+    const log: Logger = (req as any).log ?? logger;
+    if (busy) {
+      // Load, not a bug: a line to count, without a stack or the statement's parameters.
+      log.warn({ requestId, problem: busy.kind }, 'database busy; answered 503');
+    } else if (!known) {
       log.error({ err, requestId }, 'unhandled error');
     }
     const problem =
       known ?? new AppError('internal-error', `Something went wrong; quote request id ${requestId}.`);
     const retryAfter =
-      problem instanceof TooManyRequestsError || problem instanceof ServiceUnavailableError
+      problem instanceof TooManyRequestsError ||
+      problem instanceof ServiceUnavailableError ||
+      problem instanceof DatabaseBusyError
         ? problem.retryAfterSeconds
         : undefined;
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));

@@ -108,6 +108,21 @@ export const PROBLEMS = {
     title: 'Service unavailable',
     meaning: 'A dependency (database, Redis, jobs) cannot answer now; retry later.',
   },
+  'database-busy': {
+    status: 503,
+    title: 'Database busy',
+    meaning: 'No database connection was free in time; nothing written. See `Retry-After`.',
+  },
+  'lock-timeout': {
+    status: 503,
+    title: 'Lock timeout',
+    meaning: 'Another operation held the records needed; nothing written. See `Retry-After`.',
+  },
+  'statement-timeout': {
+    status: 503,
+    title: 'Statement timeout',
+    meaning: 'The database did not finish in time; nothing written. See `Retry-After`.',
+  },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemName = keyof typeof PROBLEMS;

@@ -41,3 +41,24 @@ export function spawnServer(databaseUrl: string, env: Record<string, string> = {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }
+
+/** Resolves with the port once the server says it listens; rejects if it exits first. */
+export function listeningPort(server: ServerProcess, timeoutMs = 40_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${server.output()}`)), timeoutMs);
+    const check = () => {
+      const m = /"port":(\d+)[^\n]*listening/.exec(server.output());
+      if (m) {
+        clearTimeout(timer);
+        server.child.stdout!.off('data', check);
+        resolve(Number(m[1]));
+      }
+    };
+    server.child.stdout!.on('data', check);
+    void server.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (${code}):\n${server.output()}`));
+    });
+    check();
+  });
+}

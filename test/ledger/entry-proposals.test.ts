@@ -162,21 +162,26 @@ describe('a manual entry on a fund’s pots or bank', () => {
 });
 
 describe('reversing an entry on a fund’s pots or bank', () => {
-  it('is a proposal too: the proposer cannot approve it, a second administrator posts the reversal', async () => {
-    const receipt = await post(`/v1/funds/${fundId}/receipts`, maker, {
-      source: 'donation',
-      amount: '100.00',
-      currency: 'THB',
-      receivedOn: today,
-    }).expect(201);
+  it('undoing money out (it would refill the pot) is a proposal: the proposer cannot approve it, a second administrator posts it', async () => {
+    // Money out of the pot, recorded by hand (two people, as every manual entry on fund money).
+    const outflow = {
+      description: 'Paid by hand',
+      postings: [
+        { accountId: accounts.get('pot:unrestricted:THB')!, side: 'debit', amount: '40.00' },
+        { accountId: accounts.get('bank:THB')!, side: 'credit', amount: '40.00' },
+      ],
+    };
+    const paid = await post('/v1/ledger/entries', maker, outflow).expect(202);
+    const entryId = (await post(`/v1/ledger/entry-proposals/${paid.body.id}/approve`, checker).expect(200))
+      .body.entry.id as string;
     const before = await unrestricted();
-    const proposed = await post(`/v1/ledger/entries/${receipt.body.entryId}/reverse`, maker, {
-      reason: 'entered twice',
+    const proposed = await post(`/v1/ledger/entries/${entryId}/reverse`, maker, {
+      reason: 'the bank sent it back',
     }).expect(202);
     expect(proposed.body).toMatchObject({
       status: 'proposed',
-      reversesEntryId: receipt.body.entryId,
-      description: 'entered twice',
+      reversesEntryId: entryId,
+      description: 'the bank sent it back',
     });
     const id = proposed.body.id as string;
     await post(`/v1/ledger/entry-proposals/${id}/approve`, maker).expect(403);
@@ -185,14 +190,29 @@ describe('reversing an entry on a fund’s pots or bank', () => {
     const approved = await post(`/v1/ledger/entry-proposals/${id}/approve`, checker).expect(200);
     expect(approved.body.entry).toMatchObject({
       kind: 'reversal',
-      reversesEntryId: receipt.body.entryId,
-      metadata: { proposalId: id, approvedBy: checker.actor.userId, reason: 'entered twice' },
+      reversesEntryId: entryId,
+      metadata: { proposalId: id, approvedBy: checker.actor.userId, reason: 'the bank sent it back' },
     });
-    expect(Number(await unrestricted())).toBe(Number(before) - 100);
+    expect(Number(await unrestricted())).toBe(Number(before) + 40);
     // Once reversed, a new reversal is refused at once, before any proposal.
-    const again = await post(`/v1/ledger/entries/${receipt.body.entryId}/reverse`, maker, { reason: 'x' });
+    const again = await post(`/v1/ledger/entries/${entryId}/reverse`, maker, { reason: 'x' });
     expect(again.status).toBe(409);
     expect(again.body.type).toMatch(/\/already-reversed$/);
+  });
+
+  it('undoing money in (a receipt entered twice) only lowers the pot: it posts at once (201), as before', async () => {
+    const receipt = await post(`/v1/funds/${fundId}/receipts`, maker, {
+      source: 'donation',
+      amount: '100.00',
+      currency: 'THB',
+      receivedOn: today,
+    }).expect(201);
+    const before = await unrestricted();
+    const res = await post(`/v1/ledger/entries/${receipt.body.entryId}/reverse`, maker, {
+      reason: 'entered twice',
+    }).expect(201);
+    expect(res.body).toMatchObject({ kind: 'reversal', reversesEntryId: receipt.body.entryId });
+    expect(Number(await unrestricted())).toBe(Number(before) - 100);
   });
 
   it('leaves a reversal touching no pot or bank as it was: posted at once (201)', async () => {
