@@ -13,6 +13,7 @@ import { OpenApiRegistry } from '../../src/lib/openapi';
 import { createUser, type TestUser } from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
 import { bookViolations } from '../ledger/helpers';
+import { inheritChainKeys } from '../../src/lib/chain-keys';
 
 /** Helpers for the database fault tests: funds, receipts, and a second connection holding locks. */
 
@@ -91,6 +92,8 @@ export async function appWithSettings(
   logger: Logger,
 ): Promise<{ app: Express; close(): Promise<void> }> {
   const handle = await openDatabase({ ...t.config, ...settings });
+  // The same keys as the test app: audit events and ledger entries are signed with them.
+  inheritChainKeys(t.ctx.db, handle.db);
   const app = createApp({
     ...t.ctx,
     config: { ...t.config, ...settings },
