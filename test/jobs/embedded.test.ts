@@ -25,18 +25,21 @@ afterAll(async () => {
   fs.rmSync(t.config.dataDir, { recursive: true, force: true });
 });
 
+// The waits below are generous (busy CI machines); the test timeout leaves room for them.
+jest.setTimeout(90_000);
+
 const emlFile = (outboxId: string) => path.join(mailDir, `outbox-${outboxId}.eml`);
 
 describe('embedded mode (no Redis, no SMTP)', () => {
   it('writes the welcome e-mail as an .eml file named after the outbox id, on kick', async () => {
     expect(jobs.mode).toBe('embedded');
     const user = await insertUser(t.ctx.db, { name: 'Dara Sok' });
-    await eventually(async () => (await outboxState(t.ctx.db)).pending === 0, 5000, 'start-up pass');
+    await eventually(async () => (await outboxState(t.ctx.db)).pending === 0, 20_000, 'start-up pass');
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
     t.ctx.outbox.kick();
 
     const file = emlFile(outboxId);
-    await eventually(async () => fs.existsSync(file), 5000, `${file} to appear`);
+    await eventually(async () => fs.existsSync(file), 20_000, `${file} to appear`);
     const mail = await simpleParser(fs.readFileSync(file));
     expect(mail.subject).toBe('Your Redress account');
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual([
@@ -48,11 +51,14 @@ describe('embedded mode (no Redis, no SMTP)', () => {
     expect(mail.html).toContain('href="https://redress.example.org"');
     expect(mail.messageId).toMatch(new RegExp(`^<outbox-${outboxId}\\.\\d+@redress\\.example\\.org>$`));
 
-    const delivery = await t.ctx.db
-      .selectFrom('outbox_deliveries')
-      .select('detail')
-      .where('outbox_id', '=', outboxId)
-      .executeTakeFirstOrThrow();
+    // The file is written before the delivery record commits: wait for the record, not the file.
+    const deliveryOf = () =>
+      t.ctx.db
+        .selectFrom('outbox_deliveries')
+        .select('detail')
+        .where('outbox_id', '=', outboxId)
+        .executeTakeFirst();
+    const delivery = await eventually(deliveryOf, 20_000, 'the delivery record');
     expect(delivery.detail).toBe(`file outbox-${outboxId}.eml`);
     expect(await outboxState(t.ctx.db)).toMatchObject({ pending: 0 });
   });
@@ -61,7 +67,7 @@ describe('embedded mode (no Redis, no SMTP)', () => {
     const user = await insertUser(t.ctx.db);
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
     t.ctx.outbox.kick();
-    await eventually(async () => fs.existsSync(emlFile(outboxId)), 5000, 'first file');
+    await eventually(async () => fs.existsSync(emlFile(outboxId)), 20_000, 'first file');
     const filesBefore = fs.readdirSync(mailDir).length;
 
     // The crash window: the file was written but the delivery record was lost with the commit.
@@ -77,7 +83,7 @@ describe('embedded mode (no Redis, no SMTP)', () => {
             .where('outbox_id', '=', outboxId)
             .execute()
         ).length === 1,
-      5000,
+      20_000,
       'second delivery record',
     );
     expect(fs.readdirSync(mailDir)).toHaveLength(filesBefore);
@@ -95,7 +101,7 @@ describe('embedded mode (no Redis, no SMTP)', () => {
           .select('detail')
           .where('outbox_id', '=', outboxId)
           .executeTakeFirst(),
-      5000,
+      20_000,
       'delivery record',
     );
     expect(delivery.detail).toBe('skipped: user inactive');
