@@ -96,6 +96,16 @@ describe('compiled output (npm run build, npm start)', () => {
       expect(fs.readFileSync(path.join(tree, 'dist/src/server.js'), 'utf8')).toContain(marker.trim());
       expect(await healthz(port)).toBe(200);
       expect(listenerCommandLine(server)).toMatch(/^\S*node\S* dist\/src\/server\.js/);
+      // npm's own child (the script execs it, no shell between): npm's SIGTERM reaches it and it drains
+      const pid = /"pid":(\d+)[^\n]*listening/.exec(server.output())![1];
+      const ppid = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1];
+      expect(Number(ppid)).toBe(server.child.pid);
+      server.child.kill('SIGTERM');
+      // npm may exit before its child has drained: wait for the server process itself to go
+      for (let i = 0; fs.existsSync(`/proc/${pid}`) && i < 600; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
+      expect(server.output()).toMatch(/"signal":"SIGTERM"[^\n]*shutting down/);
     } finally {
       await stop(server);
     }
