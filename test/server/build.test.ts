@@ -64,6 +64,15 @@ describe('compiled output (npm run build, npm start)', () => {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
   }
 
+  /** Whether process `pid` still runs (a zombie waiting for its parent to reap it does not). */
+  function running(pid: string): boolean {
+    try {
+      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  }
+
   async function healthz(port: number): Promise<number> {
     return (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
   }
@@ -102,9 +111,8 @@ describe('compiled output (npm run build, npm start)', () => {
       expect(Number(ppid)).toBe(server.child.pid);
       server.child.kill('SIGTERM');
       // npm may exit before its child has drained: wait for the server process itself to go
-      for (let i = 0; fs.existsSync(`/proc/${pid}`) && i < 600; i++)
-        await new Promise((r) => setTimeout(r, 100));
-      expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
+      for (let i = 0; running(pid!) && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(running(pid!)).toBe(false);
       expect(server.output()).toMatch(/"signal":"SIGTERM"[^\n]*shutting down/);
     } finally {
       await stop(server);
