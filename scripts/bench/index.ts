@@ -7,6 +7,7 @@ import * as ledger from './ledger.bench';
 import * as claims from './claims.bench';
 import * as status from './status.bench';
 import * as resilience from './resilience.bench';
+import * as coldstart from './coldstart.bench';
 
 /**
  * `npm run bench`: runs each benchmark module against a fresh PostgreSQL database (created and
@@ -18,8 +19,8 @@ interface BenchModule {
   run(env: BenchEnv): Promise<string>;
 }
 
-const ALL_MODULES: Record<string, BenchModule> = { ledger, claims, status, resilience };
-// BENCH_ONLY=ledger,status (or =resilience) runs just those modules and prints to stdout without touching BENCHMARKS.md.
+const ALL_MODULES: Record<string, BenchModule> = { ledger, claims, status, resilience, coldstart };
+// BENCH_ONLY=ledger,status (or =resilience, =coldstart) runs just those modules and prints to stdout without touching BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY?.split(',')
   .map((s) => s.trim())
   .filter(Boolean);
