@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { transact, type Db, type Trx } from '../lib/db';
+import { daysBetween, todayUtc } from '../lib/dates';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
 import type { MailKey, Mailer } from './mailer';
 import {
@@ -24,10 +25,6 @@ export function reminderOffsetFor(daysLeft: number): number | undefined {
   if (daysLeft < 0) return OVERDUE;
   for (const offset of [...REMINDER_OFFSETS].reverse()) if (daysLeft <= offset) return offset;
   return undefined;
-}
-
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
 }
 
 /**
@@ -69,10 +66,6 @@ export const reminderPayloadSchema = Joi.object<ReminderPayload>({
     .pattern(/^[0-9]{1,18}$/)
     .required(),
 });
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /**
  * The reminder to the claim's assignee, in the language chosen for their account. Not sent when

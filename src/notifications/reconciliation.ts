@@ -18,7 +18,7 @@ import {
   postingImbalances,
 } from './notifications.repository';
 import type { ReconciliationCheck } from './notifications.table';
-import { todayUtc } from './deadline-reminders';
+import { todayUtc, utcDateOf } from '../lib/dates';
 import { deadlineScanProblem } from './scheduled-runs';
 import { mailTranslator, renderMail } from './templates';
 
@@ -80,7 +80,7 @@ export async function runReconciliation(
         : stale
             .map(
               (p) =>
-                `fund ${p.fundId} (${p.currencies.join('/')}): FX position open since ${p.openSince.toISOString().slice(0, 10)}, more than ${opts.fxOpenDaysMax} day(s)`,
+                `fund ${p.fundId} (${p.currencies.join('/')}): FX position open since ${utcDateOf(p.openSince)}, more than ${opts.fxOpenDaysMax} day(s)`,
             )
             .join('; ');
     }),

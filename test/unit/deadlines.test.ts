@@ -1,4 +1,4 @@
-import { addDays, addMonths, addYears, daysBetween } from '../../src/claims/dates';
+import { addDays, addMonths, addYears, daysBetween } from '../../src/lib/dates';
 import { computeDeadlines, reflectionPeriod, type DeadlineInput } from '../../src/claims/deadlines';
 import { ROUTES } from '../../src/claims/route-machines';
 import { isCountryCode, rulesFor } from '../../src/claims/rules';
