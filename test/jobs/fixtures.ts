@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type Bull from 'bull';
 import Redis from 'ioredis';
 import { sql } from 'kysely';
 import { transact, type Db } from '../../src/lib/db';
@@ -83,6 +84,23 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/**
+ * True once Bull holds nothing more that could send: the job of every outbox id in `ids` has
+ * completed and no job of the queue waits, runs or is delayed for a retry. A "nothing was sent
+ * twice" check waits for this instead of sleeping: a duplicate can only come from a job, and
+ * once none remains, the count of messages received is final.
+ */
+export async function queueSettled(
+  queue: Pick<Bull.Queue, 'getJob' | 'getJobCounts'>,
+  ids: string[],
+): Promise<boolean> {
+  const counts = await queue.getJobCounts();
+  if (counts.waiting + counts.active + counts.delayed > 0) return false;
+  const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+  for (const job of jobs) if (!job || !(await job.isCompleted())) return false;
+  return true;
 }
 
 export function sleep(ms: number): Promise<void> {
