@@ -103,6 +103,19 @@ export async function queueSettled(
   return true;
 }
 
+/**
+ * True once nothing more can be sent: every outbox row is relayed and `queueSettled` holds (the
+ * jobs of `ids`, if any, completed and none waits, runs or is delayed). For "exactly one mail"
+ * checks where a duplicate could also come from a second outbox row.
+ */
+export async function nothingLeftToSend(
+  db: Db,
+  queue: Pick<Bull.Queue, 'getJob' | 'getJobCounts'>,
+  ids: string[] = [],
+): Promise<boolean> {
+  return (await outboxState(db)).pending === 0 && (await queueSettled(queue, ids));
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
