@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
 import { sendIdempotent } from '../lib/idempotency';
-import { isoDate, isoMoment, pageQuery } from '../lib/schemas';
+import { bigintId, isoDate, isoMoment, pageQuery } from '../lib/schemas';
 import { money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { verifyLedger } from './ledger-chain';
@@ -11,10 +11,7 @@ import { accountGet, accountsList, entriesList, entryGet, trialBalance } from '.
 import { createManualEntry, reverseEntryCall } from './ledger.service';
 import { proposalSchema, registerEntryProposalRoutes } from './entry-proposals.http';
 
-export const ledgerId = () =>
-  Joi.string()
-    .pattern(/^\d{1,18}$/)
-    .messages({ 'string.pattern.base': '{{#label}} must be an id' });
+const ledgerId = bigintId;
 
 const TAGS = ['Ledger'];
 const idParams = Joi.object({ id: ledgerId().required() });

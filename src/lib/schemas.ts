@@ -48,6 +48,13 @@ export function uuid(): Joi.StringSchema {
   return Joi.string().guid();
 }
 
+/** A bigint id (ledger entries and accounts, outbox rows, reminders), sent as a decimal string. */
+export function bigintId(): Joi.StringSchema {
+  return Joi.string()
+    .pattern(/^\d{1,18}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be an id' });
+}
+
 /**
  * Keyset paging as the ledger, funds and disbursements lists take it: `limit` rows after the
  * opaque `cursor` of the previous page. (Claims and audit keep a shorter cursor of their own.)

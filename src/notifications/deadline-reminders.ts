@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { bigintId } from '../lib/schemas';
 import { transact, type Db, type Trx } from '../lib/db';
 import { daysBetween, todayUtc } from '../lib/dates';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
@@ -62,9 +63,7 @@ export async function scanDeadlines(
 export type ReminderPayload = OutboxPayloads['deadline.reminder'];
 
 export const reminderPayloadSchema = Joi.object<ReminderPayload>({
-  reminderId: Joi.string()
-    .pattern(/^[0-9]{1,18}$/)
-    .required(),
+  reminderId: bigintId().required(),
 });
 
 /**

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { bigintId } from '../lib/schemas';
 import { sealAndVerifyAuditChain } from '../audit/audit-chain';
 import { transact, type Db, type Trx } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -130,9 +131,7 @@ export async function runReconciliation(
 export type ReconciliationAlertPayload = OutboxPayloads['reconciliation.alert'];
 
 export const reconciliationAlertPayloadSchema = Joi.object<ReconciliationAlertPayload>({
-  runId: Joi.string()
-    .pattern(/^[0-9]{1,18}$/)
-    .required(),
+  runId: bigintId().required(),
   userId: Joi.string().guid().required(),
 });
 

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { bigintId } from '../lib/schemas';
 import { transact, type Db, type Trx } from '../lib/db';
 import { sharedLanguage } from '../lib/i18n';
 import { enqueueOutbox } from '../lib/outbox';
@@ -87,9 +88,7 @@ export async function scanUpcoming(
 }
 
 export const upcomingPayloadSchema = Joi.object<{ reminderId: string }>({
-  reminderId: Joi.string()
-    .pattern(/^[0-9]{1,18}$/)
-    .required(),
+  reminderId: bigintId().required(),
 });
 
 type Deps = { trx: Trx; mailer: Mailer };

@@ -13,7 +13,7 @@ import {
   utcDateOf,
   yearOf,
 } from '../../src/lib/dates';
-import { isoDate, isoMoment, pastDate } from '../../src/lib/schemas';
+import { bigintId, isoDate, isoMoment, pastDate } from '../../src/lib/schemas';
 
 /** A moment a few minutes before midnight UTC, where "today" differs across the world. */
 const lateEvening = new Date('2025-03-10T23:50:00Z');
@@ -105,5 +105,11 @@ describe('the shared date schemas', () => {
   it('takes a moment as an ISO date or date-time within the same range', () => {
     expect(isoMoment().validate('2025-03-10T12:00:00Z').value).toEqual(new Date('2025-03-10T12:00:00Z'));
     expect(isoMoment().validate('3000-01-01').error).toBeDefined();
+  });
+
+  it('takes a bigint id as up to 18 digits, refused in the words the ledger routes answer', () => {
+    expect(message(bigintId().label('accountId'), '123456789012345678')).toBeUndefined();
+    expect(message(bigintId().label('accountId'), '1234567890123456789')).toBe('accountId must be an id');
+    expect(message(bigintId().label('accountId'), '-1')).toBe('accountId must be an id');
   });
 });
