@@ -3,7 +3,7 @@ import type { Config } from '../src/config';
 import type { Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import { lastReconciliationOn } from '../src/notifications/notifications.repository';
-import { todayUtc } from '../src/notifications/deadline-reminders';
+import { todayUtc } from '../src/lib/dates';
 import { reduceJobError } from '../src/notifications/delivery-errors';
 import { recordScheduledRun } from '../src/notifications/scheduled-runs';
 import type { QueueSet } from './bull';

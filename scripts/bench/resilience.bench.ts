@@ -1,3 +1,4 @@
+import { todayUtc } from '../../src/lib/dates';
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -57,7 +58,7 @@ async function api(c: Client, method: string, path: string, body?: object, key?:
   });
 }
 
-const today = new Date().toISOString().slice(0, 10);
+const today = todayUtc();
 const receiptBody = { source: 'fine', amount: '1.00', currency: 'THB', receivedOn: today };
 
 async function newFund(c: Client, name: string): Promise<string> {

@@ -3,7 +3,7 @@ import type { Trx } from '../lib/db';
 import { FIELD } from '../victims/victims.mapper';
 import { findVictim, type VictimRow } from '../victims/victims.repository';
 import { claimsOfVictim, historyOf, replaceDeadlines, type ClaimRow } from './claims.repository';
-import { todayUtc } from './dates';
+import { todayUtc } from '../lib/dates';
 import { computeDeadlines, type Deadline } from './deadlines';
 import type { Route } from './route-machines';
 

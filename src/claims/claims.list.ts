@@ -5,7 +5,7 @@ import { ValidationError } from '../lib/errors';
 import { audienceOf, loadRecords } from './claims.access';
 import { presentClaim } from './claims';
 import { deadlinesOf } from './claims.repository';
-import { addDays, todayUtc } from './dates';
+import { addDays, todayUtc } from '../lib/dates';
 import type { Deadline } from './deadlines';
 
 export interface ListQuery {

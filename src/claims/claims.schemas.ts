@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { currencyCode, money } from '../lib/money';
 import { CRIMINAL_MODES, ROUTES, ROUTE_MACHINES } from './route-machines';
 import { HEADS, PAID_TO, PAYERS, PAYMENT_STATES, SUBROGATION_POLICIES } from './claims';
-import { isoDate, pastDate, uuid } from './joi-extras';
+import { isoDate, pastDate, uuid } from '../lib/schemas';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
 

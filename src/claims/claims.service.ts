@@ -24,7 +24,7 @@ import {
   userInOrganization,
   type ClaimRow,
 } from './claims.repository';
-import { todayUtc } from './dates';
+import { todayUtc } from '../lib/dates';
 import type { Deadline } from './deadlines';
 import { machineOf, type Route } from './route-machines';
 import { isCountryCode } from './rules';

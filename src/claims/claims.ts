@@ -1,3 +1,4 @@
+import { todayUtc } from '../lib/dates';
 import { formatMoney } from '../lib/money';
 import { pastWhenRecorded, type Deadline } from './deadlines';
 import { allowedTargets, transitionsFrom, type Route } from './route-machines';
@@ -114,7 +115,7 @@ export function presentClaim(
 ): Record<string, unknown> {
   const m = (n: bigint) => formatMoney(n, c.currency);
   const totals = claimTotals(c.heads);
-  const today = extra.today ?? new Date().toISOString().slice(0, 10);
+  const today = extra.today ?? todayUtc();
   return {
     id: c.id,
     reference: c.reference,

@@ -1,4 +1,4 @@
-import { addDays, addPeriod, addYears, maxDate } from './dates';
+import { addDays, addPeriod, addYears, maxDate } from '../lib/dates';
 import { stateRule, type Route } from './route-machines';
 import { rulesFor, type LimitationRule } from './rules';
 

@@ -15,7 +15,7 @@ import {
   setStatus,
   type ClaimRow,
 } from './claims.repository';
-import { maxDate, todayUtc } from './dates';
+import { maxDate, todayUtc } from '../lib/dates';
 import { ROUTE_MACHINES, transitionsFrom, type Route } from './route-machines';
 
 /*

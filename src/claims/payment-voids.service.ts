@@ -13,7 +13,7 @@ import { audienceOf, claimFor } from './claims.access';
 import { addReceived, lockClaim } from './claims.repository';
 import { claimResponse } from './claims.service';
 import { commitAward } from './commitments.service';
-import { todayUtc } from './dates';
+import { todayUtc, utcDateOf } from '../lib/dates';
 import { followMoney } from './paid-state.service';
 import { paymentView } from './payment-view';
 import {
@@ -63,7 +63,7 @@ async function voidIn(
   if (!payment) throw new NotFoundError('payment');
   if (payment.void)
     throw new AlreadyReversedError(
-      `This payment record was voided on ${payment.void.voided_at.toISOString().slice(0, 10)}; a record is voided once.`,
+      `This payment record was voided on ${utcDateOf(payment.void.voided_at)}; a record is voided once.`,
     );
   if (payment.disbursement_id)
     throw new ConflictError(

@@ -32,7 +32,7 @@ import {
 } from './claims.repository';
 import { decisionOffset } from './compensation';
 import { loadVictimMoney } from './compensation.service';
-import { maxDate, todayUtc } from './dates';
+import { maxDate, todayUtc } from '../lib/dates';
 import {
   allowedTargets,
   findTransition,

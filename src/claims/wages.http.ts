@@ -5,8 +5,8 @@ import { ValidationError, type FieldError } from '../lib/errors';
 import { currencyCode, money } from '../lib/money';
 import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { defineRoute } from '../lib/route';
-import { todayUtc } from './dates';
-import { isoDate, pastDate } from './joi-extras';
+import { todayUtc } from '../lib/dates';
+import { isoDate, pastDate } from '../lib/schemas';
 import { isCountryCode } from './rules';
 import { calculateWages, type WageInput } from './wages';
 

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { formatMoney, fromDecimal, parseMoney, toDecimal } from '../lib/money';
-import { addDays, daysBetween, isLeapYear, yearOf } from './dates';
+import { addDays, daysBetween, isLeapYear, yearOf } from '../lib/dates';
 import wageRulesFile from './rules/wage-rules.json';
 
 /**

@@ -1,3 +1,4 @@
+import { todayUtc } from '../lib/dates';
 import { claimFor } from '../claims/claims.access';
 import type { AppContext } from '../context';
 import { awardPotCode, type Fund } from '../funds/funds';
@@ -127,7 +128,7 @@ function payoutOf(fund: Fund, amount: bigint, body: RequestBody): Payout {
   // A currency the fund holds is paid from its own bank there (an FX position opens until the
   // fund converts); any other the fund's bank converts at payout, from the award currency.
   const convertedBy = fund.currencies.includes(body.payout!.currency) ? 'fund' : 'bank';
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayUtc();
   const converted = convertPayout(amount, body.currency, body.payout!, today, convertedBy);
   if ('path' in converted) throw new ValidationError([converted]);
   return converted.payout;

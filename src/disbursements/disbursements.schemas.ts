@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { isoDate, listQuery as pageQuery } from '../ledger/ledger.http';
+import { isoDate, pageQuery } from '../lib/schemas';
 import { POT_CODE, PURPOSES } from '../funds/funds';
 import { currencyCode, money } from '../lib/money';
 import { emailSchema } from '../lib/email';

@@ -6,7 +6,8 @@ import { fundInReach } from '../funds/funds.service';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import { postReservation, voidReservation } from '../ledger/ledger.service';
-import { assertDateOrder, earliestDateOf, latestToday, notBefore, type DateRule } from '../lib/date-order';
+import { assertDateOrder, notBefore, type DateRule } from '../lib/date-order';
+import { earliestDateOf, latestToday } from '../lib/dates';
 import { transact, type Trx } from '../lib/db';
 import {
   ConflictError,

@@ -1,3 +1,4 @@
+import { utcDateOf } from '../lib/dates';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { transact } from '../lib/db';
@@ -59,8 +60,8 @@ function registerItem(r: RegisterRow) {
     channel: r.channel,
     paymentReference: r.payment_reference,
     status: r.status,
-    requestedOn: r.requested_at.toISOString().slice(0, 10),
-    approvedOn: r.approved_at ? r.approved_at.toISOString().slice(0, 10) : null,
+    requestedOn: utcDateOf(r.requested_at),
+    approvedOn: r.approved_at ? utcDateOf(r.approved_at) : null,
     paidOn: r.paid_on,
   };
 }

@@ -1,8 +1,7 @@
 import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
-import { isoMoment } from '../claims/joi-extras';
-import { isoDate, listQuery } from '../ledger/ledger.http';
+import { isoDate, isoMoment, pageQuery } from '../lib/schemas';
 import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
@@ -118,7 +117,7 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
         "Funds in reach: a fund administrator's agency's funds, every fund for auditors; for legal aid, every fund they may apply to as {id, name, agencyName, currency, currencies} (no pots, no balances)",
       tags: TAGS,
       permission: 'funds:list',
-      query: Joi.object(listQuery),
+      query: Joi.object(pageQuery),
       responses: { 200: { description: '{items, nextCursor}' } },
     },
     async (call, _req, res) => {

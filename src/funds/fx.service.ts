@@ -1,3 +1,4 @@
+import { todayUtc } from '../lib/dates';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
@@ -43,7 +44,7 @@ export async function settleFx(
   fundId: string,
   body: SettlementBody,
 ): Promise<IdempotentResult> {
-  if (body.settledOn > new Date().toISOString().slice(0, 10))
+  if (body.settledOn > todayUtc())
     throw new ValidationError([{ path: 'settledOn', message: 'must not be in the future' }]);
   const s: Settlement = {
     sold: { currency: body.sold.currency, amount: parseMoney(body.sold.amount, body.sold.currency) },

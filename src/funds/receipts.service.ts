@@ -6,7 +6,7 @@ import { kickLedgerSealer } from '../ledger/ledger-chain';
 import { withLedgerErrors } from '../ledger/ledger-errors';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
-import { latestToday } from '../lib/date-order';
+import { latestToday } from '../lib/dates';
 import { ValidationError } from '../lib/errors';
 import { idempotencyClaim, replayOf, type IdempotentResult } from '../lib/idempotency';
 import { formatMoney, parseMoney } from '../lib/money';

@@ -1,3 +1,4 @@
+import { todayUtc } from '../lib/dates';
 import { chainKeysOf } from '../lib/chain-keys';
 import type { Db } from '../lib/db';
 import { jsonForProof, makeWriteProof, type WriteProof } from '../lib/write-proof';
@@ -42,5 +43,5 @@ export function makeEntryProof(db: Db, e: EntryProofContent): WriteProof {
  * current_date, because the proof must cover the date the row will carry.
  */
 export function effectiveDate(given: string | null | undefined): string {
-  return given ?? new Date().toISOString().slice(0, 10);
+  return given ?? todayUtc();
 }

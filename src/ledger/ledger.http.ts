@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
 import { sendIdempotent } from '../lib/idempotency';
-import { isoDate, isoMoment } from '../claims/joi-extras';
+import { bigintId, isoDate, isoMoment, pageQuery } from '../lib/schemas';
 import { money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { verifyLedger } from './ledger-chain';
@@ -11,16 +11,7 @@ import { accountGet, accountsList, entriesList, entryGet, trialBalance } from '.
 import { createManualEntry, reverseEntryCall } from './ledger.service';
 import { proposalSchema, registerEntryProposalRoutes } from './entry-proposals.http';
 
-export const ledgerId = () =>
-  Joi.string()
-    .pattern(/^\d{1,18}$/)
-    .messages({ 'string.pattern.base': '{{#label}} must be an id' });
-/** The one calendar-date rule (real dates, 1900-01-01 … 2999-12-31), shared with claims. */
-export { isoDate };
-export const listQuery = {
-  limit: Joi.number().integer().min(1).max(500).default(50),
-  cursor: Joi.string().max(200),
-};
+const ledgerId = bigintId;
 
 const TAGS = ['Ledger'];
 const idParams = Joi.object({ id: ledgerId().required() });
@@ -37,7 +28,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       summary: 'Accounts with posted, pending and available balances',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({ fundId: Joi.string().guid(), ...listQuery }),
+      query: Joi.object({ fundId: Joi.string().guid(), ...pageQuery }),
       responses: ok('{items, nextCursor}'),
     },
     async (call, _req, res) => {
@@ -71,7 +62,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       summary: 'Journal entries with their postings, newest first',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({ accountId: ledgerId(), fundId: Joi.string().guid(), ...listQuery }),
+      query: Joi.object({ accountId: ledgerId(), fundId: Joi.string().guid(), ...pageQuery }),
       responses: ok('{items, nextCursor}'),
     },
     async (call, _req, res) => {

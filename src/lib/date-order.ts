@@ -21,19 +21,6 @@ export interface DateRule {
   mustNotBe: 'before' | 'after';
 }
 
-const HOUR = 3_600_000;
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** The latest calendar date anywhere on Earth right now (UTC+14). */
-export function latestToday(now: Date = new Date()): string {
-  return day(now.getTime() + 14 * HOUR);
-}
-
-/** The earliest calendar date a moment fell on anywhere on Earth (UTC−12). */
-export function earliestDateOf(moment: Date): string {
-  return day(moment.getTime() - 12 * HOUR);
-}
-
 /** `date` (at `path`) must not be before the date of `other`. */
 export function notBefore(
   path: string,

@@ -1,5 +1,7 @@
 import Joi from 'joi';
+import { bigintId } from '../lib/schemas';
 import { transact, type Db, type Trx } from '../lib/db';
+import { daysBetween, todayUtc } from '../lib/dates';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
 import type { MailKey, Mailer } from './mailer';
 import {
@@ -24,10 +26,6 @@ export function reminderOffsetFor(daysLeft: number): number | undefined {
   if (daysLeft < 0) return OVERDUE;
   for (const offset of [...REMINDER_OFFSETS].reverse()) if (daysLeft <= offset) return offset;
   return undefined;
-}
-
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
 }
 
 /**
@@ -65,14 +63,8 @@ export async function scanDeadlines(
 export type ReminderPayload = OutboxPayloads['deadline.reminder'];
 
 export const reminderPayloadSchema = Joi.object<ReminderPayload>({
-  reminderId: Joi.string()
-    .pattern(/^[0-9]{1,18}$/)
-    .required(),
+  reminderId: bigintId().required(),
 });
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 /**
  * The reminder to the claim's assignee, in the language chosen for their account. Not sent when

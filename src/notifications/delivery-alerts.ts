@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { bigintId } from '../lib/schemas';
 import { sql } from 'kysely';
 import { transact, type Db, type Trx } from '../lib/db';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
@@ -120,9 +121,7 @@ export async function deliveryAlertsFor(
 export type DeliveryAlertPayload = OutboxPayloads['outbox.alert'];
 
 export const deliveryAlertPayloadSchema = Joi.object<DeliveryAlertPayload>({
-  outboxId: Joi.string()
-    .pattern(/^[0-9]{1,18}$/)
-    .required(),
+  outboxId: bigintId().required(),
   userId: Joi.string().guid().required(),
 });
 

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { bigintId } from '../lib/schemas';
 import { sealAndVerifyAuditChain } from '../audit/audit-chain';
 import { transact, type Db, type Trx } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -18,7 +19,7 @@ import {
   postingImbalances,
 } from './notifications.repository';
 import type { ReconciliationCheck } from './notifications.table';
-import { todayUtc } from './deadline-reminders';
+import { todayUtc, utcDateOf } from '../lib/dates';
 import { deadlineScanProblem } from './scheduled-runs';
 import { mailTranslator, renderMail } from './templates';
 
@@ -80,7 +81,7 @@ export async function runReconciliation(
         : stale
             .map(
               (p) =>
-                `fund ${p.fundId} (${p.currencies.join('/')}): FX position open since ${p.openSince.toISOString().slice(0, 10)}, more than ${opts.fxOpenDaysMax} day(s)`,
+                `fund ${p.fundId} (${p.currencies.join('/')}): FX position open since ${utcDateOf(p.openSince)}, more than ${opts.fxOpenDaysMax} day(s)`,
             )
             .join('; ');
     }),
@@ -130,9 +131,7 @@ export async function runReconciliation(
 export type ReconciliationAlertPayload = OutboxPayloads['reconciliation.alert'];
 
 export const reconciliationAlertPayloadSchema = Joi.object<ReconciliationAlertPayload>({
-  runId: Joi.string()
-    .pattern(/^[0-9]{1,18}$/)
-    .required(),
+  runId: bigintId().required(),
   userId: Joi.string().guid().required(),
 });
 

@@ -1,8 +1,9 @@
 import Joi from 'joi';
+import { bigintId } from '../lib/schemas';
 import { transact, type Db, type Trx } from '../lib/db';
 import { sharedLanguage } from '../lib/i18n';
 import { enqueueOutbox } from '../lib/outbox';
-import { todayUtc } from './deadline-reminders';
+import { daysBetween, todayUtc } from '../lib/dates';
 import type { MailKey, Mailer } from './mailer';
 import {
   findActiveUser,
@@ -87,14 +88,8 @@ export async function scanUpcoming(
 }
 
 export const upcomingPayloadSchema = Joi.object<{ reminderId: string }>({
-  reminderId: Joi.string()
-    .pattern(/^[0-9]{1,18}$/)
-    .required(),
+  reminderId: bigintId().required(),
 });
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
 
 type Deps = { trx: Trx; mailer: Mailer };
 

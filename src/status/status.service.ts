@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { victimMoneySummary } from '../claims/compensation.service';
-import { todayUtc } from '../claims/dates';
+import { todayUtc } from '../lib/dates';
 import type { AppContext } from '../context';
 import { transact, type Db } from '../lib/db';
 import { AppError, TooManyRequestsError } from '../lib/errors';

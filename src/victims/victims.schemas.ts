@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { pastDate, uuid } from '../claims/joi-extras';
+import { pastDate, uuid } from '../lib/schemas';
 import { isCountryCode } from '../claims/rules';
 import { DOCUMENT_TYPES } from './victims';
 import { emailSchema } from '../lib/email';

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/audit.service';
 import { refreshVictimDeadlines } from '../claims/claim-deadlines';
-import { todayUtc } from '../claims/dates';
+import { todayUtc } from '../lib/dates';
 import { isWitnessState, statesOf } from '../claims/route-machines';
 import { rulesFor } from '../claims/rules';
 import type { AppContext } from '../context';

@@ -1,4 +1,4 @@
-import { addYears } from '../claims/dates';
+import { addYears } from '../lib/dates';
 
 /** Victims: domain types and the views each role may receive. */
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { todayUtc } from '../../src/claims/dates';
+import { todayUtc } from '../../src/lib/dates';
 import { scanDeadlines } from '../../src/notifications/deadline-reminders';
 import type { TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';

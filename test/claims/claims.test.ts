@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { todayUtc } from '../../src/claims/dates';
+import { todayUtc } from '../../src/lib/dates';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { fund, organization, person, snapshot, victimBody, type Person } from './support';
 

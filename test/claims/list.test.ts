@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { addDays, todayUtc } from '../../src/claims/dates';
+import { addDays, todayUtc } from '../../src/lib/dates';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { organization, person, victimBody, type Person } from './support';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { todayUtc } from '../../src/claims/dates';
+import { todayUtc } from '../../src/lib/dates';
 import {
   ROUTES,
   ROUTE_MACHINES,

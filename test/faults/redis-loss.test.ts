@@ -4,7 +4,7 @@ import { assertAfterFaults } from '../helpers/after-faults';
 import { captureLogs } from '../helpers/log-capture';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import { startRedisProcess, type RedisProcess } from '../helpers/redis-process';
-import { enqueueWelcome, eventually, insertUser, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
+import { enqueueWelcome, eventually, insertUser, queueSettled, uniqueQueuePrefix } from '../jobs/fixtures';
 
 jest.setTimeout(180_000);
 
@@ -97,7 +97,8 @@ describe('Redis loses its data while mail waits for SMTP', () => {
 
     await smtp.waitForCount(ids.length, 90_000);
     await eventually(async () => (await undelivered(ids)) === 0, 30_000, 'every delivery recorded');
-    await sleep(1500); // a duplicate would arrive now
+    // Every re-queued job completed and none is left to run: a duplicate would have been sent by now.
+    await eventually(() => queueSettled(queue, ids), 30_000, 'every mail job completed');
     const received = smtp.messages.filter((m) => emails.includes(m.envelopeTo[0] ?? ''));
     expect(received).toHaveLength(ids.length);
     expect(received.map((m) => m.envelopeTo[0]).sort()).toEqual([...emails].sort());
@@ -134,7 +135,7 @@ describe('Redis loses its data while mail waits for SMTP', () => {
     }
     await smtp.start();
     await eventually(async () => (await undelivered(ids)) === 0, 60_000, 'every delivery recorded');
-    await sleep(1500);
+    await eventually(() => queueSettled(jobs!.queues!.get('mail'), ids), 30_000, 'every mail job completed');
     const received = smtp.messages.filter((m) => emails.includes(m.envelopeTo[0] ?? ''));
     expect(received).toHaveLength(ids.length);
 

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type Bull from 'bull';
 import Redis from 'ioredis';
 import { sql } from 'kysely';
 import { transact, type Db } from '../../src/lib/db';
@@ -83,6 +84,36 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/**
+ * True once Bull holds nothing more that could send: the job of every outbox id in `ids` has
+ * completed and no job of the queue waits, runs or is delayed for a retry. A "nothing was sent
+ * twice" check waits for this instead of sleeping: a duplicate can only come from a job, and
+ * once none remains, the count of messages received is final.
+ */
+export async function queueSettled(
+  queue: Pick<Bull.Queue, 'getJob' | 'getJobCounts'>,
+  ids: string[],
+): Promise<boolean> {
+  const counts = await queue.getJobCounts();
+  if (counts.waiting + counts.active + counts.delayed > 0) return false;
+  const jobs = await Promise.all(ids.map((id) => queue.getJob(id)));
+  for (const job of jobs) if (!job || !(await job.isCompleted())) return false;
+  return true;
+}
+
+/**
+ * True once nothing more can be sent: every outbox row is relayed and `queueSettled` holds (the
+ * jobs of `ids`, if any, completed and none waits, runs or is delayed). For "exactly one mail"
+ * checks where a duplicate could also come from a second outbox row.
+ */
+export async function nothingLeftToSend(
+  db: Db,
+  queue: Pick<Bull.Queue, 'getJob' | 'getJobCounts'>,
+  ids: string[] = [],
+): Promise<boolean> {
+  return (await outboxState(db)).pending === 0 && (await queueSettled(queue, ids));
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -11,6 +11,7 @@ import {
   eventually,
   insertUser,
   outboxState,
+  queueSettled,
   REDIS_URL,
   sleep,
   uniqueQueuePrefix,
@@ -81,7 +82,9 @@ describe('outbox relay to Bull', () => {
     const workers = [worker(), worker({ ...t.ctx, readinessChecks: {}, outbox: { kick: () => undefined } })];
     await smtp.waitForCount(50, 20_000);
     await eventually(async () => (await outboxState(t.ctx.db)).delivered === 50, 10_000, '50 deliveries');
-    await sleep(500); // a duplicate would arrive now
+    // Every job completed and none is left to run: a duplicate would have been sent by now.
+    const mailQueue = queueSet().get('mail');
+    await eventually(() => queueSettled(mailQueue, outboxIds), 20_000, 'every mail job completed');
     expect(smtp.messages).toHaveLength(50);
     expect(new Set(smtp.messages.map((m) => m.envelopeTo.join())).size).toBe(50);
     expect(smtp.messages.map((m) => m.envelopeTo[0]).sort()).toEqual(users.map((u) => u.email).sort());
@@ -107,7 +110,7 @@ describe('outbox relay to Bull', () => {
     await eventually(async () => (await mail.getCompletedCount()) === 50, 10_000, 'jobs to rerun');
     const rerun = await mail.getCompleted(0, 0);
     expect(rerun[0]?.returnvalue).toBe('already delivered');
-    await sleep(300);
+    await eventually(() => queueSettled(mail, outboxIds), 10_000, 'every rerun completed');
     expect(smtp.messages).toHaveLength(50);
     expect(await outboxState(t.ctx.db)).toMatchObject({ pending: 0, delivered: 50 });
   });
@@ -152,7 +155,8 @@ describe('outbox relay to Bull', () => {
     worker();
     const mail = await smtp.waitFor((m) => m.envelopeTo.includes(user.email), 10_000);
     expect(mail.to).toEqual([user.email]);
-    await sleep(300);
+    // Its job completed and none is left to run: a second copy would have been sent by now.
+    await eventually(() => queueSettled(queueSet().get('mail'), [outboxId]), 10_000, 'the job completed');
     expect(smtp.messages.length - before).toBe(1);
     const delivery = await t.ctx.db
       .selectFrom('outbox_deliveries')

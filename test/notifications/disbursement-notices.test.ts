@@ -6,7 +6,7 @@ import { makeWorld, post, receipt, requested, VICTIM_NAME, type World } from '..
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
-import { eventually, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
+import { eventually, nothingLeftToSend, uniqueQueuePrefix } from '../jobs/fixtures';
 import { deliveryDetail, FORBIDDEN } from './support';
 
 jest.setTimeout(60_000);
@@ -91,7 +91,11 @@ describe('fund administrators’ notices', () => {
     expect(told.text).not.toMatch(/Account closed|100\.00/);
     expect(await eventually(() => deliveryDetail(t, failed))).toMatch(/^2 fund administrator\(s\): smtp 250/);
 
-    await sleep(300);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     expect(smtp.messages).toHaveLength(2);
     expect(smtp.messages.some((m) => m.envelopeTo.includes(w.outsider.email))).toBe(false);
   });

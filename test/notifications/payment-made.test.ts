@@ -6,7 +6,7 @@ import { makeWorld, post, receipt, requested, stateFundClaim, type World } from 
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
-import { eventually, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
+import { eventually, nothingLeftToSend, uniqueQueuePrefix } from '../jobs/fixtures';
 import {
   addDaysTo,
   deliveryDetail,
@@ -107,7 +107,11 @@ describe('payment made to the victim', () => {
       expect(part).not.toMatch(/400|1000|THB|employer|Harbour|Somchai|wages/i);
     }
     expect(await eventually(() => deliveryDetail(t, outboxId!))).toMatch(/^victim \(th\): smtp 250/);
-    await sleep(300);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     expect(paymentMails(email, 'มีการจ่ายเงินแล้ว')).toHaveLength(1);
   });
 
@@ -135,7 +139,11 @@ describe('payment made to the victim', () => {
     expect(await eventually(() => deliveryDetail(t, outbox.childAlone!))).toBe(
       'skipped: child without a recorded guardian',
     );
-    await sleep(300);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     for (const address of [addresses.noConsent, addresses.unsafe, addresses.childAlone])
       expect(smtp.messages.filter((m) => m.envelopeTo.includes(address))).toHaveLength(0);
     expect(paymentMails(addresses.guardian, subject)).toHaveLength(1);
@@ -171,7 +179,11 @@ describe('payment made to the victim', () => {
       .where(sql<string>`payload->>'victimId'`, '=', v)
       .execute();
     expect(rows).toEqual([]);
-    await sleep(500);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     // Status-change e-mails arrive (the claim moved); the payment one does not.
     await smtp.waitFor((m) => m.envelopeTo.includes(email));
     expect(paymentMails(email, 'ငွေပေးချေမှုတစ်ခု ပြုလုပ်ပြီးပါပြီ')).toEqual([]);
@@ -217,7 +229,11 @@ describe('disbursement paid to the victim', () => {
       expect(part).not.toMatch(/100\.00|Hospital|medical|Kasikorn|Aye Aye|PAY-/i);
     }
     expect(await eventually(() => deliveryDetail(t, outboxId!))).toMatch(/^victim \(my\): smtp 250/);
-    await sleep(300);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     expect(paymentMails(email, subject)).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@ import { fund, organization, person } from '../claims/support';
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
-import { eventually, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
+import { eventually, nothingLeftToSend, uniqueQueuePrefix } from '../jobs/fixtures';
 import { addDaysTo, deliveryDetail, FORBIDDEN, labourClaim, office, victim } from './support';
 
 jest.setTimeout(60_000);
@@ -132,7 +132,11 @@ describe('hearing reminders', () => {
     ]);
 
     await smtp.waitFor(() => mailsTo(o.workerEmail, 'Reminder: a hearing').length >= 2);
-    await sleep(500);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     const mails = mailsTo(o.workerEmail, 'Reminder: a hearing');
     expect(mails.map((m) => m.subject).sort()).toEqual([
       'Reminder: a hearing is in 1 day(s)',
@@ -155,7 +159,11 @@ describe('hearing reminders', () => {
       .expect(200);
     const late = await resend('hearing.reminder', (await reminderIds(claimId))[0]!);
     expect(await eventually(() => deliveryDetail(t, late))).toBe('skipped: hearing moved or past');
-    await sleep(300);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     expect(mailsTo(o.workerEmail, 'Reminder: a hearing')).toHaveLength(2);
   });
 
@@ -242,7 +250,11 @@ describe('reflection period reminders', () => {
     const workerEmails = await Promise.all(workers.map((w) => emailOf(w.id)));
     await smtp.waitFor(() => mailsTo(o.workerEmail, subject).length >= 2);
     await smtp.waitFor(() => mailsTo(workerEmails[0]!, subject).length >= 2);
-    await sleep(500);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     const toAssignee = mailsTo(o.workerEmail, subject);
     expect(toAssignee.map((m) => m.subject).sort()).toEqual([`${subject} 1 day(s)`, `${subject} 7 day(s)`]);
     expect(toAssignee.map((m) => m.text).join('\n')).toContain(
@@ -306,7 +318,11 @@ describe('State-fund decision due', () => {
 
     const addresses = await Promise.all(admins.map((a) => emailOf(a.id)));
     await smtp.waitFor(() => mailsTo(addresses[0]!, 'A decision is due').length >= 2);
-    await sleep(500);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     const mails = mailsTo(addresses[0]!, 'A decision is due');
     expect(mails.map((m) => m.subject).sort()).toEqual([
       'A decision is due in 1 day(s)',
@@ -333,7 +349,11 @@ describe('State-fund decision due', () => {
         .expect(200);
     const late = await resend('fund_decision.due', (await reminderIds(claimId))[0]!);
     expect(await eventually(() => deliveryDetail(t, late))).toBe('skipped: decided');
-    await sleep(300);
+    await eventually(
+      () => nothingLeftToSend(t.ctx.db, jobs.queues!.get('mail')),
+      20_000,
+      'nothing left to send',
+    );
     expect(mailsTo(addresses[0]!, 'A decision is due')).toHaveLength(2);
   });
 });

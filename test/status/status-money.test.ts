@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { addDays, todayUtc } from '../../src/claims/dates';
+import { addDays, todayUtc } from '../../src/lib/dates';
 import type { TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeWorld, newVictim, post, receipt, stateFundClaim, type World } from '../disbursements/support';

@@ -1,4 +1,3 @@
-import { addDays, addMonths, addYears, daysBetween } from '../../src/claims/dates';
 import { computeDeadlines, reflectionPeriod, type DeadlineInput } from '../../src/claims/deadlines';
 import { ROUTES } from '../../src/claims/route-machines';
 import { isCountryCode, rulesFor } from '../../src/claims/rules';
@@ -20,19 +19,6 @@ function claim(over: Partial<DeadlineInput>): DeadlineInput {
 }
 
 const kinds = (d: ReturnType<typeof computeDeadlines>) => Object.fromEntries(d.map((x) => [x.kind, x]));
-
-describe('calendar arithmetic', () => {
-  it('counts leap days and clamps 29 February to the month end', () => {
-    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
-    expect(addDays('2023-02-28', 1)).toBe('2023-03-01');
-    expect(addYears('2024-02-29', 1)).toBe('2025-02-28');
-    expect(addYears('2024-02-29', 4)).toBe('2028-02-29');
-    expect(addMonths('2025-08-31', 6)).toBe('2026-02-28');
-    expect(addMonths('2025-01-31', 1)).toBe('2025-02-28');
-    expect(daysBetween('2024-01-01', '2025-01-01')).toBe(366);
-    expect(daysBetween('2025-01-01', '2026-01-01')).toBe(365);
-  });
-});
 
 describe('the jurisdiction rules file', () => {
   it('has every route for TH, PH, ID, MY, VN, KH and AU, with a reflection period of 30 to 90 days', () => {

@@ -1,12 +1,11 @@
 import Joi from 'joi';
-import { todayUtc } from './dates';
+import { latestToday } from './dates';
 
+/**
+ * The joi pieces every domain's schemas share, kept once so a field means (and is refused with)
+ * the same words wherever it appears.
+ */
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The latest calendar date anywhere on Earth right now (UTC+14), so "today" is never refused. */
-export function latestToday(now: Date = new Date()): string {
-  return todayUtc(new Date(now.getTime() + 14 * 3_600_000));
-}
 
 /**
  * The calendar dates the service takes anywhere: nothing it records (a birth, a hearing, a
@@ -48,3 +47,19 @@ export function pastDate(): Joi.StringSchema {
 export function uuid(): Joi.StringSchema {
   return Joi.string().guid();
 }
+
+/** A bigint id (ledger entries and accounts, outbox rows, reminders), sent as a decimal string. */
+export function bigintId(): Joi.StringSchema {
+  return Joi.string()
+    .pattern(/^\d{1,18}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be an id' });
+}
+
+/**
+ * Keyset paging as the ledger, funds and disbursements lists take it: `limit` rows after the
+ * opaque `cursor` of the previous page. (Claims and audit keep a shorter cursor of their own.)
+ */
+export const pageQuery = {
+  limit: Joi.number().integer().min(1).max(500).default(50),
+  cursor: Joi.string().max(200),
+};

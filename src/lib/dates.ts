@@ -1,7 +1,8 @@
 /**
  * Calendar arithmetic on 'YYYY-MM-DD' strings, in UTC so a server's time zone never moves a
  * deadline. Adding months or years to the 29th–31st clamps to the month's last day (29 Feb
- * plus one year is 28 Feb), the usual reading of "one year from".
+ * plus one year is 28 Feb), the usual reading of "one year from". The one home of these
+ * helpers: domains import them from here rather than keep their own copies.
  */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -15,8 +16,26 @@ function fromUtc(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const HOUR = 3_600_000;
+
+/** The calendar date a moment fell on in UTC. */
+export function utcDateOf(moment: Date): string {
+  return fromUtc(moment.getTime());
+}
+
+/** Today's calendar date in UTC (the date the server's jobs and defaults go by). */
 export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return utcDateOf(now);
+}
+
+/** The latest calendar date anywhere on Earth right now (UTC+14), so "today" is never refused. */
+export function latestToday(now: Date = new Date()): string {
+  return fromUtc(now.getTime() + 14 * HOUR);
+}
+
+/** The earliest calendar date a moment fell on anywhere on Earth (UTC−12). */
+export function earliestDateOf(moment: Date): string {
+  return fromUtc(moment.getTime() - 12 * HOUR);
 }
 
 export function addDays(date: string, days: number): string {
