@@ -74,7 +74,6 @@ export function readDeclaredTables(
   return tables;
 }
 
-/** Unwraps Kysely's ColumnType/Generated/JSONColumnType (all carry `__select__`) to the select type. */
 /** The project's own tsconfig.json, so the types resolve exactly as `tsc --noEmit -p .` sees them. */
 function projectCompilerOptions(): ts.CompilerOptions {
   const configPath = path.resolve(__dirname, '../../tsconfig.json');
@@ -82,6 +81,7 @@ function projectCompilerOptions(): ts.CompilerOptions {
   return ts.parseJsonConfigFileContent(config, ts.sys, path.dirname(configPath)).options;
 }
 
+/** Unwraps Kysely's ColumnType/Generated/JSONColumnType (all carry `__select__`) to the select type. */
 function selectMembers(checker: ts.TypeChecker, type: ts.Type): ts.Type[] {
   const members = type.isUnion() ? type.types : [type];
   return members.flatMap((member) => {
@@ -96,7 +96,11 @@ function describeColumn(checker: ts.TypeChecker, type: ts.Type): DeclaredColumn 
   const families = [
     ...new Set(members.filter((m) => (m.flags & ts.TypeFlags.Null) === 0).map((m) => familyOf(m))),
   ];
-  return { nullable, families, text: members.map((m) => checker.typeToString(m)).join(' | ') };
+  const text = members
+    .map((m) => checker.typeToString(m))
+    .join(' | ')
+    .replace('false | true', 'boolean');
+  return { nullable, families, text };
 }
 
 function familyOf(type: ts.Type): Family {
@@ -105,7 +109,8 @@ function familyOf(type: ts.Type): Family {
   if (f & ts.TypeFlags.NumberLike) return 'number';
   if (f & ts.TypeFlags.BooleanLike) return 'boolean';
   if (f & ts.TypeFlags.BigIntLike) return 'bigint';
-  if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return 'json';
+  if (f & ts.TypeFlags.Any) return 'other'; // an explicit escape hatch: not family-checked
+  if (f & ts.TypeFlags.Unknown) return 'json';
   const name = type.getSymbol()?.name ?? type.aliasSymbol?.name;
   if (name === 'Date') return 'Date';
   if (name === 'Buffer' || name === 'Uint8Array') return 'Buffer';
