@@ -7,7 +7,7 @@ import { createApp } from '../../src/app';
 import { buildRuntime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { generateKeyMaterial, parseKeyRing } from '../../src/lib/crypto';
-import { benchUser } from './env';
+import { benchUser, percentile } from './env';
 import { createLogger } from '../../src/lib/logger';
 
 /**
@@ -45,10 +45,6 @@ async function admin(query: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildIfStale } from '../build';
-import type { BenchEnv } from './env';
+import { freePort, type BenchEnv } from './env';
 
 export const title = 'Cold start';
 
@@ -20,17 +19,6 @@ const VARIANTS = {
   'compiled: `node dist/src/server.js`': () => [process.execPath, 'dist/src/server.js'],
   'old: `tsx src/server.ts`': () => [path.join(ROOT, 'node_modules/.bin/tsx'), 'src/server.ts'],
 } satisfies Record<string, () => string[]>;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

@@ -48,7 +48,8 @@ async function admin(sqlText: string): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now (bench servers and child processes). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -57,6 +58,11 @@ async function freePort(): Promise<number> {
     });
     s.on('error', reject);
   });
+}
+
+/** The p-th percentile (nearest rank) of ascending samples. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export async function withBenchEnv<T>(fn: (env: BenchEnv) => Promise<T>): Promise<T> {

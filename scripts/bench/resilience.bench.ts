@@ -1,10 +1,9 @@
 import { todayUtc } from '../../src/lib/dates';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
-import { benchUser, type BenchEnv } from './env';
+import { benchUser, freePort, percentile, type BenchEnv } from './env';
 
 export const title = 'Faults and recovery';
 
@@ -25,21 +24,6 @@ const fmt = (n: number, d = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const ms = (n: number) => `${fmt(n, 2)} ms`;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 interface Client {
   url: string;
