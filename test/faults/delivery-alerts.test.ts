@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { alertOverdueMessages, raiseDeliveryAlert } from '../../src/notifications/delivery-alerts';
 import { person, type Person } from '../claims/support';
-import { assertAfterFaults } from '../helpers/after-faults';
+import { assertAfterFaults, undeliveredMessages } from '../helpers/after-faults';
 import { captureLogs } from '../helpers/log-capture';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import { enqueueWelcome, eventually, insertUser, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
@@ -151,9 +151,7 @@ describe('delivery alerts to admins', () => {
         .set('Authorization', admins[0]!.auth)
         .expect(202);
     await eventually(
-      async () =>
-        (await t.ctx.db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).execute())
-          .length === 0,
+      async () => (await undeliveredMessages(t.ctx.db)).length === 0,
       60_000,
       'every message delivered',
     );

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { person } from '../claims/support';
-import { assertAfterFaults } from '../helpers/after-faults';
+import { assertAfterFaults, undeliveredMessages } from '../helpers/after-faults';
 import { captureLogs } from '../helpers/log-capture';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import { eventually, uniqueQueuePrefix } from '../jobs/fixtures';
@@ -90,9 +90,7 @@ describe('a rejected recipient', () => {
         .expect(202);
     await smtp.waitFor((m) => m.envelopeTo.includes(email), 30_000);
     await eventually(
-      async () =>
-        (await t.ctx.db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).execute())
-          .length === 0,
+      async () => (await undeliveredMessages(t.ctx.db)).length === 0,
       60_000,
       'every message delivered',
     );

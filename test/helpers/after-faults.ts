@@ -2,6 +2,11 @@ import { sealAndVerifyAuditChain } from '../../src/audit/audit-chain';
 import type { Db } from '../../src/lib/db';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
 
+/** Outbox rows whose delivery is not recorded yet (a message is done only when it is). */
+export function undeliveredMessages(db: Db): Promise<Array<{ id: string; topic: string }>> {
+  return db.selectFrom('outbox').select(['id', 'topic']).where('delivered_at', 'is', null).execute();
+}
+
 /**
  * What must hold after any fault test (issue 11, acceptance): every message due was delivered,
  * exactly once per Message-ID; the ledger and audit chains verify (the same functions as
@@ -14,12 +19,7 @@ export async function assertAfterFaults(input: {
   logLines: readonly string[];
   identifying: readonly string[];
 }): Promise<void> {
-  const undelivered = await input.db
-    .selectFrom('outbox')
-    .select(['id', 'topic'])
-    .where('delivered_at', 'is', null)
-    .execute();
-  expect(undelivered).toEqual([]);
+  expect(await undeliveredMessages(input.db)).toEqual([]);
 
   const ids = input.receivedMessages.map((m) => m.messageId);
   const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
