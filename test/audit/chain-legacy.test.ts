@@ -1,22 +1,19 @@
-import crypto from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
-import { Migrator, sql } from 'kysely';
-import { migrations } from '../../db/migrations';
+import { sql } from 'kysely';
 import { sealContent } from '../../src/audit/audit';
 import { sealAuditEvents, verifyAuditChain } from '../../src/audit/audit-chain';
 import { unsealedBatch } from '../../src/audit/audit.repository';
 import { recordAudit } from '../../src/audit/audit.service';
 import { buildRuntime, type Runtime } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config';
-import { generateKeyMaterial, parseKeyRing } from '../../src/lib/crypto';
+import type { Config } from '../../src/config';
+import { parseKeyRing } from '../../src/lib/crypto';
 import { openDatabase, transact, type Db } from '../../src/lib/db';
 import { chainHash, GENESIS_HASH } from '../../src/lib/hash-chain';
 import { createLogger } from '../../src/lib/logger';
 import { entryContent, verifyLedger } from '../../src/ledger/ledger-chain';
 import { entriesByIds } from '../../src/ledger/ledger-history.repository';
 import { callPostEntry, insertAccounts } from '../../src/ledger/ledger.repository';
-import { adminUrl, withAdminClient } from '../helpers/pg-admin';
+import { withAdminClient } from '../helpers/pg-admin';
+import { auditEventTheOldWay, migrateToJustBefore, upgradeTestDatabase } from '../helpers/upgrade-db';
 
 /*
  * A database that already had sealed, unkeyed chains when chain keys arrived: it is migrated to
@@ -26,17 +23,8 @@ import { adminUrl, withAdminClient } from '../helpers/pg-admin';
  */
 
 const KEYED = '2026_12_02_900000_keyed_chains';
-const name = `redress_t_${process.env.REDRESS_TEST_RUN}_legacy_${crypto.randomBytes(4).toString('hex')}`;
-const keys = generateKeyMaterial();
-const config = loadConfig({
-  NODE_ENV: 'test',
-  DATABASE_URL: adminUrl(name),
-  DATA_DIR: path.join(os.tmpdir(), `redress-test-${name}`),
-  LOG_LEVEL: 'silent',
-  DB_POOL_MAX: '4',
-  PII_KEYS: keys.piiKeys,
-  BLIND_INDEX_KEY: keys.blindIndexKey,
-});
+let name: string;
+let config: Config;
 let runtime: Runtime;
 let db: Db;
 
@@ -71,12 +59,6 @@ async function auditEvent(target: Db, resourceId: string): Promise<void> {
   );
 }
 
-/** An event written by the code from before chain keys (and write proofs): a plain insert. */
-async function auditEventTheOldWay(old: Db, resourceId: string): Promise<void> {
-  await sql`insert into audit_events (action, resource_type, resource_id, outcome, details)
-    values ('claim.update', 'claim', ${resourceId}, 'success', '{}')`.execute(old);
-}
-
 /** An entry posted by the code from before write proofs: the old nine-argument function. */
 async function postEntryTheOldWay(old: Db, accounts: string[], amount: bigint): Promise<void> {
   await sql`select ledger_post_entry('manual', 'legacy test', null, null, null, '{}'::jsonb,
@@ -99,17 +81,11 @@ async function postEntry(target: Db, accounts: string[], amount: bigint): Promis
 }
 
 beforeAll(async () => {
-  await withAdminClient((c) => c.query(`create database ${name}`));
-  const names = Object.keys(migrations);
-  const before = names[names.indexOf(KEYED) - 1]!;
+  ({ name, config } = await upgradeTestDatabase('legacy'));
   const old = await openDatabase(config);
   let accounts: string[];
   try {
-    const migrated = await new Migrator({
-      db: old.db,
-      provider: { getMigrations: async () => migrations },
-    }).migrateTo(before);
-    if (migrated.error) throw new Error('migration failed', { cause: migrated.error });
+    await migrateToJustBefore(old.db, KEYED);
     for (const id of ['c-1', 'c-2', 'c-3']) await auditEventTheOldWay(old.db, id);
     accounts = await transact(old.db, async (trx) =>
       (
@@ -136,7 +112,7 @@ beforeAll(async () => {
   }
   runtime = await buildRuntime(config, {
     logger: createLogger('silent'),
-    keys: parseKeyRing(keys.piiKeys, keys.blindIndexKey),
+    keys: parseKeyRing(config.piiKeys!, config.blindIndexKey!),
   });
   db = runtime.ctx.db;
   await auditEvent(db, 'c-4');

@@ -1,19 +1,17 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
-import { Migrator, sql } from 'kysely';
-import { migrations } from '../../db/migrations';
+import { sql } from 'kysely';
 import { sealHash } from '../../src/audit/audit';
 import { sealAuditEvents, verifyAuditChain } from '../../src/audit/audit-chain';
 import { unsealedBatch } from '../../src/audit/audit.repository';
 import { buildRuntime, type Runtime } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config';
-import { generateKeyMaterial, parseKeyRing } from '../../src/lib/crypto';
+import type { Config } from '../../src/config';
+import { parseKeyRing } from '../../src/lib/crypto';
 import { openDatabase, transact, type Db } from '../../src/lib/db';
 import { parseChainKeys } from '../../src/lib/chain-keys';
 import { GENESIS_HASH } from '../../src/lib/hash-chain';
 import { createLogger } from '../../src/lib/logger';
-import { adminUrl, withAdminClient } from '../helpers/pg-admin';
+import { withAdminClient } from '../helpers/pg-admin';
+import { auditEventTheOldWay, migrateToJustBefore, upgradeTestDatabase } from '../helpers/upgrade-db';
 
 /*
  * A database that already had events when write proofs arrived: one sealed, one committed but
@@ -23,44 +21,19 @@ import { adminUrl, withAdminClient } from '../helpers/pg-admin';
  */
 
 const PROOFS = '2026_12_02_960000_write_proofs';
-const name = `redress_t_${process.env.REDRESS_TEST_RUN}_proofs_${crypto.randomBytes(4).toString('hex')}`;
-const keys = generateKeyMaterial();
 const chainKeys = `c1:${crypto.randomBytes(32).toString('base64')}`;
-const config = loadConfig({
-  NODE_ENV: 'test',
-  DATABASE_URL: adminUrl(name),
-  DATA_DIR: path.join(os.tmpdir(), `redress-test-${name}`),
-  LOG_LEVEL: 'silent',
-  DB_POOL_MAX: '4',
-  PII_KEYS: keys.piiKeys,
-  BLIND_INDEX_KEY: keys.blindIndexKey,
-  CHAIN_KEYS: chainKeys,
-});
+let name: string;
+let config: Config;
 let runtime: Runtime;
 let db: Db;
 const ids: Record<'sealed' | 'unsealed' | 'gap', string> = { sealed: '', unsealed: '', gap: '' };
 
-/** An event as the code before write proofs wrote it: a plain insert. */
-async function oldEvent(old: Db, resourceId: string): Promise<string> {
-  const { rows } = await sql<{
-    id: string;
-  }>`insert into audit_events (action, resource_type, resource_id, outcome, details)
-    values ('claim.update', 'claim', ${resourceId}, 'success', '{}') returning id::text`.execute(old);
-  return rows[0]!.id;
-}
-
 beforeAll(async () => {
-  await withAdminClient((c) => c.query(`create database ${name}`));
-  const names = Object.keys(migrations);
-  const before = names[names.indexOf(PROOFS) - 1]!;
+  ({ name, config } = await upgradeTestDatabase('proofs', { CHAIN_KEYS: chainKeys }));
   const old = await openDatabase(config);
   try {
-    const migrated = await new Migrator({
-      db: old.db,
-      provider: { getMigrations: async () => migrations },
-    }).migrateTo(before);
-    if (migrated.error) throw new Error('migration failed', { cause: migrated.error });
-    ids.sealed = await oldEvent(old.db, 'c-sealed');
+    await migrateToJustBefore(old.db, PROOFS);
+    ids.sealed = await auditEventTheOldWay(old.db, 'c-sealed');
     // Sealed as the code before write proofs sealed: a keyed link, no proof.
     const ring = parseChainKeys(chainKeys);
     await transact(old.db, async (trx) => {
@@ -76,16 +49,16 @@ beforeAll(async () => {
     });
     // An id taken and rolled back: the gap a forger could fill later.
     await transact(old.db, async (trx) => {
-      ids.gap = await oldEvent(trx, 'c-rolled-back');
+      ids.gap = await auditEventTheOldWay(trx, 'c-rolled-back');
       throw new Error('roll back');
     }).catch(() => undefined);
-    ids.unsealed = await oldEvent(old.db, 'c-unsealed');
+    ids.unsealed = await auditEventTheOldWay(old.db, 'c-unsealed');
   } finally {
     await old.close();
   }
   runtime = await buildRuntime(config, {
     logger: createLogger('silent'),
-    keys: parseKeyRing(keys.piiKeys, keys.blindIndexKey),
+    keys: parseKeyRing(config.piiKeys!, config.blindIndexKey!),
   });
   db = runtime.ctx.db;
 });
