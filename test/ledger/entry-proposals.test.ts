@@ -261,3 +261,72 @@ describe('the same rules in PostgreSQL, whatever the code does', () => {
     expect(await unrestricted()).toBe(before);
   });
 });
+
+describe('bad input to the proposal endpoints', () => {
+  const footprint = async () => ({
+    proposals: (await t.ctx.db.selectFrom('ledger_entry_proposals').select('id').execute()).length,
+    approvals: (await t.ctx.db.selectFrom('ledger_entry_proposal_approvals').select('proposal_id').execute())
+      .length,
+    entries: (await t.ctx.db.selectFrom('ledger_entries').select('id').execute()).length,
+  });
+  let open: string;
+  beforeAll(async () => {
+    open = (await post('/v1/ledger/entries', maker, mint('3.00')).expect(202)).body.id as string;
+  });
+
+  const cases: Array<[string, () => request.Test, number, string | null]> = [
+    ['approve: id not a uuid', () => post('/v1/ledger/entry-proposals/12/approve', checker), 400, 'id'],
+    [
+      'approve: missing Idempotency-Key',
+      () => post(`/v1/ledger/entry-proposals/${open}/approve`, checker, {}, null),
+      400,
+      'Idempotency-Key',
+    ],
+    [
+      'approve: unknown proposal',
+      () => post('/v1/ledger/entry-proposals/00000000-0000-4000-8000-000000000000/approve', checker),
+      404,
+      null,
+    ],
+    [
+      'reject: missing reason',
+      () => post(`/v1/ledger/entry-proposals/${open}/reject`, checker, {}),
+      400,
+      'reason',
+    ],
+    [
+      'reject: reason of control characters',
+      () => post(`/v1/ledger/entry-proposals/${open}/reject`, checker, { reason: 'no\u0000' }),
+      400,
+      'reason',
+    ],
+    [
+      'list: unknown status',
+      () => request(t.app).get('/v1/ledger/entry-proposals?status=maybe').set(checker.auth),
+      400,
+      'status',
+    ],
+    [
+      'propose: unbalanced postings',
+      () =>
+        post('/v1/ledger/entries', maker, {
+          description: 'Lopsided',
+          postings: [
+            { accountId: accounts.get('bank:THB')!, side: 'debit', amount: '5.00' },
+            { accountId: accounts.get('pot:unrestricted:THB')!, side: 'credit', amount: '4.00' },
+          ],
+        }),
+      400,
+      null,
+    ],
+  ];
+  it.each(cases)('%s → a problem, nothing written', async (_name, send, status, field) => {
+    const before = await footprint();
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.status).toBe(status);
+    if (field) expect(JSON.stringify(res.body)).toContain(field);
+    expect(await footprint()).toEqual(before);
+  });
+});
