@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { JobId, Queue } from 'bull';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { runReconciliation } from '../../src/notifications/reconciliation';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -19,6 +20,17 @@ afterAll(async () => {
   await t.close();
   await deleteQueueKeys(prefix);
 });
+
+/**
+ * The job's return value once it has completed. The job is read again after isCompleted: a copy
+ * read just before the job finished still holds a null return value.
+ */
+async function completedReturnValue(queue: Queue, id: JobId): Promise<string> {
+  return eventually(async () => {
+    if (!(await (await queue.getJob(id))?.isCompleted())) return undefined;
+    return (await queue.getJob(id))?.returnvalue as string;
+  });
+}
 
 describe('scheduled jobs with Redis', () => {
   it('registers the daily scan, the nightly reconciliation and the pruning once, as Bull repeatable jobs', async () => {
@@ -45,10 +57,7 @@ describe('scheduled jobs with Redis', () => {
   it('runs a scheduled job through the worker and records the reconciliation result', async () => {
     const queue = jobs.queues!.get('schedule');
     const job = await queue.add('reconcile', { outboxId: '', topic: 'schedule', payload: null });
-    const result = await eventually(async () => {
-      const j = await queue.getJob(job.id);
-      return j && (await j.isCompleted()) ? (j.returnvalue as string) : undefined;
-    });
+    const result = await completedReturnValue(queue, job.id);
     expect(result).toMatch(/^run \d+: ok$/);
     const runs = await t.ctx.db.selectFrom('reconciliation_runs').select(['ok']).execute();
     expect(runs).toEqual([{ ok: true }]);
@@ -61,10 +70,7 @@ describe('scheduled jobs with Redis', () => {
       .execute();
     const queue = jobs.queues!.get('schedule');
     const job = await queue.add('prune', { outboxId: '', topic: 'schedule', payload: null });
-    const result = await eventually(async () => {
-      const j = await queue.getJob(job.id);
-      return j && (await j.isCompleted()) ? (j.returnvalue as string) : undefined;
-    });
+    const result = await completedReturnValue(queue, job.id);
     expect(result).toMatch(/^deleted [1-9]\d* login attempt\(s\), \d+ status guard row\(s\)$/);
     const left = await t.ctx.db
       .selectFrom('login_attempts')
