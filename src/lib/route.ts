@@ -1,12 +1,41 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type Joi from 'joi';
-import type { AppContext } from '../context';
-import { recordDenied } from '../audit/audit.service';
-import { auditOutOfReach } from '../audit/out-of-reach';
 import { actorOf, authenticate, authorize, type Actor, type Permission } from './auth';
+import type { Db } from './db';
 import { AppError, ValidationError } from './errors';
-import type { RouteDoc } from './openapi';
+import type { Logger } from './logger';
+import type { OpenApiRegistry, RouteDoc } from './openapi';
 import { validateRequest, valid, type Validated } from './validate';
+
+/** The part of the app's context a route needs; AppContext has it all. */
+export interface RouteContext {
+  db: Db;
+  logger: Logger;
+  openapi: OpenApiRegistry;
+  routeHooks: RouteHooks;
+}
+
+/**
+ * What the audit trail wants to hear about refused requests. Passed in through the context so
+ * lib/ does not import the audit domain; each hook gets the context the route was defined with.
+ */
+export interface RouteHooks {
+  /** A refused permission check: must not throw (the caller still gets its 403). */
+  onDenied(
+    ctx: Pick<RouteContext, 'db' | 'logger'>,
+    actor: Actor,
+    permission: Permission,
+    requestId: string | null,
+  ): Promise<void>;
+  /** An authenticated route answered 404: the record may exist outside the caller's reach. */
+  onOutOfReach(
+    ctx: Pick<RouteContext, 'db' | 'logger'>,
+    route: { path: string; permission: Permission },
+    actor: Actor,
+    params: { id?: unknown },
+    requestId: string,
+  ): Promise<void>;
+}
 
 export interface RouteSpec {
   method: RouteDoc['method'];
@@ -78,19 +107,19 @@ export function callOf(req: Request, res: Response): PublicCall {
  * entry all come from the same spec, so docs and behaviour cannot drift apart.
  */
 export function defineRoute(
-  ctx: AppContext,
+  ctx: RouteContext,
   router: Router,
   spec: RouteSpec,
   handler: (call: Call, req: Request, res: Response) => Promise<void>,
 ): void;
 export function defineRoute(
-  ctx: AppContext,
+  ctx: RouteContext,
   router: Router,
   spec: RouteSpec & { permission: null },
   handler: (call: PublicCall, req: Request, res: Response) => Promise<void>,
 ): void;
 export function defineRoute(
-  ctx: AppContext,
+  ctx: RouteContext,
   router: Router,
   spec: RouteSpec,
   handler: (call: any, req: Request, res: Response) => Promise<void>,
@@ -101,7 +130,7 @@ export function defineRoute(
     chain.push(
       authenticate(ctx.db),
       authorize(spec.permission, (actor, permission, requestId) =>
-        recordDenied(ctx, actor, permission, requestId),
+        ctx.routeHooks.onDenied(ctx, actor, permission, requestId),
       ),
     );
   if (spec.idempotent)
@@ -118,7 +147,7 @@ export function defineRoute(
       await handler(call, req, res);
     } catch (err) {
       if (spec.permission && err instanceof AppError && err.kind === 'not-found')
-        await auditOutOfReach(
+        await ctx.routeHooks.onOutOfReach(
           ctx,
           { path: spec.path, permission: spec.permission },
           call.actor!,
