@@ -10,6 +10,7 @@ import { countryCode, programmeCode } from '../victims/victims.schemas';
 import { fundBalances, fundStatement } from './funds-reports';
 import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
 import { registerFxRoutes } from './fx.http';
+import { registerReceiptListRoutes } from './receipts.http';
 import { recordReceipt } from './receipts.service';
 
 const TAGS = ['Funds'];
@@ -223,4 +224,5 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
   );
 
   registerFxRoutes(ctx, router);
+  registerReceiptListRoutes(ctx, router);
 }
