@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { createApp } from './app';
 import { answerClientErrors } from './lib/client-errors';
 import { buildRuntime } from './bootstrap';
@@ -11,24 +12,26 @@ import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
 import { jobsModeFor, startJobs } from '../jobs/start';
 import { formatDemoLogins, seedDemoData } from '../db/seeds/demo';
+import { seedDemoCaseworkFor } from '../db/seeds/demo-casework';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     // Prepare the database once, then run the API processes (src/cluster.ts).
     const { ctx, handle } = await buildRuntime(config);
-    await prepareDatabase(ctx);
+    await prepareDatabase(ctx, () => createApp(ctx));
     await handle.close();
     superviseApiProcesses(config.webConcurrency, ctx.logger, config.shutdownGraceMs);
     return;
   }
   const { ctx, handle } = await buildRuntime(config, { migrate: cluster.isPrimary });
-  if (cluster.isPrimary) await prepareDatabase(ctx);
+  let app: Express | undefined;
+  const appOnce = () => (app ??= createApp(ctx));
+  if (cluster.isPrimary) await prepareDatabase(ctx, appOnce);
   else shareMetricsWithPrimary(ctx.metrics);
   // Without REDIS_URL jobs run here; with it this process still relays the outbox (see jobsModeFor).
   const jobs = startJobs(ctx, { mode: jobsModeFor(config, handle.kind) });
-  const app = createApp(ctx);
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = appOnce().listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     ctx.logger.info(
@@ -67,11 +70,14 @@ async function main(): Promise<void> {
 }
 
 /** Once per start, whatever the number of API processes: the first admin and the demo data. */
-async function prepareDatabase(ctx: AppContext): Promise<void> {
+async function prepareDatabase(ctx: AppContext, app: () => Express): Promise<void> {
   await ensureBootstrapAdmin(ctx);
   if (ctx.config.demoData) {
     const logins = await seedDemoData(ctx);
-    if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
+    if (logins.length > 0) {
+      await seedDemoCaseworkFor(ctx, app(), logins);
+      process.stdout.write(formatDemoLogins(logins));
+    }
   }
 }
 
