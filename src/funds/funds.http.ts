@@ -9,6 +9,7 @@ import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
 import { fundBalances, fundStatement } from './funds-reports';
 import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
 import { registerFxRoutes } from './fx.http';
+import { registerReceiptListRoutes } from './receipts.http';
 import { recordReceipt } from './receipts.service';
 
 const TAGS = ['Funds'];
@@ -222,4 +223,5 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
   );
 
   registerFxRoutes(ctx, router);
+  registerReceiptListRoutes(ctx, router);
 }
