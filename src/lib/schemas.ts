@@ -63,3 +63,14 @@ export const pageQuery = {
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(200),
 };
+
+/** The `:id` of a route on one record, as its handler receives it. */
+export interface IdParams {
+  id: string;
+}
+
+/** A keyset page request (see pageQuery), after joi's default fills `limit`. */
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}

@@ -1,7 +1,7 @@
 import Joi from 'joi';
-import { pastDate, uuid } from '../lib/schemas';
+import { pastDate, uuid, type IdParams } from '../lib/schemas';
 import { isCountryCode } from '../claims/rules';
-import { DOCUMENT_TYPES } from './victims';
+import { DOCUMENT_TYPES, type Consent, type VictimInput, type VictimPatch } from './victims';
 import { emailSchema } from '../lib/email';
 
 export function countryCode(): Joi.StringSchema {
@@ -24,7 +24,7 @@ const language = Joi.string()
   .max(35)
   .messages({ 'string.pattern.base': '{{#label}} must be a language tag such as "th" or "fil"' });
 
-const contact = Joi.object({
+const contact = Joi.object<NonNullable<VictimInput['contact']>, true>({
   email: emailSchema,
   phone: Joi.string()
     .trim()
@@ -33,12 +33,14 @@ const contact = Joi.object({
   safeToContact: Joi.boolean().required(),
 });
 
-const guardian = Joi.object({
+const guardian = Joi.object<NonNullable<VictimInput['guardian']>, true>({
   name: Joi.string().trim().min(1).max(200).required(),
   relationship: Joi.string().trim().min(1).max(100),
 });
 
-const identityDocument = Joi.object({
+type IdentityDocumentInput = NonNullable<VictimInput['identityDocuments']>[number];
+
+const identityDocument = Joi.object<IdentityDocumentInput, true>({
   type: Joi.string()
     .valid(...DOCUMENT_TYPES)
     .required(),
@@ -46,7 +48,7 @@ const identityDocument = Joi.object({
   issuingCountry: countryCode(),
 });
 
-const consent = Joi.object({
+const consent = Joi.object<Consent, true>({
   shareWithFundAgency: Joi.boolean().required(),
   contactByEmail: Joi.boolean().required(),
 });
@@ -68,7 +70,7 @@ const fields = {
     .description('Programmes the victim is enrolled in (a restricted pot may pay only their members)'),
 };
 
-export const createVictimBody = Joi.object({
+export const createVictimBody = Joi.object<VictimInput, true>({
   ...fields,
   fullName: fields.fullName.required(),
   preferredLanguage: fields.preferredLanguage.required(),
@@ -77,7 +79,7 @@ export const createVictimBody = Joi.object({
   identifiedOn: pastDate(),
 });
 
-export const patchVictimBody = Joi.object({
+export const patchVictimBody = Joi.object<VictimPatch, true>({
   ...fields,
   witness: Joi.alternatives(
     Joi.object({ isWitness: Joi.boolean().required() }),
@@ -85,7 +87,7 @@ export const patchVictimBody = Joi.object({
   ),
 }).min(1);
 
-export const victimIdParams = Joi.object({ id: uuid().required() });
+export const victimIdParams = Joi.object<IdParams, true>({ id: uuid().required() });
 
 export const victimResponse = Joi.object({
   id: Joi.string(),
