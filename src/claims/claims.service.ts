@@ -9,7 +9,8 @@ import { newReference } from '../victims/reference';
 import { FIELD } from '../victims/victims.mapper';
 import { refreshWitness, victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
-import { otherRoutesFor } from './other-routes';
+import { otherRoutesFor, type OtherRoute } from './other-routes';
+import type { ClaimView } from './claim-view';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
 import {
@@ -51,7 +52,7 @@ export async function claimResponse(
   actor: Actor,
   row: ClaimRow,
   deadlines?: Deadline[],
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView> {
   const [heads, history, stored] = await Promise.all([
     headsOf(db, [row.id]),
     historyOf(db, row.id),
@@ -133,7 +134,7 @@ export async function createClaim(
   actor: Actor,
   input: CreateClaimInput,
   requestId: string,
-): Promise<{ claim: Record<string, unknown>; warnings: Array<{ code: string; message: string }> }> {
+): Promise<{ claim: ClaimView; warnings: Array<{ code: string; message: string }> }> {
   if (actor.role !== 'legal_aid') await refuseFiling(ctx, actor, input.victimId);
   const heads = input.heads.map((h, i) => {
     try {
@@ -216,7 +217,7 @@ export async function getClaim(
   actor: Actor,
   id: string,
   requestId: string,
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView & { otherRoutes?: OtherRoute[] }> {
   return transact(ctx.db, async (trx) => {
     const claim = await claimFor(trx, actor, id);
     const otherRoutes = await otherRoutesFor(trx, actor, claim);
