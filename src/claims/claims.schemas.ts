@@ -9,6 +9,7 @@ import type { PaymentInput } from './payments.service';
 import type { SubrogationPolicy } from './claims';
 import type { TransitionInput } from './transitions.service';
 import type { PaymentParams, VoidPaymentInput } from './payment-voids.service';
+import { listFormat } from '../lib/csv';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
 
@@ -164,6 +165,7 @@ export const listQuery = Joi.object<ListQuery, true>({
   deadlineWithinDays: Joi.number().integer().min(0).max(3650),
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(100),
+  format: listFormat,
 });
 
 export interface PolicyInput {

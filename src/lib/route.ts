@@ -1,13 +1,42 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type Joi from 'joi';
-import type { AppContext } from '../context';
-import { recordDenied } from '../audit/audit.service';
-import { auditOutOfReach } from '../audit/out-of-reach';
 import { actorOf, authenticate, authorize, type Actor, type Permission } from './auth';
+import type { Db } from './db';
 import { AppError, ValidationError } from './errors';
-import type { RouteDoc } from './openapi';
+import type { Logger } from './logger';
+import type { OpenApiRegistry, RouteDoc } from './openapi';
 import { validateRequest, valid, type Validated } from './validate';
 import './request';
+
+/** The part of the app's context a route needs; AppContext has it all. */
+export interface RouteContext {
+  db: Db;
+  logger: Logger;
+  openapi: OpenApiRegistry;
+  routeHooks: RouteHooks;
+}
+
+/**
+ * What the audit trail wants to hear about refused requests. Passed in through the context so
+ * lib/ does not import the audit domain; each hook gets the context the route was defined with.
+ */
+export interface RouteHooks {
+  /** A refused permission check: must not throw (the caller still gets its 403). */
+  onDenied(
+    ctx: Pick<RouteContext, 'db' | 'logger'>,
+    actor: Actor,
+    permission: Permission,
+    requestId: string | null,
+  ): Promise<void>;
+  /** An authenticated route answered 404: the record may exist outside the caller's reach. */
+  onOutOfReach(
+    ctx: Pick<RouteContext, 'db' | 'logger'>,
+    route: { path: string; permission: Permission },
+    actor: Actor,
+    params: { id?: unknown },
+    requestId: string,
+  ): Promise<void>;
+}
 
 /**
  * A route's request parts are typed by its joi schemas: `body: Joi.object<CreateFundInput, true>({...})`
@@ -92,19 +121,19 @@ export function callOf<B = unknown, Q = unknown, P = unknown>(
  * entry all come from the same spec, so docs and behaviour cannot drift apart.
  */
 export function defineRoute<B = unknown, Q = unknown, P = unknown>(
-  ctx: AppContext,
+  ctx: RouteContext,
   router: Router,
   spec: RouteSpec<B, Q, P>,
   handler: (call: Call<B, Q, P>, req: Request, res: Response) => Promise<void>,
 ): void;
 export function defineRoute<B = unknown, Q = unknown, P = unknown>(
-  ctx: AppContext,
+  ctx: RouteContext,
   router: Router,
   spec: RouteSpec<B, Q, P> & { permission: null },
   handler: (call: PublicCall<B, Q, P>, req: Request, res: Response) => Promise<void>,
 ): void;
 export function defineRoute<B, Q, P>(
-  ctx: AppContext,
+  ctx: RouteContext,
   router: Router,
   spec: RouteSpec<B, Q, P>,
   handler: (call: Call<B, Q, P>, req: Request, res: Response) => Promise<void>,
@@ -115,7 +144,7 @@ export function defineRoute<B, Q, P>(
     chain.push(
       authenticate(ctx.db),
       authorize(spec.permission, (actor, permission, requestId) =>
-        recordDenied(ctx, actor, permission, requestId),
+        ctx.routeHooks.onDenied(ctx, actor, permission, requestId),
       ),
     );
   if (spec.idempotent)
@@ -134,7 +163,7 @@ export function defineRoute<B, Q, P>(
       await handler(call as Call<B, Q, P>, req, res);
     } catch (err) {
       if (spec.permission && err instanceof AppError && err.kind === 'not-found')
-        await auditOutOfReach(
+        await ctx.routeHooks.onOutOfReach(
           ctx,
           { path: spec.path, permission: spec.permission },
           call.actor!,
