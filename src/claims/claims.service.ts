@@ -10,7 +10,8 @@ import { FIELD } from '../victims/victims.mapper';
 import { victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
 import { refreshWitness } from './witness';
-import { otherRoutesFor } from './other-routes';
+import { otherRoutesFor, type OtherRoute } from './other-routes';
+import type { ClaimView } from './claim-view';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
 import {
@@ -52,7 +53,7 @@ export async function claimResponse(
   actor: Actor,
   row: ClaimRow,
   deadlines?: Deadline[],
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView> {
   const [heads, history, stored] = await Promise.all([
     headsOf(db, [row.id]),
     historyOf(db, row.id),
@@ -134,7 +135,7 @@ export async function createClaim(
   actor: Actor,
   input: CreateClaimInput,
   requestId: string,
-): Promise<{ claim: Record<string, unknown>; warnings: Array<{ code: string; message: string }> }> {
+): Promise<{ claim: ClaimView; warnings: Array<{ code: string; message: string }> }> {
   if (actor.role !== 'legal_aid') await refuseFiling(ctx, actor, input.victimId);
   const heads = input.heads.map((h, i) => {
     try {
@@ -217,7 +218,7 @@ export async function getClaim(
   actor: Actor,
   id: string,
   requestId: string,
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView & { otherRoutes?: OtherRoute[] }> {
   return transact(ctx.db, async (trx) => {
     const claim = await claimFor(trx, actor, id);
     const otherRoutes = await otherRoutesFor(trx, actor, claim);

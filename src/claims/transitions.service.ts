@@ -1,3 +1,4 @@
+import type { TransitionView } from './claim-view';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
@@ -172,7 +173,7 @@ export async function transitionClaim(
   input: TransitionInput,
   requestId: string,
   preview = false,
-): Promise<Record<string, unknown>> {
+): Promise<TransitionView> {
   const found = await claimFor(ctx.db, actor, id);
   const route = found.route as Route;
   if (!stateRule(route, input.to))
