@@ -243,7 +243,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const busy = databaseBusyOf(err);
     const known = busy ?? (err instanceof AppError ? err : fromBodyParser(err));
     const requestId = String(res.getHeader('x-request-id') ?? '');
-    const log: Logger = (req as any).log ?? logger;
+    const log: Logger = req.log ?? logger;
     if (busy) {
       // Load, not a bug: a line to count, without a stack or the statement's parameters.
       log.warn({ requestId, problem: busy.kind }, 'database busy; answered 503');
