@@ -2,7 +2,8 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { ConflictError, ForbiddenError, ValidationError } from '../lib/errors';
+import { ForbiddenError, ValidationError } from '../lib/errors';
+import { ConsentRequired } from './claims.errors';
 import { parseMoney } from '../lib/money';
 import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { newReference } from '../victims/reference';
@@ -114,8 +115,7 @@ async function checkCreate(
     notAfter('causeOfActionOn', input.causeOfActionOn, 'the filing (filedOn)', filedOn),
   ]);
   // The seed: information is shared only with the victim's consent.
-  if (input.route === 'state_fund' && !consent)
-    throw new ConflictError('The victim has not consented to sharing with the fund agency.');
+  if (input.route === 'state_fund' && !consent) throw new ConsentRequired();
   return filedOn;
 }
 
