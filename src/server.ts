@@ -9,6 +9,7 @@ import { shareMetricsWithPrimary } from './lib/metrics';
 import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
+import { reindexVictimNames } from './victims/reindex';
 import { jobsModeFor, startJobs } from '../jobs/start';
 import { formatDemoLogins, seedDemoData } from '../db/seeds/demo';
 
@@ -73,6 +74,9 @@ async function prepareDatabase(ctx: AppContext): Promise<void> {
     const logins = await seedDemoData(ctx);
     if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
   }
+  const indexed = await reindexVictimNames(ctx);
+  if (indexed > 0)
+    ctx.logger.info({ victims: indexed }, 'indexed the names of victims that had no name index');
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import { pastDate, uuid } from '../lib/schemas';
 import { isCountryCode } from '../claims/rules';
 import { DOCUMENT_TYPES } from './victims';
 import { emailSchema } from '../lib/email';
+import type { VictimSearchQuery } from './victims.search';
 
 export function countryCode(): Joi.StringSchema {
   return Joi.string()
@@ -102,3 +103,31 @@ export const victimResponse = Joi.object({
     Joi.object({ code: Joi.string(), message: Joi.string(), references: Joi.array() }),
   ),
 }).unknown(true);
+
+export const victimSearchQuery = Joi.object<VictimSearchQuery, true>({
+  reference: Joi.string().trim().max(20).description('Exact reference, e.g. V-7KQ2M9XA'),
+  documentNumber: Joi.string().trim().min(3).max(40).description('Exact identity document number'),
+  name: Joi.string().trim().min(1).max(200).description('The whole name, or any whole word of it'),
+  mine: Joi.boolean().description('Only victims assigned to me'),
+  organizationId: uuid().description('Only victims of this office'),
+  nationality: countryCode(),
+  hasOpenClaims: Joi.boolean(),
+  limit: Joi.number().integer().min(1).max(200).default(50),
+  cursor: Joi.string().max(100),
+});
+
+export const victimSearchResponse = Joi.object({
+  items: Joi.array().items(
+    Joi.object({
+      id: Joi.string(),
+      reference: Joi.string(),
+      organizationId: Joi.string(),
+      fullName: Joi.string().description('Legal aid of the victim’s office only'),
+      nationality: Joi.string().allow(null),
+      assigneeId: Joi.string().allow(null),
+      isChild: Joi.boolean(),
+      openClaims: Joi.number().integer(),
+    }),
+  ),
+  nextCursor: Joi.string().allow(null),
+});

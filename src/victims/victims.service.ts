@@ -7,6 +7,7 @@ import type { AppContext } from '../context';
 import { sameOrganization, type Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { replaceNameIndex } from './name-index';
 import { newReference } from './reference';
 import { checkBirthDateChange, checkNewVictimDates } from './victim-dates';
 import { documentHashes, encryptedColumns, FIELD, rowToVictim, touchedFields } from './victims.mapper';
@@ -132,8 +133,10 @@ export async function createVictim(
       reflection_days: reflection,
       witness_override: null,
       created_by: actor.userId,
+      assignee_id: actor.userId,
     });
     await replaceDocumentIndex(trx, row.id, orgId, documentHashes(ctx.cipher, input.identityDocuments));
+    await replaceNameIndex(trx, ctx.cipher, { id: row.id, organizationId: orgId, fullName: input.fullName });
     await recordAudit(trx, {
       actor,
       action: 'victim.create',
@@ -198,6 +201,12 @@ export async function updateVictim(
         row.organization_id,
         documentHashes(ctx.cipher, patch.identityDocuments),
       );
+    if (patch.fullName !== undefined)
+      await replaceNameIndex(trx, ctx.cipher, {
+        id,
+        organizationId: row.organization_id,
+        fullName: patch.fullName,
+      });
     if (witness) updated = await refreshWitness(trx, id, actor.userId);
     if (patch.dateOfBirth !== undefined || isChild !== row.is_child)
       await refreshVictimDeadlines(trx, ctx.cipher, updated);
