@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { reindexVictimNames } from '../../src/victims/reindex';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { fund, organization, person, snapshot, victimBody, type Person } from '../claims/support';
 
@@ -169,6 +170,18 @@ describe('GET /v1/victims', () => {
       victimIds: [ids.nguyen],
     });
     expect(JSON.stringify(event).toLowerCase()).not.toContain('searchable');
+  });
+});
+
+describe('reindex-victims', () => {
+  it('rebuilds the name index of victims that have none, and of all with `all`', async () => {
+    await t.ctx.db.deleteFrom('victim_name_index').where('victim_id', '=', ids.somchai!).execute();
+    expect(idsOf(await search(worker, { name: 'สมชาย' }).expect(200))).toEqual([]);
+    expect(await reindexVictimNames(t.ctx)).toBe(1);
+    expect(idsOf(await search(worker, { name: 'สมชาย' }).expect(200))).toEqual([ids.somchai]);
+    expect(await reindexVictimNames(t.ctx)).toBe(0);
+    expect(await reindexVictimNames(t.ctx, { all: true })).toBe(4);
+    expect(idsOf(await search(worker, { name: 'searchable' }).expect(200))).toEqual([ids.nguyen]);
   });
 });
 
