@@ -9,6 +9,7 @@ import { newReference } from '../victims/reference';
 import { FIELD } from '../victims/victims.mapper';
 import { refreshWitness, victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { particulars } from './claim-particulars';
 import { otherRoutesFor } from './other-routes';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
@@ -228,7 +229,10 @@ export async function getClaim(
       requestId,
       ...(otherRoutes ? { details: { otherRoutes: otherRoutes.length } } : {}),
     });
-    const body = await claimResponse(trx, actor, claim);
+    const body = {
+      ...(await claimResponse(trx, actor, claim)),
+      ...(await particulars(trx, ctx.cipher, actor, claim)),
+    };
     return otherRoutes ? { ...body, otherRoutes } : body;
   });
 }
