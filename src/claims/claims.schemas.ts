@@ -3,6 +3,7 @@ import { currencyCode, money } from '../lib/money';
 import { CRIMINAL_MODES, ROUTES, ROUTE_MACHINES } from './route-machines';
 import { HEADS, PAID_TO, PAYERS, PAYMENT_STATES, SUBROGATION_POLICIES } from './claims';
 import { isoDate, pastDate, uuid } from '../lib/schemas';
+import { nextHearingSchema } from './hearings/hearings.schemas';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
 
@@ -208,6 +209,9 @@ export const claimResponse = Joi.object({
         'Already past when recorded (e.g. a back-dated award): it was never missed here and raises no overdue alarm',
       ),
     }).unknown(true),
+  ),
+  nextHearing: nextHearingSchema.description(
+    'The next hearing still scheduled, today or later (not shown to auditors); see /v1/claims/:id/hearings',
   ),
   otherRoutes: Joi.array()
     .items(
