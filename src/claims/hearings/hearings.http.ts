@@ -8,6 +8,7 @@ import {
   adjournHearingBody,
   cancelHearingBody,
   hearingIdParams,
+  type HearingIdParams,
   hearingListQuery,
   hearingOutcomeBody,
   hearingPage,
@@ -26,7 +27,11 @@ import { registerCalendarFeedRoutes } from './calendar-feed.http';
 
 const tags = ['Hearings'];
 
-const stepSpec = (path: string, summary: string, body: Joi.Schema): RouteSpec => ({
+const stepSpec = <B>(
+  path: string,
+  summary: string,
+  body: Joi.ObjectSchema<B>,
+): RouteSpec<B, unknown, HearingIdParams> => ({
   method: 'post',
   path: `/v1/hearings/:id/${path}`,
   summary,
