@@ -33,6 +33,7 @@ export function registerCalendarFeedRoutes(ctx: AppContext, router: Router): voi
         'Create (or replace) your private calendar feed URL; shown once, and any earlier URL stops working',
       tags,
       permission: 'calendar-feed:write',
+      body: Joi.object({}), // the token is always generated, never chosen
       responses: {
         201: {
           description: 'The secret feed URL (iCalendar), and the token in it',
@@ -75,6 +76,7 @@ export function registerCalendarFeedRoutes(ctx: AppContext, router: Router): voi
       summary: 'Revoke your calendar feed: its URL answers 404 from now on',
       tags,
       permission: 'calendar-feed:write',
+      body: Joi.object({}),
       responses: { 204: { description: 'Revoked (also when there was none)' } },
     },
     async (call, _req, res) => {
