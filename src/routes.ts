@@ -4,6 +4,7 @@ import { registerAuthRoutes } from './auth/auth.http';
 import { registerClaimRoutes } from './claims/claims.http';
 import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
+import { registerDocumentRoutes } from './documents/documents.http';
 import { registerFundRoutes } from './funds/funds.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
 import { registerNotificationRoutes } from './notifications/jobs-admin.http';
@@ -21,6 +22,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerVictimRoutes(ctx, router);
   registerClaimRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
+  registerDocumentRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
   registerNotificationRoutes(ctx, router);
   app.use(router);

@@ -28,6 +28,7 @@ import * as ledgerEntryProposals from './2026_12_02_900100_ledger_entry_proposal
 import * as reversalProposals from './2026_12_02_900200_reversal_proposals';
 import * as appRole from './2026_12_02_950000_app_role';
 import * as writeProofs from './2026_12_02_960000_write_proofs';
+import * as documents from './2026_12_03_300000_documents';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_900200_reversal_proposals': reversalProposals,
   '2026_12_02_950000_app_role': appRole,
   '2026_12_02_960000_write_proofs': writeProofs,
+  '2026_12_03_300000_documents': documents,
 };

@@ -82,6 +82,8 @@ export interface ClaimRecord {
 }
 
 export interface HistoryEntry {
+  /** The entry's id: a decision's documents are attached to it. */
+  id: string;
   from: string | null;
   to: string;
   at: string;

@@ -1,5 +1,6 @@
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
+import { sendWithAnswer } from '../documents/documents.answers';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
@@ -51,6 +52,8 @@ export interface TransitionInput {
   award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
   /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
   pot?: string;
+  /** Answering a request for information: the claim's documents sent with the answer. */
+  documentIds?: string[];
 }
 
 /** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
@@ -85,6 +88,12 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
     });
   if (t.requires.includes('reason') && !input.note?.trim())
     errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
+  if (input.documentIds && t.from !== 'info_requested')
+    errors.push({
+      path: 'documentIds',
+      message:
+        'documents are sent with the answer to a request for information (a move out of info_requested)',
+    });
   if (input.hearingOn && !HEARING_STAGES.has(t.to))
     errors.push({
       path: 'hearingOn',
@@ -199,7 +208,7 @@ export async function transitionClaim(
     const record = outcome ? await applyOutcome(trx, claim, outcome, award) : null;
     if (t.requires.includes('fully_paid')) await checkFullyPaid(trx, claim);
     const occurredOn = input.occurredOn ?? maxDate(todayUtc(), claim.status_since);
-    await insertTransition(trx, {
+    const transitionId = await insertTransition(trx, {
       claim_id: id,
       from_status: claim.status,
       to_status: t.to,
@@ -209,6 +218,7 @@ export async function transitionClaim(
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
       hearing_on: input.hearingOn ?? null,
     });
+    if (input.documentIds) await sendWithAnswer(trx, id, transitionId, input.documentIds);
     const updated = await setStatus(trx, id, t.to, occurredOn);
     const moves =
       route === 'state_fund'

@@ -2,6 +2,7 @@ import type { AuditTables } from '../audit/audit.table';
 import type { AuthTables } from '../auth/auth.table';
 import type { ClaimsTables } from '../claims/claims.table';
 import type { DisbursementTables } from '../disbursements/disbursements.table';
+import type { DocumentTables } from '../documents/documents.table';
 import type { FundTables } from '../funds/funds.table';
 import type { LedgerTables } from '../ledger/ledger.table';
 import type { NotificationTables } from '../notifications/notifications.table';
@@ -20,5 +21,6 @@ export interface Database
     LedgerTables,
     FundTables,
     DisbursementTables,
+    DocumentTables,
     StatusTables,
     NotificationTables {}
