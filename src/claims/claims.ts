@@ -178,6 +178,7 @@ export function presentClaim(
     ...(extra.history
       ? {
           history: extra.history.map((h) => ({
+            id: h.id,
             from: h.from,
             to: h.to,
             at: h.at,
