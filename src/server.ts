@@ -10,21 +10,23 @@ import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
 import { jobsModeFor, startJobs } from '../jobs/start';
-import { formatDemoLogins, seedDemoData } from '../db/seeds/demo';
+import { formatDemoLogins, seedDemoData, type DemoLogin } from '../db/seeds/demo';
+import { seedDemoCaseworkFor } from '../db/seeds/demo-casework';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     // Prepare the database once, then run the API processes (src/cluster.ts).
     const { ctx, handle } = await buildRuntime(config);
-    await prepareDatabase(ctx);
+    const logins = await prepareDatabase(ctx);
+    if (logins.length > 0) await seedDemoCaseworkFor(ctx, createApp(ctx), logins);
     await handle.close();
     superviseApiProcesses(config.webConcurrency, ctx.logger, config.shutdownGraceMs);
     return;
   }
   const { ctx, handle } = await buildRuntime(config, { migrate: cluster.isPrimary });
-  if (cluster.isPrimary) await prepareDatabase(ctx);
-  else shareMetricsWithPrimary(ctx.metrics);
+  const logins = cluster.isPrimary ? await prepareDatabase(ctx) : [];
+  if (!cluster.isPrimary) shareMetricsWithPrimary(ctx.metrics);
   // Without REDIS_URL jobs run here; with it this process still relays the outbox (see jobsModeFor).
   const jobs = startJobs(ctx, { mode: jobsModeFor(config, handle.kind) });
   const app = createApp(ctx);
@@ -37,6 +39,12 @@ async function main(): Promise<void> {
     );
   });
   answerClientErrors(server);
+  // The demo's casework loads through the API while the service already answers (a minute on
+  // a slow machine); its log line says when it is there.
+  if (logins.length > 0)
+    void seedDemoCaseworkFor(ctx, app, logins).catch((err: unknown) =>
+      ctx.logger.warn({ err }, 'demo casework could not be loaded'),
+    );
   const drain = keepAliveDrain(server);
 
   // Graceful shutdown: stop accepting, let in-flight requests finish (their connections close
@@ -66,13 +74,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-/** Once per start, whatever the number of API processes: the first admin and the demo data. */
-async function prepareDatabase(ctx: AppContext): Promise<void> {
+/** Once per start, whatever the number of API processes: the first admin and the demo logins. */
+async function prepareDatabase(ctx: AppContext): Promise<DemoLogin[]> {
   await ensureBootstrapAdmin(ctx);
-  if (ctx.config.demoData) {
-    const logins = await seedDemoData(ctx);
-    if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
-  }
+  if (!ctx.config.demoData) return [];
+  const logins = await seedDemoData(ctx);
+  if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
+  return logins;
 }
 
 main().catch((err: unknown) => {

@@ -29,6 +29,7 @@ import * as reversalProposals from './2026_12_02_900200_reversal_proposals';
 import * as appRole from './2026_12_02_950000_app_role';
 import * as writeProofs from './2026_12_02_960000_write_proofs';
 import * as documents from './2026_12_03_300000_documents';
+import * as listFilterIndexes from './2026_12_03_400000_list_filter_indexes';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -65,4 +66,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_950000_app_role': appRole,
   '2026_12_02_960000_write_proofs': writeProofs,
   '2026_12_03_300000_documents': documents,
+  '2026_12_03_400000_list_filter_indexes': listFilterIndexes,
 };

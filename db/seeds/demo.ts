@@ -8,6 +8,7 @@ import type { Role } from '../../src/lib/auth';
 import { transact } from '../../src/lib/db';
 
 export interface DemoLogin {
+  userId: string;
   email: string;
   password: string;
   role: Role;
@@ -38,6 +39,13 @@ const USERS: Array<{
     name: 'Demo Fund Administrator',
     organization: 'fund',
   },
+  // maker-checker: one administrator requests a payout, the other approves it
+  {
+    role: 'fund_admin',
+    email: 'fund.checker@demo.example.org',
+    name: 'Demo Fund Approver',
+    organization: 'fund',
+  },
   { role: 'auditor', email: 'auditor@demo.example.org', name: 'Demo Auditor', organization: null },
 ];
 
@@ -57,13 +65,14 @@ export async function seedDemoData(ctx: AppContext): Promise<DemoLogin[]> {
   const created = await transact(ctx.db, async (trx) => {
     // two processes starting on an empty database: the second waits, then sees the users
     await sql`select pg_advisory_xact_lock(hashtextextended('redress:demo-seed', 0))`.execute(trx);
-    if ((await countUsers(trx)) > 0) return false;
+    if ((await countUsers(trx)) > 0) return null;
     const orgIds = {
       legalAid: (await createOrganizationIn(trx, ORGANIZATIONS.legalAid, caller)).id,
       fund: (await createOrganizationIn(trx, ORGANIZATIONS.fund, caller)).id,
     };
+    const ids: string[] = [];
     for (const [i, u] of USERS.entries()) {
-      await createUserIn(
+      const user = await createUserIn(
         trx,
         {
           email: u.email,
@@ -76,11 +85,13 @@ export async function seedDemoData(ctx: AppContext): Promise<DemoLogin[]> {
         // the logins are printed; a welcome mail to an example address helps nobody
         { welcome: false },
       );
+      ids.push(user.id);
     }
-    return true;
+    return ids;
   });
   if (!created) return [];
   return USERS.map((u, i) => ({
+    userId: created[i]!,
     email: u.email,
     password: passwords[i]!,
     role: u.role,

@@ -4,17 +4,24 @@ import type { AppContext } from '../context';
 import { defineRoute } from '../lib/route';
 import { AUDIT_OUTCOMES } from './audit';
 import { throttledRunner } from '../lib/throttle';
-import { listAuditEvents, scheduleAuditSeal, verifyAuditTrail } from './audit.service';
+import { listAuditEvents, scheduleAuditSeal, verifyAuditTrail, type AuditListQuery } from './audit.service';
+import { AUDIT_CSV_COLUMNS } from './audit.csv';
+import { listFormat, sendList } from '../lib/csv';
+import { isoDate } from '../lib/schemas';
 import { inDbLane } from '../lib/db-lanes';
 
-const listQuery = Joi.object({
+const listQuery = Joi.object<AuditListQuery, true>({
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string()
     .max(100)
     .pattern(/^[A-Za-z0-9_-]+$/),
   action: Joi.string().max(100),
-  resourceType: Joi.string().max(100),
+  resourceType: Joi.string().max(100).description('The record: its type (with resourceId, one record)'),
   resourceId: Joi.string().max(200),
+  actorId: Joi.string().guid().description('Who acted (a user id)'),
+  from: isoDate().description('First day of the period (UTC), included'),
+  to: isoDate().description('Last day of the period (UTC), included'),
+  format: listFormat,
 });
 
 const eventSchema = Joi.object({
@@ -51,14 +58,23 @@ export function registerAuditRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'get',
       path: '/v1/audit/events',
-      summary: 'List audit events, newest first',
+      summary:
+        'List audit events, newest first; filters: action, record (resourceType, resourceId), actor, period (from, to); CSV with ?format=csv',
       tags: ['audit'],
       permission: 'audit:read',
       query: listQuery,
       responses: { 200: { description: 'A page of audit events', schema: pageSchema } },
     },
-    async (call, _req, res) => {
-      res.json(await listAuditEvents(ctx, call.actor, call.requestId, call.query));
+    async (call, req, res) => {
+      const query = call.query as AuditListQuery;
+      const csv = { filename: 'audit-events.csv', columns: AUDIT_CSV_COLUMNS };
+      await sendList(req, res, query, csv, (page) =>
+        listAuditEvents(ctx, call.actor, call.requestId, {
+          ...query,
+          cursor: page.cursor,
+          limit: page.limit ?? query.limit,
+        }),
+      );
     },
   );
 

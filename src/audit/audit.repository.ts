@@ -137,6 +137,11 @@ export interface AuditListFilter {
   action?: string;
   resourceType?: string;
   resourceId?: string;
+  actorId?: string;
+  /** occurred at or after */
+  from?: Date;
+  /** occurred before */
+  before?: Date;
 }
 
 /** Newest first; one row more than asked, so the caller knows whether a next page exists. */
@@ -150,5 +155,8 @@ export async function listEvents(trx: Trx, f: AuditListFilter) {
   if (f.action !== undefined) q = q.where('action', '=', f.action);
   if (f.resourceType !== undefined) q = q.where('resource_type', '=', f.resourceType);
   if (f.resourceId !== undefined) q = q.where('resource_id', '=', f.resourceId);
+  if (f.actorId !== undefined) q = q.where('actor_id', '=', f.actorId);
+  if (f.from !== undefined) q = q.where('occurred_at', '>=', f.from);
+  if (f.before !== undefined) q = q.where('occurred_at', '<', f.before);
   return q.execute();
 }

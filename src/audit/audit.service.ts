@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { chainKeysOf } from '../lib/chain-keys';
 import { transact, type Trx } from '../lib/db';
+import { assertDateOrder, notBefore } from '../lib/date-order';
 import { ValidationError } from '../lib/errors';
 import { makeWriteProof } from '../lib/write-proof';
 import {
@@ -97,9 +98,19 @@ export interface AuditListQuery {
   limit: number;
   cursor?: string;
   action?: string;
+  /** The record: its type, and with it optionally its id. */
   resourceType?: string;
   resourceId?: string;
+  /** Who acted (a user id). */
+  actorId?: string;
+  /** The period, as calendar days in UTC, both included. */
+  from?: string;
+  to?: string;
+  format?: 'json' | 'csv';
 }
+
+const dayStart = (day: string) => new Date(`${day}T00:00:00Z`);
+const nextDayStart = (day: string) => new Date(dayStart(day).getTime() + 24 * 3600 * 1000);
 
 /** Newest first. The read itself is recorded, in the same transaction. */
 export async function listAuditEvents(
@@ -113,9 +124,23 @@ export async function listAuditEvents(
     beforeId = decodeCursor(query.cursor);
     if (beforeId === null) throw new ValidationError([{ path: 'cursor', message: 'is not a valid cursor' }]);
   }
-  const filters = { action: query.action, resourceType: query.resourceType, resourceId: query.resourceId };
+  assertDateOrder([notBefore('to', query.to, 'the start of the period (from)', query.from)]);
+  const filters = {
+    action: query.action,
+    resourceType: query.resourceType,
+    resourceId: query.resourceId,
+    actorId: query.actorId,
+    from: query.from,
+    to: query.to,
+  };
   const page = await transact(ctx.db, async (trx) => {
-    const rows = await listEvents(trx, { limit: query.limit, beforeId, ...filters });
+    const rows = await listEvents(trx, {
+      limit: query.limit,
+      beforeId,
+      ...filters,
+      from: query.from === undefined ? undefined : dayStart(query.from),
+      before: query.to === undefined ? undefined : nextDayStart(query.to),
+    });
     const items = rows.slice(0, query.limit).map((r): AuditEventView => ({
       id: r.id,
       occurredAt: r.occurredAt,

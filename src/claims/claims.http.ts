@@ -4,6 +4,8 @@ import type { AppContext } from '../context';
 import { sendIdempotent } from '../lib/idempotency';
 import { defineRoute } from '../lib/route';
 import { listClaims } from './claims.list';
+import { CLAIM_CSV_COLUMNS } from './claims.csv';
+import { sendList } from '../lib/csv';
 import {
   claimIdParams,
   claimResponse,
@@ -64,7 +66,8 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
       query: listQuery,
       responses: {
         200: {
-          description: 'A page of claims',
+          description:
+            'A page of claims; with ?format=csv or Accept: text/csv, every claim under the filters as CSV',
           schema: Joi.object({
             items: Joi.array().items(claimResponse),
             nextCursor: Joi.string().allow(null),
@@ -72,8 +75,14 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
         },
       },
     },
-    async (call, _req, res) => {
-      res.json(await listClaims(ctx, call.actor, call.query));
+    async (call, req, res) => {
+      await sendList(req, res, call.query, { filename: 'claims.csv', columns: CLAIM_CSV_COLUMNS }, (page) =>
+        listClaims(ctx, call.actor, {
+          ...call.query,
+          cursor: page.cursor,
+          limit: page.limit ?? call.query.limit,
+        }),
+      );
     },
   );
 

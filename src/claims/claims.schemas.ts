@@ -3,6 +3,7 @@ import { currencyCode, money } from '../lib/money';
 import { CRIMINAL_MODES, ROUTES, ROUTE_MACHINES } from './route-machines';
 import { HEADS, PAID_TO, PAYERS, PAYMENT_STATES, SUBROGATION_POLICIES } from './claims';
 import { isoDate, pastDate, uuid } from '../lib/schemas';
+import { listFormat } from '../lib/csv';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
 
@@ -157,6 +158,7 @@ export const listQuery = Joi.object({
   deadlineWithinDays: Joi.number().integer().min(0).max(3650),
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(100),
+  format: listFormat,
 });
 
 export const policyBody = Joi.object({

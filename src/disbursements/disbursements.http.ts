@@ -17,6 +17,8 @@ import {
 import { requestDisbursement } from './disbursements.request';
 import { approveDisbursement, closeUnpaid, markPaid } from './disbursements.service';
 import { listDisbursements } from './disbursements.list';
+import { DISBURSEMENT_CSV_COLUMNS } from './disbursements.csv';
+import { sendList } from '../lib/csv';
 import { getDisbursement } from './disbursements.views';
 import { registerCsv, witnessAssistance } from './witness-register.service';
 
@@ -60,10 +62,21 @@ export function registerDisbursementRoutes(ctx: AppContext, router: Router): voi
       tags: TAGS,
       permission: 'disbursements:read',
       query: listQuery,
-      responses: { 200: { description: '{items, nextCursor}' } },
+      responses: {
+        200: {
+          description: '{items, nextCursor}; with ?format=csv or Accept: text/csv, the whole list as CSV',
+        },
+      },
     },
-    async (call, _req, res) => {
-      res.json(await listDisbursements(ctx.db, call.actor, call.query));
+    async (call, req, res) => {
+      const csv = { filename: 'disbursements.csv', columns: DISBURSEMENT_CSV_COLUMNS };
+      await sendList(req, res, call.query, csv, (page) =>
+        listDisbursements(ctx.db, call.actor, {
+          ...call.query,
+          cursor: page.cursor,
+          limit: page.limit ?? call.query.limit,
+        }),
+      );
     },
   );
 

@@ -3,6 +3,7 @@ import { isoDate, pageQuery } from '../lib/schemas';
 import { POT_CODE, PURPOSES } from '../funds/funds';
 import { currencyCode, money } from '../lib/money';
 import { emailSchema } from '../lib/email';
+import { listFormat } from '../lib/csv';
 import { CHANNELS, STATUSES } from './disbursements';
 
 const text = (max: number) => Joi.string().trim().min(1).max(max);
@@ -128,4 +129,5 @@ export const listQuery = Joi.object({
   fundId: Joi.string().guid(),
   victimId: Joi.string().guid(),
   status: Joi.string().valid(...STATUSES),
+  format: listFormat,
 });

@@ -7,7 +7,7 @@ import { formatMoney } from '../lib/money';
 import type { Call } from '../lib/route';
 import { victimAccess } from '../victims/victims.service';
 import { disbursementsWithWitnessStatus, type RegisterRow } from './disbursements.repository';
-import { toCsv } from './csv';
+import { toCsv } from '../lib/csv';
 
 /**
  * The witness-assistance register: everything approved or paid for the victim while they were

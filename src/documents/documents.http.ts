@@ -13,48 +13,44 @@ import {
   uploadQuery,
   voidBody,
   type DecisionParams,
-  type ListQuery,
-  type UploadQuery,
-  type VoidBody,
+  type IdParams,
 } from './documents.schemas';
 import { describeDocument, listDocuments, uploadDocument, voidDocument } from './documents.service';
 import { readUploadBody } from './upload-body';
 
 const tags = ['Documents'];
 
-interface OwnerRoutes {
+interface OwnerRoutes<P> {
   path: string;
   what: string;
-  params: Joi.Schema;
-  owner(params: any): Owner;
+  params: Joi.ObjectSchema<P>;
+  owner(params: P): Owner;
 }
 
-const OWNERS: OwnerRoutes[] = [
-  {
-    path: '/v1/victims/:id/documents',
-    what: 'a victim (legal aid of the victim’s office only)',
-    params: idParams,
-    owner: (p: { id: string }) => ({ kind: 'victim', victimId: p.id }),
-  },
-  {
-    path: '/v1/claims/:id/documents',
-    what: 'a claim (listing also shows its decisions’ documents)',
-    params: idParams,
-    owner: (p: { id: string }) => ({ kind: 'claim', claimId: p.id }),
-  },
-  {
-    path: '/v1/claims/:id/decisions/:decisionId/documents',
-    what: 'a decision of a claim (its history entry `id` that moved it to an outcome)',
-    params: decisionParams,
-    owner: (p: DecisionParams) => ({ kind: 'decision', claimId: p.id, decisionId: p.decisionId }),
-  },
-  {
-    path: '/v1/disbursements/:id/documents',
-    what: 'a disbursement (the paying fund’s administrators)',
-    params: idParams,
-    owner: (p: { id: string }) => ({ kind: 'disbursement', disbursementId: p.id }),
-  },
-];
+const victimOwner: OwnerRoutes<IdParams> = {
+  path: '/v1/victims/:id/documents',
+  what: 'a victim (legal aid of the victim’s office only)',
+  params: idParams,
+  owner: (p) => ({ kind: 'victim', victimId: p.id }),
+};
+const claimOwner: OwnerRoutes<IdParams> = {
+  path: '/v1/claims/:id/documents',
+  what: 'a claim (listing also shows its decisions’ documents)',
+  params: idParams,
+  owner: (p) => ({ kind: 'claim', claimId: p.id }),
+};
+const decisionOwner: OwnerRoutes<DecisionParams> = {
+  path: '/v1/claims/:id/decisions/:decisionId/documents',
+  what: 'a decision of a claim (its history entry `id` that moved it to an outcome)',
+  params: decisionParams,
+  owner: (p) => ({ kind: 'decision', claimId: p.id, decisionId: p.decisionId }),
+};
+const disbursementOwner: OwnerRoutes<IdParams> = {
+  path: '/v1/disbursements/:id/documents',
+  what: 'a disbursement (the paying fund’s administrators)',
+  params: idParams,
+  owner: (p) => ({ kind: 'disbursement', disbursementId: p.id }),
+};
 
 function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -65,56 +61,59 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-export function registerDocumentRoutes(ctx: AppContext, router: Router): void {
-  for (const o of OWNERS) {
-    defineRoute(
-      ctx,
-      router,
-      {
-        method: 'post',
-        path: o.path,
-        summary: `Attach a file to ${o.what}. The body is the file itself (any Content-Type, at most DOCUMENT_MAX_BYTES, else 413); its type is read from its content (PDF, images, office documents; anything else 415 document-type-refused). Stored encrypted.`,
-        tags,
-        permission: 'documents:write',
-        params: o.params,
-        query: uploadQuery,
-        responses: { 201: { description: 'The document', schema: documentResponse } },
-      },
-      async (call, req: Request, res) => {
-        const query = call.query as UploadQuery;
-        const bytes = await readUploadBody(req, res, ctx.config.documentMaxBytes);
-        const view = await uploadDocument(
-          ctx,
-          call.actor,
-          o.owner(call.params),
-          { ...query, bytes },
-          call.requestId,
-        );
-        res.status(201).json(view);
-      },
-    );
+function registerOwnerRoutes<P>(ctx: AppContext, router: Router, o: OwnerRoutes<P>): void {
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: o.path,
+      summary: `Attach a file to ${o.what}. The body is the file itself (any Content-Type, at most DOCUMENT_MAX_BYTES, else 413); its type is read from its content (PDF, images, office documents; anything else 415 document-type-refused). Stored encrypted.`,
+      tags,
+      permission: 'documents:write',
+      params: o.params,
+      query: uploadQuery,
+      responses: { 201: { description: 'The document', schema: documentResponse } },
+    },
+    async (call, req: Request, res) => {
+      const bytes = await readUploadBody(req, res, ctx.config.documentMaxBytes);
+      const view = await uploadDocument(
+        ctx,
+        call.actor,
+        o.owner(call.params),
+        { ...call.query, bytes },
+        call.requestId,
+      );
+      res.status(201).json(view);
+    },
+  );
 
-    defineRoute(
-      ctx,
-      router,
-      {
-        method: 'get',
-        path: o.path,
-        summary: `The documents of ${o.what}, oldest first (audited: file names identify)`,
-        tags,
-        permission: 'documents:read',
-        params: o.params,
-        query: listQuery,
-        responses: { 200: { description: 'The documents', schema: documentList } },
-      },
-      async (call, _req, res) => {
-        const query = call.query as ListQuery;
-        res.json(
-          await listDocuments(ctx, call.actor, o.owner(call.params), query.includeVoided, call.requestId),
-        );
-      },
-    );
-  }
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: o.path,
+      summary: `The documents of ${o.what}, oldest first (audited: file names identify)`,
+      tags,
+      permission: 'documents:read',
+      params: o.params,
+      query: listQuery,
+      responses: { 200: { description: 'The documents', schema: documentList } },
+    },
+    async (call, _req, res) => {
+      res.json(
+        await listDocuments(ctx, call.actor, o.owner(call.params), call.query.includeVoided, call.requestId),
+      );
+    },
+  );
+}
+
+export function registerDocumentRoutes(ctx: AppContext, router: Router): void {
+  registerOwnerRoutes(ctx, router, victimOwner);
+  registerOwnerRoutes(ctx, router, claimOwner);
+  registerOwnerRoutes(ctx, router, decisionOwner);
+  registerOwnerRoutes(ctx, router, disbursementOwner);
 
   defineRoute(
     ctx,
@@ -173,8 +172,7 @@ export function registerDocumentRoutes(ctx: AppContext, router: Router): void {
       responses: { 200: { description: 'The voided document', schema: documentResponse } },
     },
     async (call, _req, res) => {
-      const body = call.body as VoidBody;
-      res.json(await voidDocument(ctx, call.actor, call.params.id, body.reason, call.requestId));
+      res.json(await voidDocument(ctx, call.actor, call.params.id, call.body.reason, call.requestId));
     },
   );
 }

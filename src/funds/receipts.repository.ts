@@ -68,3 +68,49 @@ export async function callPostReceipt(
   if (!answer) throw new Error('fund_post_receipt answered nothing');
   return answer;
 }
+
+export interface ReceiptListFilter {
+  fundId: string;
+  source?: string;
+  pot?: string;
+  currency?: string;
+  from?: string;
+  to?: string;
+  /** keyset: rows strictly after this (received_on, id) in newest-first order */
+  after?: { receivedOn: string; id: string };
+  limit: number;
+}
+
+/** A fund's receipts, newest first by the day received, each with the entry that reversed it. */
+export async function listReceiptRows(db: Db, f: ReceiptListFilter) {
+  let q = db
+    .selectFrom('fund_receipts as r')
+    .leftJoin('ledger_entries as rev', 'rev.reverses_entry_id', 'r.entry_id')
+    .select([
+      'r.id',
+      'r.fund_id',
+      'r.entry_id',
+      'r.source',
+      'r.pot_code',
+      'r.amount',
+      'r.currency',
+      'r.received_on',
+      'r.reference',
+      'r.donor',
+      'r.created_at',
+      'rev.id as reversal_entry_id',
+      'rev.effective_on as reversed_on',
+      'rev.description as reversal_description',
+    ])
+    .where('r.fund_id', '=', f.fundId);
+  if (f.source !== undefined) q = q.where('r.source', '=', f.source);
+  if (f.pot !== undefined) q = q.where('r.pot_code', '=', f.pot);
+  if (f.currency !== undefined) q = q.where('r.currency', '=', f.currency);
+  if (f.from !== undefined) q = q.where('r.received_on', '>=', f.from);
+  if (f.to !== undefined) q = q.where('r.received_on', '<=', f.to);
+  if (f.after !== undefined) {
+    const { receivedOn, id } = f.after;
+    q = q.where(sql<boolean>`(r.received_on, r.id) < (${receivedOn}::date, ${id}::uuid)`);
+  }
+  return q.orderBy('r.received_on', 'desc').orderBy('r.id', 'desc').limit(f.limit).execute();
+}

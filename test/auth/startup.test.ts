@@ -38,7 +38,7 @@ describe('demo data', () => {
     await t.close();
   });
 
-  it('seeds an empty system once, even when two processes start together, with one working login per role', async () => {
+  it('seeds an empty system once, even when two processes start together, with one working login per role (two fund administrators, for maker-checker)', async () => {
     const other = await secondProcess(t);
     let results;
     try {
@@ -47,9 +47,9 @@ describe('demo data', () => {
       await other.handle.close();
     }
     const logins = results.find((r) => r.length > 0)!;
-    expect(results.map((r) => r.length).sort()).toEqual([0, 4]);
-    expect(logins.map((l) => l.role).sort()).toEqual(['admin', 'auditor', 'fund_admin', 'legal_aid']);
-    expect(await count(t, 'users')).toBe(4);
+    expect(results.map((r) => r.length).sort()).toEqual([0, 5]);
+    expect(logins.map((l) => l.role).sort()).toEqual(['admin', 'auditor', 'fund_admin', 'fund_admin', 'legal_aid']);
+    expect(await count(t, 'users')).toBe(5);
     expect(await count(t, 'organizations')).toBe(2);
 
     for (const l of logins) {
@@ -72,7 +72,7 @@ describe('demo data', () => {
       expect(org?.kind ?? null).toBe(expectedKind);
     }
     // the passwords are random, different, and nowhere in the database
-    expect(new Set(logins.map((l) => l.password)).size).toBe(4);
+    expect(new Set(logins.map((l) => l.password)).size).toBe(5);
     const hashes = await t.ctx.db.selectFrom('users').select('password_hash').execute();
     for (const l of logins) expect(JSON.stringify(hashes)).not.toContain(l.password);
 

@@ -95,7 +95,8 @@ describe('witness-assistance register', () => {
       200,
     );
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    const lines = res.text.trimEnd().split('\r\n');
+    expect(res.text.startsWith('\uFEFF')).toBe(true); // a BOM, so Excel reads UTF-8
+    const lines = res.text.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe(
       'victimReference,disbursementId,paymentReference,purpose,rationale,amount,currency,channel,status,requestedOn,approvedOn,paidOn',
     );
