@@ -1,7 +1,6 @@
 import type { TransitionView } from './claim-view';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
-import { sendWithAnswer } from '../documents/documents.answers';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
@@ -214,7 +213,7 @@ export async function transitionClaim(
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
       hearing_on: input.hearingOn ?? null,
     });
-    if (input.documentIds) await sendWithAnswer(trx, id, transitionId, input.documentIds);
+    if (input.documentIds) await ctx.infoAnswers.send(trx, id, transitionId, input.documentIds);
     const updated = await setStatus(trx, id, t.to, occurredOn);
     const moves =
       route === 'state_fund'
