@@ -6,6 +6,7 @@ import { registerClaimRoutes } from './claims/claims.http';
 import { registerHearingRoutes } from './claims/hearings/hearings.http';
 import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
+import { registerDocumentRoutes } from './documents/documents.http';
 import { registerFundRoutes } from './funds/funds.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
 import { registerNotificationRoutes } from './notifications/jobs-admin.http';
@@ -23,6 +24,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerClaimRoutes(ctx, router);
   registerHearingRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
+  registerDocumentRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
   registerNotificationRoutes(ctx, router);
   app.use(router);

@@ -61,6 +61,13 @@ export const transitionBody = Joi.object<TransitionInput, true>({
       "A State-fund decision with an award: commit it from this pot of the fund only (its restriction must allow the victim's award). By default the fund's pot order is followed.",
     ),
   note: Joi.string().trim().max(2000).allow(''),
+  documentIds: Joi.array()
+    .items(uuid())
+    .min(1)
+    .max(50)
+    .description(
+      'Answering a request for information (a move out of info_requested): documents already attached to the claim to send with the answer',
+    ),
   occurredOn: pastDate(),
   hearingOn: isoDate().description('Moving to a hearing stage: the day the hearing is scheduled'),
   award: Joi.object<NonNullable<TransitionInput['award']>, true>({

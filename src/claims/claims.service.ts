@@ -63,6 +63,7 @@ export async function claimResponse(
     deadlines ? Promise.resolve(null) : deadlinesOf(db, [row.id]),
   ]);
   const entries: HistoryEntry[] = history.map((h) => ({
+    id: h.id,
     from: h.from_status,
     to: h.to_status,
     at: h.recorded_at.toISOString(),

@@ -49,6 +49,8 @@ export interface TransitionInput {
   award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
   /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
   pot?: string;
+  /** Answering a request for information: the claim's documents sent with the answer. */
+  documentIds?: string[];
 }
 
 function checkRequirements(claim: ClaimRow, t: TransitionRule, input: TransitionInput, claimed: Set<string>) {
@@ -80,6 +82,12 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
     });
   if (t.requires.includes('reason') && !input.note?.trim())
     errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
+  if (input.documentIds && t.from !== 'info_requested')
+    errors.push({
+      path: 'documentIds',
+      message:
+        'documents are sent with the answer to a request for information (a move out of info_requested)',
+    });
   if (input.hearingOn && !HEARING_STAGES.has(t.to))
     errors.push({
       path: 'hearingOn',
@@ -212,6 +220,7 @@ export async function transitionClaim(
       transitionId,
       by: actor.userId,
     });
+    if (input.documentIds) await ctx.infoAnswers.send(trx, id, transitionId, input.documentIds);
     const updated = await setStatus(trx, id, t.to, occurredOn);
     const moves =
       route === 'state_fund'
