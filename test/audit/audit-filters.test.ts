@@ -18,7 +18,12 @@ beforeAll(async () => {
   alice = await userWithToken(t.ctx.db, 'legal_aid');
   bob = await userWithToken(t.ctx.db, 'fund_admin');
   await transact(t.ctx.db, async (trx) => {
-    const write = (who: { id: string }, role: string, resourceId: string, details: object = {}) =>
+    const write = (
+      who: { id: string },
+      role: string,
+      resourceId: string,
+      details: Record<string, unknown> = {},
+    ) =>
       recordAudit(trx, {
         actor: { userId: who.id, role: role as 'legal_aid' },
         action: 'claim.update',
@@ -83,7 +88,7 @@ describe('audit trail filters', () => {
       'details',
     ]);
     expect(rows.map((r) => r.resourceId)).toEqual(['rec-2', 'rec-1']);
-    expect(JSON.parse(rows[0]!.details)).toEqual({ note: '=HYPERLINK("x")' }); // JSON text, starts with {
+    expect(JSON.parse(rows[0]!.details!)).toEqual({ note: '=HYPERLINK("x")' }); // JSON text, starts with {
     expect(rows[1]!.actorRole).toBe('legal_aid');
   });
 
