@@ -1,3 +1,4 @@
+import { auditRouteHooks } from './audit/out-of-reach';
 import type { Config } from './config';
 import type { AppContext, OutboxNotifier } from './context';
 import { bindChainKeys, resolveChainKeys } from './lib/chain-keys';
@@ -41,6 +42,7 @@ export async function buildRuntime(
     metrics: createMetrics(),
     openapi: new OpenApiRegistry(),
     outbox: noop,
+    routeHooks: auditRouteHooks,
     readinessChecks: {},
   };
   return { ctx, handle };

@@ -4,6 +4,7 @@ import type { Db } from './lib/db';
 import type { Logger } from './lib/logger';
 import type { Metrics } from './lib/metrics';
 import type { OpenApiRegistry } from './lib/openapi';
+import type { RouteHooks } from './lib/route';
 
 /** What the outbox side offers the HTTP side: a nudge to relay soon after a commit. */
 export interface OutboxNotifier {
@@ -20,6 +21,8 @@ export interface AppContext {
   metrics: Metrics;
   openapi: OpenApiRegistry;
   outbox: OutboxNotifier;
+  /** How defineRoute (lib/) reaches the audit trail without importing it. */
+  routeHooks: RouteHooks;
   /** Extra readiness checks (e.g. Redis) registered by the jobs layer. */
   readinessChecks: Record<string, () => Promise<void>>;
 }

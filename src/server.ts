@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import type { Express } from 'express';
 import { createApp } from './app';
 import { answerClientErrors } from './lib/client-errors';
 import { buildRuntime } from './bootstrap';
@@ -11,7 +10,7 @@ import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
 import { jobsModeFor, startJobs } from '../jobs/start';
-import { formatDemoLogins, seedDemoData } from '../db/seeds/demo';
+import { formatDemoLogins, seedDemoData, type DemoLogin } from '../db/seeds/demo';
 import { seedDemoCaseworkFor } from '../db/seeds/demo-casework';
 
 async function main(): Promise<void> {
@@ -19,19 +18,19 @@ async function main(): Promise<void> {
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     // Prepare the database once, then run the API processes (src/cluster.ts).
     const { ctx, handle } = await buildRuntime(config);
-    await prepareDatabase(ctx, () => createApp(ctx));
+    const logins = await prepareDatabase(ctx);
+    if (logins.length > 0) await seedDemoCaseworkFor(ctx, createApp(ctx), logins);
     await handle.close();
     superviseApiProcesses(config.webConcurrency, ctx.logger, config.shutdownGraceMs);
     return;
   }
   const { ctx, handle } = await buildRuntime(config, { migrate: cluster.isPrimary });
-  let app: Express | undefined;
-  const appOnce = () => (app ??= createApp(ctx));
-  if (cluster.isPrimary) await prepareDatabase(ctx, appOnce);
-  else shareMetricsWithPrimary(ctx.metrics);
+  const logins = cluster.isPrimary ? await prepareDatabase(ctx) : [];
+  if (!cluster.isPrimary) shareMetricsWithPrimary(ctx.metrics);
   // Without REDIS_URL jobs run here; with it this process still relays the outbox (see jobsModeFor).
   const jobs = startJobs(ctx, { mode: jobsModeFor(config, handle.kind) });
-  const server: Server = appOnce().listen(config.port, config.host, () => {
+  const app = createApp(ctx);
+  const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     ctx.logger.info(
@@ -40,6 +39,12 @@ async function main(): Promise<void> {
     );
   });
   answerClientErrors(server);
+  // The demo's casework loads through the API while the service already answers (a minute on
+  // a slow machine); its log line says when it is there.
+  if (logins.length > 0)
+    void seedDemoCaseworkFor(ctx, app, logins).catch((err: unknown) =>
+      ctx.logger.warn({ err }, 'demo casework could not be loaded'),
+    );
   const drain = keepAliveDrain(server);
 
   // Graceful shutdown: stop accepting, let in-flight requests finish (their connections close
@@ -69,16 +74,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-/** Once per start, whatever the number of API processes: the first admin and the demo data. */
-async function prepareDatabase(ctx: AppContext, app: () => Express): Promise<void> {
+/** Once per start, whatever the number of API processes: the first admin and the demo logins. */
+async function prepareDatabase(ctx: AppContext): Promise<DemoLogin[]> {
   await ensureBootstrapAdmin(ctx);
-  if (ctx.config.demoData) {
-    const logins = await seedDemoData(ctx);
-    if (logins.length > 0) {
-      await seedDemoCaseworkFor(ctx, app(), logins);
-      process.stdout.write(formatDemoLogins(logins));
-    }
-  }
+  if (!ctx.config.demoData) return [];
+  const logins = await seedDemoData(ctx);
+  if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));
+  return logins;
 }
 
 main().catch((err: unknown) => {

@@ -66,7 +66,7 @@ export function registerAuditRoutes(ctx: AppContext, router: Router): void {
       responses: { 200: { description: 'A page of audit events', schema: pageSchema } },
     },
     async (call, req, res) => {
-      const query = call.query as AuditListQuery;
+      const query = call.query;
       const csv = { filename: 'audit-events.csv', columns: AUDIT_CSV_COLUMNS };
       await sendList(req, res, query, csv, (page) =>
         listAuditEvents(ctx, call.actor, call.requestId, {

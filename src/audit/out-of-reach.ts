@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
+import type { RouteHooks } from '../lib/route';
 import { recordDenied } from './audit.service';
 
 /**
@@ -13,7 +14,7 @@ const IDENTITY_RECORDS = [
 ] as const;
 
 export async function auditOutOfReach(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'db' | 'logger'>,
   route: { path: string; permission: string },
   actor: Pick<Actor, 'userId' | 'role'>,
   params: { id?: unknown },
@@ -42,3 +43,6 @@ export async function auditOutOfReach(
   }
   await recordDenied(ctx, actor, route.permission, requestId, { type: kind.type, id: params.id });
 }
+
+/** The audit trail's side of every route (see defineRoute): denied checks and out-of-reach 404s. */
+export const auditRouteHooks: RouteHooks = { onDenied: recordDenied, onOutOfReach: auditOutOfReach };

@@ -3,7 +3,8 @@ import type { AppContext } from '../context';
 import { recordAudit } from '../audit/audit.service';
 import { forgetUserTokens, roleMay, type Actor, type Role } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { CannotDeactivateSelf, EmailTaken } from './auth.errors';
 import { enqueueOutbox } from '../lib/outbox';
 import {
   encodeCursor,
@@ -172,8 +173,8 @@ async function checkOrganization(trx: Trx, role: Role, organizationId: string | 
   if (mismatch) throw new ValidationError([{ path: 'organizationId', message: mismatch }]);
 }
 
-function duplicateEmail(): ConflictError {
-  return new ConflictError('A user with this e-mail address already exists.', {}, 'email-taken');
+function duplicateEmail(): EmailTaken {
+  return new EmailTaken();
 }
 
 function isDuplicateEmail(err: unknown): boolean {
@@ -226,8 +227,7 @@ export async function updateUser(
   if (caller.actor.userId !== id && !admin) throw new NotFoundError('user');
   if (patch.active !== undefined && !admin)
     throw new ForbiddenError('Only an administrator may deactivate or reactivate an account.');
-  if (patch.active === false && caller.actor.userId === id)
-    throw new ConflictError('You cannot deactivate your own account; another administrator can.');
+  if (patch.active === false && caller.actor.userId === id) throw new CannotDeactivateSelf();
   const user = await transact(ctx.db, async (trx) => {
     const row = await updateUserRow(trx, id, {
       ...(patch.preferredLanguage !== undefined ? { preferred_language: patch.preferredLanguage } : {}),

@@ -27,7 +27,7 @@ import {
 import { todayUtc } from '../lib/dates';
 import type { Deadline } from './deadlines';
 import { machineOf, type Route } from './route-machines';
-import { isCountryCode } from './rules';
+import { isCountryCode } from '../lib/schemas';
 
 export interface CreateClaimInput {
   victimId: string;

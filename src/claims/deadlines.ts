@@ -124,12 +124,3 @@ export function computeDeadlines(input: DeadlineInput): Deadline[] {
   }
   return out;
 }
-
-/** The victim's reflection period: recorded with its length so later rule changes leave it be. */
-export function reflectionPeriod(
-  identifiedOn: string | null,
-  days: number | null,
-): { startsOn: string; days: number; endsOn: string } | null {
-  if (!identifiedOn || days === null) return null;
-  return { startsOn: identifiedOn, days, endsOn: addDays(identifiedOn, days) };
-}

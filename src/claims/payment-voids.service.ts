@@ -99,8 +99,11 @@ async function voidIn(
 }
 
 /** ★ POST /v1/claims/:id/payments-received/:paymentId/void {reason} → 200; a second void → 409. */
-export async function voidPaymentReceived(ctx: AppContext, call: Call): Promise<IdempotentResult> {
-  const claimId = call.params.id as string;
+export async function voidPaymentReceived(
+  ctx: AppContext,
+  call: Call<{ reason: string }, unknown, { id: string; paymentId: string }>,
+): Promise<IdempotentResult> {
+  const claimId = call.params.id;
   const found = await claimFor(ctx.db, call.actor, claimId);
   const result = await withLedgerErrors(() =>
     idempotent(ctx.db, call, 'POST /v1/claims/:id/payments-received/:paymentId/void', async (trx) => ({
@@ -108,8 +111,8 @@ export async function voidPaymentReceived(ctx: AppContext, call: Call): Promise<
       body: await voidIn(trx, ctx, call.actor, {
         claimId,
         victimId: found.victim_id,
-        paymentId: call.params.paymentId as string,
-        reason: (call.body.reason as string).trim(),
+        paymentId: call.params.paymentId,
+        reason: call.body.reason.trim(),
         requestId: call.requestId,
       }),
     })),

@@ -122,11 +122,14 @@ function intoFund(
  */
 export async function recordPaymentReceived(
   ctx: AppContext,
-  call: Pick<Call, 'actor' | 'requestId' | 'idempotencyKey' | 'params' | 'body'>,
+  call: Pick<
+    Call<PaymentInput, unknown, { id: string }>,
+    'actor' | 'requestId' | 'idempotencyKey' | 'params' | 'body'
+  >,
 ): Promise<IdempotentResult> {
   const { actor } = call;
-  const claimId = call.params.id as string;
-  const input = call.body as PaymentInput;
+  const claimId = call.params.id;
+  const input = call.body;
   const found = await claimFor(ctx.db, actor, claimId);
   const amount = checkPayment(found, input);
   const result = await withLedgerErrors(() =>

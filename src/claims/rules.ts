@@ -47,12 +47,3 @@ export function rulesFor(jurisdiction: string): JurisdictionRules & { code: stri
   const own = Object.hasOwn(file.jurisdictions, jurisdiction) ? file.jurisdictions[jurisdiction] : undefined;
   return { ...(own ?? file.fallback), code: jurisdiction, fallback: !own };
 }
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-
-/** An ISO 3166-1 alpha-2 country code that ICU knows (so "ZZ" or "QQ" is refused). */
-export function isCountryCode(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code)) return false;
-  const name = regionNames.of(code);
-  return !!name && name !== code && name !== 'Unknown Region';
-}

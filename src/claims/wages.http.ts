@@ -6,8 +6,7 @@ import { currencyCode, money } from '../lib/money';
 import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { defineRoute } from '../lib/route';
 import { todayUtc } from '../lib/dates';
-import { isoDate, pastDate } from '../lib/schemas';
-import { isCountryCode } from './rules';
+import { isCountryCode, isoDate, pastDate } from '../lib/schemas';
 import { calculateWages, type WageInput } from './wages';
 
 const quantity = Joi.number().min(0).max(100000).precision(2);

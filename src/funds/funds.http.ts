@@ -1,12 +1,11 @@
 import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
-import { isoDate, isoMoment, pageQuery } from '../lib/schemas';
+import { countryCode, isoDate, isoMoment, pageQuery, programmeCode } from '../lib/schemas';
 import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
-import { countryCode, programmeCode } from '../victims/victims.schemas';
 import { fundBalances, fundStatement } from './funds-reports';
 import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
 import { registerFxRoutes } from './fx.http';

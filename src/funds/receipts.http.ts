@@ -68,7 +68,7 @@ export function registerReceiptListRoutes(ctx: AppContext, router: Router): void
       },
     },
     async (call, req, res) => {
-      const query = call.query as ReceiptListQuery;
+      const query = call.query;
       const csv = { filename: 'receipts.csv', columns: CSV_COLUMNS };
       await sendList(req, res, query, csv, (page) =>
         listReceipts(ctx.db, call.actor, call.params.id, {

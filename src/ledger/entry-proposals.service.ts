@@ -2,11 +2,11 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors';
+import { ForbiddenError, NotFoundError } from '../lib/errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
 import { kickLedgerSealer } from './ledger-chain';
-import { withLedgerErrors } from './ledger-errors';
+import { ProposalAlreadyResolved, withLedgerErrors } from './ledger-errors';
 import { entryView } from './ledger-views';
 import { findAccounts } from './ledger.repository';
 import { postEntry, reachOf, reverseEntry } from './ledger.service';
@@ -25,7 +25,7 @@ import {
 async function lockOpen(trx: Trx, actor: Actor, id: string): Promise<ProposalRow> {
   const row = await lockProposal(trx, id, reachOf(actor).organizationId);
   if (!row) throw new NotFoundError('ledger entry proposal');
-  if (row.status !== 'proposed') throw new ConflictError(`The proposal is already ${row.status}.`);
+  if (row.status !== 'proposed') throw new ProposalAlreadyResolved(`The proposal is already ${row.status}.`);
   return row;
 }
 

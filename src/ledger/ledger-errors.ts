@@ -1,21 +1,59 @@
-import {
-  AlreadyReversedError,
-  AppError,
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  InsufficientFundsError,
-  NotFoundError,
-  ValidationError,
-} from '../lib/errors';
+import { AppError, DomainError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import { formatMoney, isCurrency } from '../lib/money';
+
+/** The books' own refusals; problems.ts gives each its status. */
+
+/** No pot (or bank account) that may pay this has enough available. */
+export class InsufficientFunds extends DomainError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('insufficient-funds', detail, extra);
+  }
+}
+
+/** An entry is reversed once (ledger_entries_reversed_once); so is a payment record voided. */
+export class EntryAlreadyReversed extends DomainError {
+  constructor(detail = 'This entry has already been reversed; an entry can be reversed once.') {
+    super('already-reversed', detail);
+  }
+}
+
+/** A reservation already released or posted cannot be released or posted again. */
+export class ReservationResolved extends DomainError {
+  constructor(detail: string) {
+    super('reservation-resolved', detail);
+  }
+}
+
+/** A proposal of a manual entry, once approved or rejected, stays so. */
+export class ProposalAlreadyResolved extends DomainError {
+  constructor(detail = 'The proposal is already resolved; it cannot change.') {
+    super('proposal-resolved', detail);
+  }
+}
+
+/** Maker-checker: fund money moves by hand only through an approved proposal. */
+export class ManualEntryNeedsApproval extends DomainError {
+  constructor() {
+    super(
+      'approval-required',
+      'A manual entry on a fund’s pots or bank needs a proposal approved by another fund administrator.',
+    );
+  }
+}
+
+/** bigint minor units overflow the column (numeric out of range). */
+export class AmountOutOfRange extends DomainError {
+  constructor() {
+    super('amount-out-of-range', 'An amount or balance is out of range.');
+  }
+}
 
 /**
  * PostgreSQL enforces the books (see the ledger migration); its refusals arrive here as driver
  * errors with our own SQLSTATEs and become the problems the API documents.
  */
 /** The database's own refusal to take an account below zero, with the account's figures. */
-export class AccountOverdrawnError extends InsufficientFundsError {
+export class AccountOverdrawnError extends InsufficientFunds {
   constructor(info: {
     accountId: string;
     code: string;
@@ -58,7 +96,7 @@ export function ledgerErrorOf(err: unknown): AppError | undefined {
     case 'RL004':
       return new ValidationError([{ path: 'postings', message: e.message ?? 'invalid entry' }], e.message);
     case 'RL005':
-      return new ConflictError(
+      return new ReservationResolved(
         `${(e.message ?? 'The reservation is resolved').replace(/^./, (c) => c.toUpperCase())}.`,
       );
     case 'RL006':
@@ -67,23 +105,18 @@ export function ledgerErrorOf(err: unknown): AppError | undefined {
     case 'RL020':
       return new ForbiddenError('The proposer of a ledger entry may not approve it.');
     case 'RL021':
-      return new ConflictError('The proposal is already resolved; it cannot change.');
+      return new ProposalAlreadyResolved();
     case 'RL022':
-      return new ConflictError(
-        'A manual entry on a fund’s pots or bank needs a proposal approved by another fund administrator.',
-      );
+      return new ManualEntryNeedsApproval();
     case '23505':
-      if (e.constraint === 'ledger_entries_reversed_once')
-        return new AlreadyReversedError(
-          'This entry has already been reversed; an entry can be reversed once.',
-        );
+      if (e.constraint === 'ledger_entries_reversed_once') return new EntryAlreadyReversed();
       return undefined;
     case '23514':
       if (e.constraint === 'ledger_accounts_available_non_negative')
-        return new InsufficientFundsError('Insufficient funds: the account may not go below zero.');
+        return new InsufficientFunds('Insufficient funds: the account may not go below zero.');
       return undefined;
     case '22003':
-      return new BadRequestError('An amount or balance is out of range.');
+      return new AmountOutOfRange();
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
-import { AlreadyReversedError, NotFoundError, ValidationError, type FieldError } from '../lib/errors';
+import { NotFoundError, ValidationError, type FieldError } from '../lib/errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import { MoneyError, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
@@ -15,7 +15,7 @@ import {
   type Side,
 } from './ledger';
 import { kickLedgerSealer } from './ledger-chain';
-import { withLedgerErrors } from './ledger-errors';
+import { EntryAlreadyReversed, withLedgerErrors } from './ledger-errors';
 import {
   callPostEntry,
   callReserve,
@@ -187,8 +187,7 @@ async function proposeReversalIfFundMoney(trx: Trx, call: Call, entryId: string,
   // posts at once with 201).
   if (postings.length === 0 || outside || !raisesFundMoney(reversalPostings(postings), accounts)) return null;
   const [entry] = await entriesByIds(trx, [entryId]);
-  if (entry?.reversedByEntryId)
-    throw new AlreadyReversedError('This entry has already been reversed; an entry can be reversed once.');
+  if (entry?.reversedByEntryId) throw new EntryAlreadyReversed();
   const currencyOf = new Map(accounts.map((a) => [a.id, a.currency]));
   return proposeEntry(trx, call, reach.organizationId, {
     description: reason,

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Db } from './db';
 import { ForbiddenError, UnauthorizedError } from './errors';
+import './request';
 
 export const ROLES = ['admin', 'legal_aid', 'fund_admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -55,8 +56,8 @@ export function newToken(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 
-export function actorOf(req: object): Actor {
-  const actor = (req as any).actor as Actor | undefined;
+export function actorOf(req: { actor?: Actor }): Actor {
+  const actor = req.actor;
   if (!actor) throw new UnauthorizedError();
   return actor;
 }
@@ -130,7 +131,7 @@ export function authenticate(db: Db): RequestHandler {
       next(new UnauthorizedError('The token is invalid, expired or revoked.'));
       return;
     }
-    (req as any).actor = actor;
+    req.actor = actor;
     next();
   };
 }

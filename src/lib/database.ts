@@ -1,24 +1,9 @@
-import type { AuditTables } from '../audit/audit.table';
-import type { AuthTables } from '../auth/auth.table';
-import type { ClaimsTables } from '../claims/claims.table';
-import type { DisbursementTables } from '../disbursements/disbursements.table';
-import type { FundTables } from '../funds/funds.table';
-import type { LedgerTables } from '../ledger/ledger.table';
-import type { NotificationTables } from '../notifications/notifications.table';
 import type { PlatformTables } from './platform.table';
-import type { StatusTables } from '../status/status.table';
-import type { VictimsTables } from '../victims/victims.table';
 
-/** Every table, composed from the domains' own `*.table.ts` files. */
-export interface Database
-  extends
-    AuthTables,
-    AuditTables,
-    PlatformTables,
-    VictimsTables,
-    ClaimsTables,
-    LedgerTables,
-    FundTables,
-    DisbursementTables,
-    StatusTables,
-    NotificationTables {}
+/**
+ * Every table Kysely may query. lib/ declares only its own tables here; the composition root
+ * (src/database.ts) merges in each domain's `*.table.ts`, so lib/ imports no domain while `Db`
+ * (lib/db.ts) still types every table.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface Database extends PlatformTables {}

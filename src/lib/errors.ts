@@ -8,25 +8,37 @@ export interface FieldError {
 }
 
 /**
- * A failure the caller can act on; mapped to application/problem+json (RFC 9457). Its kind
- * (see problems.ts) fixes `type`, `title` and the HTTP status, so no service picks a status.
+ * A failure the caller can act on; mapped to application/problem+json (RFC 9457). It carries
+ * only its kind (see problems.ts), the detail and extension members: the one table in
+ * problems.ts gives each kind its `type`, `title` and HTTP status at the edge, so no thrower
+ * picks a status.
  */
 export class AppError extends Error {
-  readonly status: number;
-  readonly title: string;
   constructor(
     readonly kind: ProblemName,
     detail: string,
     readonly extra: Record<string, unknown> = {},
   ) {
     super(detail);
-    this.status = PROBLEMS[kind].status;
-    this.title = PROBLEMS[kind].title;
   }
   get type(): string {
     return problemType(this.kind);
   }
+  /** The status the edge answers with, read from the table (callers sort by it: 5xx is a bug). */
+  get status(): number {
+    return PROBLEMS[this.kind].status;
+  }
+  get title(): string {
+    return PROBLEMS[this.kind].title;
+  }
 }
+
+/**
+ * What a service throws: an error named after what happened in its domain
+ * (`TransitionNotAllowed`, `InsufficientFunds`, …), declared in the domain's own
+ * `<domain>.errors.ts`. A subclass names its problem kind and nothing else.
+ */
+export class DomainError extends AppError {}
 
 export class ValidationError extends AppError {
   constructor(
@@ -66,50 +78,62 @@ export class NotFoundError extends AppError {
   }
 }
 /**
- * Any 409: the record's state does not allow this. The subclasses below name the kind; prefer
- * one of them where it fits (`instanceof ConflictError` still holds for all of them).
+ * Any 409: the record's state does not allow this. Services throw a named domain error instead;
+ * `instanceof ConflictError` holds for every problem the table answers with 409, whichever
+ * domain threw it, so a caller can tell "refused by the state of things" from a bug.
  */
-export class ConflictError extends AppError {
-  constructor(detail: string, extra: Record<string, unknown> = {}, kind: ProblemName = 'conflict') {
-    super(kind, detail, extra);
-  }
-}
-export class TransitionNotAllowedError extends ConflictError {
+export class ConflictError extends DomainError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super(detail, extra, 'transition-not-allowed');
+    super('conflict', detail, extra);
+  }
+  static override [Symbol.hasInstance](this: unknown, value: unknown): boolean {
+    // a subclass (should one appear) keeps the ordinary prototype check
+    if (this !== ConflictError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return value instanceof AppError && PROBLEMS[value.kind].status === 409;
   }
 }
-export class InsufficientFundsError extends ConflictError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super(detail, extra, 'insufficient-funds');
-  }
-}
-export class RestrictionExcludesUseError extends ConflictError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super(detail, extra, 'restriction-excludes-use');
-  }
-}
-export class AlreadyReversedError extends ConflictError {
-  constructor(detail: string) {
-    super(detail, {}, 'already-reversed');
-  }
-}
-export class ExceedsAwardError extends ConflictError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super(detail, extra, 'exceeds-award');
-  }
-}
-export class IdempotencyKeyReusedError extends ConflictError {
+/** The Idempotency-Key came before with a different request (see idempotency.ts). */
+export class IdempotencyKeyReusedError extends DomainError {
   constructor() {
     super(
-      'This Idempotency-Key was already used with a different request; use a new key for a new operation.',
-      {},
       'idempotency-key-reused',
+      'This Idempotency-Key was already used with a different request; use a new key for a new operation.',
     );
   }
 }
-/** The approval policy needs more distinct administrators than the fund has active. */
-export class ApprovalThresholdUnreachableError extends AppError {
+// Until every domain throws its own named error (see <domain>.errors.ts); then these go.
+/** @deprecated throw the domain's own error */
+export class TransitionNotAllowedError extends DomainError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('transition-not-allowed', detail, extra);
+  }
+}
+/** @deprecated throw the domain's own error */
+export class InsufficientFundsError extends DomainError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('insufficient-funds', detail, extra);
+  }
+}
+/** @deprecated throw the domain's own error */
+export class RestrictionExcludesUseError extends DomainError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('restriction-excludes-use', detail, extra);
+  }
+}
+/** @deprecated throw the domain's own error */
+export class AlreadyReversedError extends DomainError {
+  constructor(detail: string) {
+    super('already-reversed', detail);
+  }
+}
+/** @deprecated throw the domain's own error */
+export class ExceedsAwardError extends DomainError {
+  constructor(detail: string, extra: Record<string, unknown> = {}) {
+    super('exceeds-award', detail, extra);
+  }
+}
+/** @deprecated throw the domain's own error */
+export class ApprovalThresholdUnreachableError extends DomainError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
     super('approval-threshold-unreachable', detail, extra);
   }
@@ -219,7 +243,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const busy = databaseBusyOf(err);
     const known = busy ?? (err instanceof AppError ? err : fromBodyParser(err));
     const requestId = String(res.getHeader('x-request-id') ?? '');
-    const log: Logger = (req as any).log ?? logger;
+    const log: Logger = req.log ?? logger;
     if (busy) {
       // Load, not a bug: a line to count, without a stack or the statement's parameters.
       log.warn({ requestId, problem: busy.kind }, 'database busy; answered 503');
@@ -236,7 +260,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
         : undefined;
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
     if (res.headersSent) return;
-    res.status(problem.status).type('application/problem+json').json(problemBody(problem));
+    res.status(PROBLEMS[problem.kind].status).type('application/problem+json').json(problemBody(problem));
   };
 }
 
@@ -247,9 +271,9 @@ const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance
 export function problemBody(problem: AppError): Record<string, unknown> {
   const extensions = Object.entries(problem.extra).filter(([k]) => !STANDARD_MEMBERS.has(k));
   return {
-    type: problem.type,
-    title: problem.title,
-    status: problem.status,
+    type: problemType(problem.kind),
+    title: PROBLEMS[problem.kind].title,
+    status: PROBLEMS[problem.kind].status,
     detail: problem.message,
     ...Object.fromEntries(extensions),
   };

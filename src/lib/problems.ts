@@ -25,6 +25,11 @@ export const PROBLEMS = {
     title: 'Dates out of order',
     meaning: 'A date is earlier than the date it must follow; `errors` names both dates.',
   },
+  'amount-out-of-range': {
+    status: 400,
+    title: 'Amount out of range',
+    meaning: 'An amount or balance is too large to book.',
+  },
   unauthorized: { status: 401, title: 'Unauthorized', meaning: 'No valid bearer token or credentials.' },
   forbidden: { status: 403, title: 'Forbidden', meaning: 'The role may never do this.' },
   'not-found': {
@@ -76,6 +81,86 @@ export const PROBLEMS = {
     status: 409,
     title: 'E-mail address taken',
     meaning: 'A user with this e-mail address already exists.',
+  },
+  'cannot-deactivate-self': {
+    status: 409,
+    title: 'Cannot deactivate self',
+    meaning: 'An administrator cannot deactivate their own account; another one can.',
+  },
+  'already-approved': {
+    status: 409,
+    title: 'Already approved',
+    meaning: 'You already approved this disbursement; a different approver is needed.',
+  },
+  'not-payable': {
+    status: 409,
+    title: 'Not payable',
+    meaning: 'The award or the pot named cannot pay this; `detail` says why.',
+  },
+  'consent-required': {
+    status: 409,
+    title: 'Consent required',
+    meaning: 'The victim has not consented to sharing with the fund agency.',
+  },
+  'award-below-received': {
+    status: 409,
+    title: 'Award below received',
+    meaning: 'More was already received on a head than the award decided; it cannot be less.',
+  },
+  'award-outstanding': {
+    status: 409,
+    title: 'Award outstanding',
+    meaning: 'The claim cannot be paid while any of the award is owed, or nothing was awarded.',
+  },
+  'claim-closed': {
+    status: 409,
+    title: 'Claim closed',
+    meaning: 'The claim is withdrawn or closed; no payment can be recorded on it.',
+  },
+  'no-fund-claim': {
+    status: 409,
+    title: 'No fund claim',
+    meaning: 'The victim has no State-fund claim in this currency to receive the money.',
+  },
+  'currency-mismatch': {
+    status: 409,
+    title: 'Currency mismatch',
+    meaning: 'The award is in another currency; it is settled in its own.',
+  },
+  'paid-by-disbursement': {
+    status: 409,
+    title: 'Paid by disbursement',
+    meaning: 'The payment came from a fund disbursement; correct it in the fund, not here.',
+  },
+  'record-gone': {
+    status: 409,
+    title: 'Record gone',
+    meaning: 'A record this one depends on no longer exists.',
+  },
+  'reservation-resolved': {
+    status: 409,
+    title: 'Reservation resolved',
+    meaning: 'The money reserved for this was already released or paid; it cannot change.',
+  },
+  'proposal-resolved': {
+    status: 409,
+    title: 'Proposal resolved',
+    meaning: 'The ledger entry proposal was already approved or rejected; it cannot change.',
+  },
+  'approval-required': {
+    status: 409,
+    title: 'Approval required',
+    meaning: 'A manual entry on a fund’s pots or bank needs another administrator’s approval.',
+  },
+  'no-fx-position': {
+    status: 409,
+    title: 'No FX position',
+    meaning: 'The fund never paid out between these currencies: there is nothing to settle.',
+  },
+  'settlement-refused': {
+    status: 409,
+    title: 'Settlement refused',
+    meaning: 'The FX settlement does not fit the open position; `detail` says why.',
   },
   'request-timeout': {
     status: 408,

@@ -63,3 +63,27 @@ export const pageQuery = {
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(200),
 };
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** An ISO 3166-1 alpha-2 country code that ICU knows (so "ZZ" or "QQ" is refused). */
+export function isCountryCode(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code)) return false;
+  const name = regionNames.of(code);
+  return !!name && name !== code && name !== 'Unknown Region';
+}
+
+export function countryCode(): Joi.StringSchema {
+  return Joi.string()
+    .custom((v: string, h) => (isCountryCode(v) ? v : h.error('country.code')))
+    .messages({ 'country.code': '{{#label}} must be an ISO 3166-1 alpha-2 country code such as "TH"' });
+}
+
+/** A programme a victim is enrolled in, and a fund's pot may be restricted to, e.g. "reintegration". */
+export function programmeCode(): Joi.StringSchema {
+  return Joi.string()
+    .pattern(/^[a-z][a-z0-9_]{0,39}$/)
+    .messages({
+      'string.pattern.base': '{{#label}} must be a programme code (lower case letters, digits, _)',
+    });
+}

@@ -2,11 +2,16 @@ import type Joi from 'joi';
 import type { RequestHandler } from 'express';
 import { ValidationError, type FieldError } from './errors';
 import { textRuleErrors } from './text-rule';
+import './request';
 
+/**
+ * The parts of a request after validation: each has its schema's type once a route declares
+ * one (see `Call` in route.ts); until then nothing is known about it.
+ */
 export interface Validated {
-  body: any;
-  query: any;
-  params: any;
+  body: unknown;
+  query: unknown;
+  params: unknown;
 }
 
 const OPTIONS: Joi.ValidationOptions = {
@@ -60,11 +65,11 @@ export function validateRequest(
       next(new ValidationError(errors));
       return;
     }
-    (req as any).valid = valid;
+    req.valid = valid;
     next();
   };
 }
 
-export function valid(req: { valid?: Validated } | object): Validated {
-  return (req as any).valid as Validated;
+export function valid(req: { valid?: Validated }): Validated | undefined {
+  return req.valid;
 }

@@ -1,9 +1,16 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { FieldCipher } from '../lib/crypto';
-import { reflectionPeriod } from '../claims/deadlines';
 import type { VictimRow } from './victims.repository';
 import type { VictimsTable } from './victims.table';
-import type { Contact, Guardian, IdentityDocument, Victim, VictimInput, VictimPatch } from './victims';
+import {
+  reflectionPeriod,
+  type Contact,
+  type Guardian,
+  type IdentityDocument,
+  type Victim,
+  type VictimInput,
+  type VictimPatch,
+} from './victims';
 
 // Field names are bound into each ciphertext (AAD): a value moved to another column won't decrypt.
 export const FIELD = {

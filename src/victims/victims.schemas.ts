@@ -1,23 +1,7 @@
 import Joi from 'joi';
-import { pastDate, uuid } from '../lib/schemas';
-import { isCountryCode } from '../claims/rules';
+import { countryCode, pastDate, programmeCode, uuid } from '../lib/schemas';
 import { DOCUMENT_TYPES } from './victims';
 import { emailSchema } from '../lib/email';
-
-export function countryCode(): Joi.StringSchema {
-  return Joi.string()
-    .custom((v: string, h) => (isCountryCode(v) ? v : h.error('country.code')))
-    .messages({ 'country.code': '{{#label}} must be an ISO 3166-1 alpha-2 country code such as "TH"' });
-}
-
-/** A programme a victim is enrolled in, and a fund's pot may be restricted to, e.g. "reintegration". */
-export function programmeCode(): Joi.StringSchema {
-  return Joi.string()
-    .pattern(/^[a-z][a-z0-9_]{0,39}$/)
-    .messages({
-      'string.pattern.base': '{{#label}} must be a programme code (lower case letters, digits, _)',
-    });
-}
 
 const language = Joi.string()
   .pattern(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)

@@ -1,4 +1,4 @@
-import { addYears } from '../lib/dates';
+import { addDays, addYears } from '../lib/dates';
 
 /** Victims: domain types and the views each role may receive. */
 
@@ -107,4 +107,13 @@ export function effectiveWitness(automatic: boolean, override: boolean | null): 
 /** Whether the person is still under `majorityAge` on `on` (29 February birthdays: 28 February). */
 export function isMinorOn(dateOfBirth: string, on: string, majorityAge = 18): boolean {
   return on < addYears(dateOfBirth, majorityAge);
+}
+
+/** The victim's reflection period: recorded with its length so later rule changes leave it be. */
+export function reflectionPeriod(
+  identifiedOn: string | null,
+  days: number | null,
+): { startsOn: string; days: number; endsOn: string } | null {
+  if (!identifiedOn || days === null) return null;
+  return { startsOn: identifiedOn, days, endsOn: addDays(identifiedOn, days) };
 }

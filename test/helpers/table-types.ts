@@ -3,7 +3,7 @@ import pg from 'pg';
 import ts from 'typescript';
 
 /**
- * Compares the Kysely `Database` type (src/lib/database.ts, composed of the `*.table.ts` files) with
+ * Compares the Kysely `Database` type (src/database.ts, composed of the `*.table.ts` files) with
  * a migrated database's information_schema, so a migration and its type cannot drift apart.
  */
 
@@ -52,7 +52,7 @@ const FAMILY_OF_UDT: Record<string, Family> = {
 
 /** Reads the Database interface with the compiler, so aliases and imported interfaces resolve. */
 export function readDeclaredTables(
-  databaseFile = path.resolve(__dirname, '../../src/lib/database.ts'),
+  databaseFile = path.resolve(__dirname, '../../src/database.ts'),
 ): DeclaredTables {
   const program = ts.createProgram([databaseFile], projectCompilerOptions());
   const checker = program.getTypeChecker();

@@ -1,6 +1,8 @@
-import { computeDeadlines, reflectionPeriod, type DeadlineInput } from '../../src/claims/deadlines';
+import { computeDeadlines, type DeadlineInput } from '../../src/claims/deadlines';
 import { ROUTES } from '../../src/claims/route-machines';
-import { isCountryCode, rulesFor } from '../../src/claims/rules';
+import { rulesFor } from '../../src/claims/rules';
+import { isCountryCode } from '../../src/lib/schemas';
+import { reflectionPeriod } from '../../src/victims/victims';
 
 const adult = { isChild: false, dateOfBirth: '1990-01-01' };
 
