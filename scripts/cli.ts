@@ -10,6 +10,7 @@ import type { AppContext } from '../src/context';
 import { AppError, ConflictError, ValidationError } from '../src/lib/errors';
 import { toFieldErrors } from '../src/lib/validate';
 import { i18nReport } from '../src/notifications/i18n-report';
+import { scanDeadlinesNow } from '../src/notifications/deadline-scan';
 import { createRoles } from './create-roles';
 
 /**
@@ -90,6 +91,14 @@ const COMMANDS: Record<string, Command> = {
       if (!report.ok) throw new ConflictError(report.text);
       return report.text;
     },
+  },
+  'scan-deadlines': {
+    summary:
+      'Run the daily deadline scan now (reminders already queued are not queued again); prints what it queued',
+    usage: '',
+    options: {},
+    input: () => ({}),
+    run: async (ctx) => (await scanDeadlinesNow(ctx, { actor: null, requestId: null, via: 'cli' })).detail,
   },
   'db:create-roles': {
     summary:
