@@ -5,6 +5,7 @@ import { registerClaimRoutes } from './claims/claims.http';
 import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
 import { registerFundRoutes } from './funds/funds.http';
+import { registerHomeRoutes } from './home/home.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
 import { registerNotificationRoutes } from './notifications/jobs-admin.http';
 import { registerStatusRoutes } from './status/status.http';
@@ -22,6 +23,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerClaimRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
+  registerHomeRoutes(ctx, router);
   registerNotificationRoutes(ctx, router);
   app.use(router);
 }

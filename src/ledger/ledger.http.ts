@@ -199,7 +199,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       },
     },
     async (call, _req, res) => {
-      const { format: _format, ...query } = call.query as LedgerExportQuery;
+      const { format: _format, ...query } = call.query;
       assertDateOrder([notBefore('to', query.to, 'the start of the period (from)', query.from)]);
       const journal = exportJournal(ctx.db, call.actor, query);
       const first = await journal.next(); // errors before the first byte still become problems
