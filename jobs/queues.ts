@@ -7,11 +7,8 @@ import type { Db, Trx } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import type { OutboxTopic } from '../src/lib/outbox';
 import type { MailKey, Mailer } from '../src/notifications/mailer';
-import {
-  reminderPayloadSchema,
-  scanDeadlines,
-  sendReminderEmail,
-} from '../src/notifications/deadline-reminders';
+import { reminderPayloadSchema, sendReminderEmail } from '../src/notifications/deadline-reminders';
+import { runDeadlineScan } from '../src/notifications/deadline-scan';
 import {
   disbursementNoticePayloadSchema,
   sendAwaitingApproval,
@@ -25,7 +22,6 @@ import {
 import { deliveryAlertPayloadSchema, sendDeliveryAlert } from '../src/notifications/delivery-alerts';
 import { paymentMadePayloadSchema, sendPaymentMadeEmail } from '../src/notifications/payment-made';
 import {
-  scanUpcoming,
   sendFundDecisionDue,
   sendHearingReminder,
   sendReflectionReminder,
@@ -184,11 +180,8 @@ export const SCHEDULED_JOBS: Record<ScheduledJobName, ScheduledJobDefinition> = 
   'scan.deadlines': {
     cron: '15 0 * * *',
     hourUtc: 0,
-    run: async ({ db }) => {
-      const deadlines = await scanDeadlines(db);
-      const upcoming = await scanUpcoming(db);
-      return `enqueued ${deadlines.enqueued} reminder(s), ${upcoming.enqueued} hearing/reflection/decision reminder(s)`;
-    },
+    // the same function an admin runs now (POST /v1/admin/deadline-scan, cli scan-deadlines)
+    run: async ({ db }) => (await runDeadlineScan(db)).detail,
   },
   reconcile: {
     cron: '30 2 * * *',

@@ -11,6 +11,7 @@ import { rewrapDocumentKeys } from '../src/documents/documents.download';
 import { AppError, ConflictError, ValidationError } from '../src/lib/errors';
 import { toFieldErrors } from '../src/lib/validate';
 import { i18nReport } from '../src/notifications/i18n-report';
+import { scanDeadlinesNow } from '../src/notifications/deadline-scan';
 import { reindexVictimNames } from '../src/victims/reindex';
 import { createRoles } from './create-roles';
 
@@ -117,6 +118,14 @@ const COMMANDS: Record<string, Command> = {
         );
       return `re-wrapped ${rewrapped} document keys under ${ctx.cipher.activeKeyId}`;
     },
+  },
+  'scan-deadlines': {
+    summary:
+      'Run the daily deadline scan now (reminders already queued are not queued again); prints what it queued',
+    usage: '',
+    options: {},
+    input: () => ({}),
+    run: async (ctx) => (await scanDeadlinesNow(ctx, { actor: null, requestId: null, via: 'cli' })).detail,
   },
   'db:create-roles': {
     summary:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure what the tests rely on is installed and running: PostgreSQL, Redis, and the Debian
-# tools some tests drive (ledger-cli, chromium). Installs from Debian packages when missing.
+# tools some tests drive (ledger-cli, hledger, chromium). Installs from Debian packages when missing.
 # Safe to run again and again; quiet when everything is already there.
 set -euo pipefail
 
@@ -37,6 +37,7 @@ fi
 # Tools that tests drive
 need_cmd redis-server redis-server
 need_cmd ledger ledger
+need_cmd hledger hledger
 need_cmd chromium chromium
 # Fonts so that Thai, Khmer and Burmese render in the status page's browser screenshots.
 if ! fc-list 2>/dev/null | grep -qi "padauk"; then

@@ -8,6 +8,7 @@ import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
 import { registerDocumentRoutes } from './documents/documents.http';
 import { registerFundRoutes } from './funds/funds.http';
+import { registerHomeRoutes } from './home/home.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
 import { registerNotificationRoutes } from './notifications/jobs-admin.http';
 import { registerStatusRoutes } from './status/status.http';
@@ -26,6 +27,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerDisbursementRoutes(ctx, router);
   registerDocumentRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
+  registerHomeRoutes(ctx, router);
   registerNotificationRoutes(ctx, router);
   app.use(router);
 }

@@ -6,12 +6,18 @@ import { bigintId, isoDate, isoMoment, pageQuery } from '../lib/schemas';
 import { money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { verifyLedger } from './ledger-chain';
-import { exportJournal } from './ledger-export';
+import { exportJournal, type ExportQuery } from './ledger-export';
+import { assertDateOrder, notBefore } from '../lib/date-order';
 import { accountGet, accountsList, entriesList, entryGet, trialBalance } from './ledger-reads';
 import { createManualEntry, reverseEntryCall } from './ledger.service';
 import { proposalSchema, registerEntryProposalRoutes } from './entry-proposals.http';
 
 const ledgerId = bigintId;
+
+/** GET /v1/ledger/export's query. */
+export interface LedgerExportQuery extends ExportQuery {
+  format: 'ledger';
+}
 
 const TAGS = ['Ledger'];
 const idParams = Joi.object({ id: ledgerId().required() });
@@ -176,19 +182,26 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'get',
       path: '/v1/ledger/export',
-      summary: 'The journal as plain text for ledger-cli / hledger',
+      summary:
+        'The journal as plain text for ledger-cli / hledger (commodities and accounts declared; by fund and period)',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({
+      query: Joi.object<LedgerExportQuery, true>({
         format: Joi.string().valid('ledger').default('ledger'),
-        fundId: Joi.string().guid(),
+        fundId: Joi.string().guid().description('Only the entries of this fund'),
+        from: isoDate().description(
+          'First day of the period (effective date); earlier entries become one opening transaction',
+        ),
+        to: isoDate().description('Last day of the period, included'),
       }),
       responses: {
         200: { description: 'A ledger-cli journal', contentType: 'text/plain', schema: Joi.string() },
       },
     },
     async (call, _req, res) => {
-      const journal = exportJournal(ctx.db, call.actor, call.query.fundId);
+      const { format: _format, ...query } = call.query;
+      assertDateOrder([notBefore('to', query.to, 'the start of the period (from)', query.from)]);
+      const journal = exportJournal(ctx.db, call.actor, query);
       const first = await journal.next(); // errors before the first byte still become problems
       res.type('text/plain; charset=utf-8');
       try {

@@ -4,6 +4,11 @@ import type { AppContext } from '../context';
 import { defineRoute } from '../lib/route';
 import { listFailedJobs, retryFailedJob } from './jobs-admin.service';
 import { registerQueueMetrics } from './queue-health';
+import { scanDeadlinesNow } from './deadline-scan';
+
+/** POST /v1/admin/deadline-scan takes no fields. */
+export type DeadlineScanBody = Record<string, never>;
+const deadlineScanBody = Joi.object<DeadlineScanBody, true>({});
 
 const tags = ['Jobs'];
 
@@ -84,6 +89,33 @@ export function registerNotificationRoutes(ctx: AppContext, router: Router): voi
     },
     async (call, _req, res) => {
       res.status(202).json(await retryFailedJob(ctx, call.actor, call.params.id as string, call.requestId));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'post',
+      path: '/v1/admin/deadline-scan',
+      summary:
+        'Run the daily deadline scan now (the same job the schedule runs): reminders already queued for a deadline are never queued again',
+      tags,
+      permission: 'jobs:admin',
+      body: deadlineScanBody,
+      responses: {
+        200: {
+          description: "What this run queued (0 and 0 when the day's scan already ran)",
+          schema: Joi.object({
+            deadlineReminders: Joi.number().integer(),
+            otherReminders: Joi.number().integer(),
+            detail: Joi.string(),
+          }),
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await scanDeadlinesNow(ctx, { actor: call.actor, requestId: call.requestId, via: 'http' }));
     },
   );
 }

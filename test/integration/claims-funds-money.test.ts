@@ -6,6 +6,7 @@ import request from 'supertest';
 import type { TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { bookViolations } from '../ledger/helpers';
+import { fundLabel } from '../../src/ledger/ledger-export';
 import {
   bankBody,
   footprint,
@@ -493,10 +494,11 @@ describe('a THB award paid in PHP to a victim who went home', () => {
         ],
         { encoding: 'utf8' },
       );
-      const short = `Fund-${w2.fundId.slice(0, 8)}`;
+      const fund = await get(t, `/v1/funds/${w2.fundId}`, w2.auditor).expect(200);
+      const short = `Funds:${fundLabel(fund.body)}`; // accounts are named after their fund
       expect(flat.trim().split('\n').sort()).toEqual([
-        `Assets:${short}:fx:PHP-THB:PHP\t16275.00 PHP`,
-        `Assets:${short}:fx:PHP-THB:THB\t-10000.00 THB`,
+        `Assets:${short}:FX:PHP-THB:PHP\t16275.00 PHP`,
+        `Assets:${short}:FX:PHP-THB:THB\t-10000.00 THB`,
       ]);
     } finally {
       fs.rmSync(file, { force: true });

@@ -97,18 +97,20 @@ describe('export for ledger-cli', () => {
           .map((line) => line.split('\t') as [string, string]),
       );
       const tb = await request(t.app).get('/v1/ledger/trial-balance').set(auditor.auth).expect(200);
+      const funds = await request(t.app).get('/v1/funds?limit=500').set(auditor.auth).expect(200);
+      const fundName = new Map<string, string>(funds.body.items.map((f: any) => [f.id, f.name]));
       const expected = new Map<string, string>();
       for (const a of tb.body.accounts) {
         const signed =
           a.debit !== '0' && /[1-9]/.test(a.debit) ? a.debit : /[1-9]/.test(a.credit) ? `-${a.credit}` : null;
-        if (signed) expected.set(journalAccountName(a), `${signed} ${a.currency}`);
+        if (signed) expected.set(journalAccountName(a, fundName.get(a.fundId)), `${signed} ${a.currency}`);
       }
       expect(fromLedger).toEqual(expected);
       // Spot checks computed by hand: 1234.56 − 234.56 in unrestricted; the KWD receipt keeps 3 decimals.
-      expect([...fromLedger].find(([k]) => k.endsWith(':pot:unrestricted:THB'))?.[1]).toBe('-1000.00 THB');
-      expect([...fromLedger].find(([k]) => k.endsWith(':bank:KWD'))?.[1]).toBe('2.125 KWD');
-      expect([...fromLedger].find(([k]) => k.endsWith(':bank:JPY'))?.[1]).toBe('1500 JPY');
-      expect([...fromLedger].find(([k]) => k.endsWith(':revenue:recovery:USD'))?.[1]).toBe('-9.99 USD');
+      expect([...fromLedger].find(([k]) => k.endsWith(':Pots:unrestricted:THB'))?.[1]).toBe('-1000.00 THB');
+      expect([...fromLedger].find(([k]) => k.endsWith(':Bank:KWD'))?.[1]).toBe('2.125 KWD');
+      expect([...fromLedger].find(([k]) => k.endsWith(':Bank:JPY'))?.[1]).toBe('1500 JPY');
+      expect([...fromLedger].find(([k]) => k.endsWith(':Receipts:recovery:USD'))?.[1]).toBe('-9.99 USD');
     } finally {
       fs.rmSync(file, { force: true });
     }
