@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type { Config } from '../config';
 import type { KeyMaterial } from './crypto';
 import type { Db } from './db';
 import type { Logger } from './logger';
@@ -47,7 +46,11 @@ export function deriveChainKeys(material: KeyMaterial): ChainKeyRing {
   return { activeKeyId: `pii-${material.keys[0]!.id}`, keys };
 }
 
-export function resolveChainKeys(config: Config, material: KeyMaterial, logger: Logger): ChainKeyRing {
+export function resolveChainKeys(
+  config: { nodeEnv: string; chainKeys: string | undefined },
+  material: KeyMaterial,
+  logger: Logger,
+): ChainKeyRing {
   if (config.chainKeys) return parseChainKeys(config.chainKeys);
   if (config.nodeEnv === 'production') throw new Error('CHAIN_KEYS is required in production');
   logger.warn('CHAIN_KEYS not set: chain links are signed with keys derived from the PII keys.');

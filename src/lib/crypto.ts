@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config';
 import type { Logger } from './logger';
 
 /**
@@ -61,7 +60,15 @@ export function generateKeyMaterial(): { piiKeys: string; blindIndexKey: string 
  * generated into DATA_DIR/keys.json on first start and reused after, with a loud warning;
  * production refuses to start without keys (enforced in config.ts).
  */
-export function resolveKeyMaterial(config: Config, logger: Logger): KeyMaterial {
+export function resolveKeyMaterial(
+  config: {
+    nodeEnv: string;
+    dataDir: string;
+    piiKeys: string | undefined;
+    blindIndexKey: string | undefined;
+  },
+  logger: Logger,
+): KeyMaterial {
   if (config.piiKeys && config.blindIndexKey) return parseKeyRing(config.piiKeys, config.blindIndexKey);
   if (config.nodeEnv === 'production')
     throw new Error('PII_KEYS and BLIND_INDEX_KEY are required in production');

@@ -2,16 +2,20 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import { migrateToLatest, type MigrateResult } from '../../db/migrate';
 import { migrations } from '../../db/migrations';
-import type { Config } from '../config';
-import { openDatabase, type DbHandle } from './db';
+import { openDatabase, type DatabaseSettings, type DbHandle } from './db';
 import type { Logger } from './logger';
+
+/** The database settings plus the migrating owner's URL (MIGRATION_DATABASE_URL). */
+export interface MigrationSettings extends DatabaseSettings {
+  migrationDatabaseUrl: string | undefined;
+}
 
 /**
  * The role the API and worker connect as when it is not the migrating owner: the user of
  * DATABASE_URL when MIGRATION_DATABASE_URL names another one. Undefined with one role for both
  * (or on the embedded database, which has one superuser).
  */
-export function appRoleOf(config: Config): string | undefined {
+export function appRoleOf(config: MigrationSettings): string | undefined {
   if (!config.databaseUrl || !config.migrationDatabaseUrl) return undefined;
   const app = userOf(config.databaseUrl);
   return app !== userOf(config.migrationDatabaseUrl) ? app : undefined;
@@ -28,7 +32,7 @@ function userOf(url: string): string {
  * `handle` (DATABASE_URL) is used only when both URLs are the same, or on PGlite.
  */
 export async function migrateAsOwner(
-  config: Config,
+  config: MigrationSettings,
   handle: DbHandle,
   logger: Logger,
 ): Promise<MigrateResult> {

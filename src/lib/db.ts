@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../config';
 import { inheritChainKeys } from './chain-keys';
 import type { Database } from './database';
 import { laneGatedPool } from './db-lanes';
@@ -20,6 +19,18 @@ pg.types.setTypeParser(INT8, (v) => v);
 pg.types.setTypeParser(NUMERIC, (v) => v);
 pg.types.setTypeParser(DATE, (v) => v);
 
+/** What opening the database reads of the configuration (config.ts's Config has it all). */
+export interface DatabaseSettings {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dbPoolMax: number;
+  dbPoolReadReserve: number;
+  dbPoolAcquireTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  lockTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
 export interface DbHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
@@ -27,7 +38,7 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<DbHandle> {
+export async function openDatabase(config: DatabaseSettings): Promise<DbHandle> {
   const txSettings = {
     lockTimeoutMs: config.lockTimeoutMs,
     idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs,
