@@ -9,6 +9,8 @@ import type { PaymentInput } from './payments.service';
 import type { SubrogationPolicy } from './claims';
 import type { TransitionInput } from './transitions.service';
 import type { PaymentParams, VoidPaymentInput } from './payment-voids.service';
+
+import { nextHearingSchema } from './hearings/hearings.schemas';
 import { listFormat } from '../lib/csv';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
@@ -162,6 +164,8 @@ export const listQuery = Joi.object<ListQuery, true>({
   victimId: uuid(),
   assigneeId: uuid(),
   fundId: uuid(),
+  caseNumber: text(100).description('Exact case number (case-insensitive); not for auditors'),
+  court: text(200).description('Part of the forum (court or tribunal) name, case-insensitive'),
   deadlineWithinDays: Joi.number().integer().min(0).max(3650),
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(100),
@@ -228,6 +232,9 @@ export const claimResponse = Joi.object({
         'Already past when recorded (e.g. a back-dated award): it was never missed here and raises no overdue alarm',
       ),
     }).unknown(true),
+  ),
+  nextHearing: nextHearingSchema.description(
+    'The next hearing still scheduled, today or later (not shown to auditors); see /v1/claims/:id/hearings',
   ),
   otherRoutes: Joi.array()
     .items(

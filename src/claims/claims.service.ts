@@ -2,15 +2,19 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { ConflictError, ForbiddenError, ValidationError } from '../lib/errors';
+import { ForbiddenError, ValidationError } from '../lib/errors';
+import { ConsentRequired } from './claims.errors';
 import { parseMoney } from '../lib/money';
 import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { newReference } from '../victims/reference';
 import { FIELD } from '../victims/victims.mapper';
-import { refreshWitness, victimAccess } from '../victims/victims.service';
+import { victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { refreshWitness } from './witness';
+import { particulars } from './claim-particulars';
 import { otherRoutesFor, type OtherRoute } from './other-routes';
 import type { ClaimView } from './claim-view';
+import { nextHearingOf } from './hearings/hearings.views';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
 import {
@@ -77,7 +81,11 @@ export async function claimResponse(
       basis: d.basis,
       recordedOn: d.recorded_on,
     }));
-  return presentClaim(claimRowToRecord(row, heads), audienceOf(actor), { history: entries, deadlines: ds });
+  const audience = audienceOf(actor);
+  const body = presentClaim(claimRowToRecord(row, heads), audience, { history: entries, deadlines: ds });
+  if (audience !== 'case') return body;
+  const next = await nextHearingOf(db, [row.id], todayUtc());
+  return { ...body, nextHearing: next.get(row.id) ?? null };
 }
 
 async function uniqueClaimReference(trx: Trx): Promise<string> {
@@ -113,8 +121,7 @@ async function checkCreate(
     notAfter('causeOfActionOn', input.causeOfActionOn, 'the filing (filedOn)', filedOn),
   ]);
   // The seed: information is shared only with the victim's consent.
-  if (input.route === 'state_fund' && !consent)
-    throw new ConflictError('The victim has not consented to sharing with the fund agency.');
+  if (input.route === 'state_fund' && !consent) throw new ConsentRequired();
   return filedOn;
 }
 
@@ -229,7 +236,10 @@ export async function getClaim(
       requestId,
       ...(otherRoutes ? { details: { otherRoutes: otherRoutes.length } } : {}),
     });
-    const body = await claimResponse(trx, actor, claim);
+    const body = {
+      ...(await claimResponse(trx, actor, claim)),
+      ...(await particulars(trx, ctx.cipher, actor, claim)),
+    };
     return otherRoutes ? { ...body, otherRoutes } : body;
   });
 }

@@ -5,7 +5,8 @@ import { withLedgerErrors } from '../ledger/ledger-errors';
 import { reverseEntry } from '../ledger/ledger.service';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
-import { AlreadyReversedError, ConflictError, NotFoundError } from '../lib/errors';
+import { NotFoundError } from '../lib/errors';
+import { PaidByDisbursement, PaymentAlreadyVoided, RecordGone } from './claims.errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
 import type { PaymentView, PaymentWithClaimView } from './claim-view';
@@ -44,7 +45,7 @@ async function reverseReceipt(
 ): Promise<string | null> {
   if (!receiptId) return null;
   const entryId = await receiptEntryId(trx, receiptId);
-  if (!entryId) throw new ConflictError('The fund receipt of this payment no longer exists.');
+  if (!entryId) throw new RecordGone('The fund receipt of this payment');
   // The claim's need-to-know was checked: the receipt is this claim's own, whoever holds the fund.
   return reverseEntry(trx, { organizationId: null }, entryId, {
     reason: `Payment record voided: ${reason}`,
@@ -63,14 +64,8 @@ async function voidIn(
   const claim = (await lockClaim(trx, p.claimId))!;
   const payment = await findPaymentRecord(trx, claim.id, p.paymentId);
   if (!payment) throw new NotFoundError('payment');
-  if (payment.void)
-    throw new AlreadyReversedError(
-      `This payment record was voided on ${utcDateOf(payment.void.voided_at)}; a record is voided once.`,
-    );
-  if (payment.disbursement_id)
-    throw new ConflictError(
-      'This payment was recorded by a fund disbursement marked paid; it is corrected in the fund, not voided here.',
-    );
+  if (payment.void) throw new PaymentAlreadyVoided(utcDateOf(payment.void.voided_at));
+  if (payment.disbursement_id) throw new PaidByDisbursement();
   const recoveryEntry = await reverseReceipt(trx, actor, payment.fund_receipt_id, p.reason);
   const trustEntry = await reverseReceipt(trx, actor, payment.trust_receipt_id, p.reason);
   const voided = await insertPaymentVoid(trx, {

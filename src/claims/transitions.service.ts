@@ -5,19 +5,14 @@ import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { dryRun } from '../lib/preview';
-import {
-  ConflictError,
-  ForbiddenError,
-  TransitionNotAllowedError,
-  ValidationError,
-  type FieldError,
-} from '../lib/errors';
+import { ForbiddenError, ValidationError, type FieldError } from '../lib/errors';
+import { AwardBelowReceived, AwardOutstanding, TransitionNotAllowed } from './claims.errors';
 import { assertDateOrder, notBefore, type DateRule } from '../lib/date-order';
 import { enqueueOutbox } from '../lib/outbox';
 import { formatMoney, parseMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
-import { refreshWitness } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { refreshWitness } from './witness';
 import { claimFor, headRowToAmounts } from './claims.access';
 import type { AwardRecord } from './claims.table';
 import { claimResponse } from './claims.service';
@@ -32,6 +27,8 @@ import {
   type ClaimRow,
 } from './claims.repository';
 import { decisionOffset } from './compensation';
+import { HEARING_STAGES } from './hearings/hearings';
+import { followClaimMove } from './hearings/hearings.moves';
 import { loadVictimMoney } from './compensation.service';
 import { maxDate, todayUtc } from '../lib/dates';
 import {
@@ -53,9 +50,6 @@ export interface TransitionInput {
   /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
   pot?: string;
 }
-
-/** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
-const HEARING_STAGES: ReadonlySet<string> = new Set(['conciliation', 'hearing', 'trial', 'appeal']);
 
 function checkRequirements(claim: ClaimRow, t: TransitionRule, input: TransitionInput, claimed: Set<string>) {
   const errors: FieldError[] = [];
@@ -139,7 +133,7 @@ async function applyOutcome(
       : 0n;
     const awarded = amount - offset;
     if (awarded < h.received)
-      throw new ConflictError(
+      throw new AwardBelowReceived(
         `${formatMoney(h.received, claim.currency)} was already received for ${h.head}; the award cannot be less.`,
       );
     await setHeadAward(trx, claim.id, h.head, { decided: money ? amount : null, offset, awarded });
@@ -154,7 +148,7 @@ async function checkFullyPaid(trx: Trx, claim: ClaimRow): Promise<void> {
   const awarded = heads.reduce((a, h) => a + h.awarded, 0n);
   const short = heads.reduce((a, h) => a + (h.awarded > h.received ? h.awarded - h.received : 0n), 0n);
   if (awarded === 0n || short > 0n)
-    throw new ConflictError(
+    throw new AwardOutstanding(
       awarded === 0n
         ? 'Nothing was awarded, so the claim cannot be paid.'
         : `${formatMoney(short, claim.currency)} of the award is still outstanding; record the payments first.`,
@@ -187,9 +181,9 @@ export async function transitionClaim(
     const t = findTransition(route, claim.status, input.to);
     if (!t) {
       const allowed = allowedTargets(route, claim.status);
-      throw new TransitionNotAllowedError(
+      throw new TransitionNotAllowed(
         `A ${route} claim in '${claim.status}' cannot move to '${input.to}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (closed)'}.`,
-        { allowedTransitions: allowed },
+        allowed,
       );
     }
     if (!t.by.includes(actor.role))
@@ -200,7 +194,7 @@ export async function transitionClaim(
     const record = outcome ? await applyOutcome(trx, claim, outcome, award) : null;
     if (t.requires.includes('fully_paid')) await checkFullyPaid(trx, claim);
     const occurredOn = input.occurredOn ?? maxDate(todayUtc(), claim.status_since);
-    await insertTransition(trx, {
+    const transitionId = await insertTransition(trx, {
       claim_id: id,
       from_status: claim.status,
       to_status: t.to,
@@ -209,6 +203,14 @@ export async function transitionClaim(
       note: input.note?.trim() || null,
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
       hearing_on: input.hearingOn ?? null,
+    });
+    await followClaimMove(trx, claim, {
+      from: claim.status,
+      to: t.to,
+      occurredOn,
+      hearingOn: input.hearingOn,
+      transitionId,
+      by: actor.userId,
     });
     const updated = await setStatus(trx, id, t.to, occurredOn);
     const moves =
