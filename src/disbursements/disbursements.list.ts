@@ -10,6 +10,8 @@ export interface ListQuery {
   status?: string;
   limit: number;
   cursor?: string;
+  /** csv: the whole list as CSV (see sendList) */
+  format?: 'json' | 'csv';
 }
 
 function decodeCursor(cursor: string): string {

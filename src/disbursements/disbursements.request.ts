@@ -28,6 +28,36 @@ import { drawsFromForecast } from './disbursements.draws';
 
 /** A disbursement requested: checked, recorded as `requested`, approvers told. */
 
+/** How each channel reaches the payee (the schema picks the shape by `channel`); stored encrypted. */
+export interface BankTransferPayee {
+  accountName: string;
+  accountNumber: string;
+  bankName: string;
+  bankCode?: string;
+  swift?: string;
+  country?: string;
+}
+export interface MobileMoneyPayee {
+  provider: string;
+  phoneNumber: string;
+  accountName?: string;
+}
+export interface CashPayee {
+  recipientName?: string;
+  collectionPoint?: string;
+}
+export interface ChequePayee {
+  payableTo: string;
+  mailingAddress?: string;
+}
+export interface PartnerOrganizationPayee {
+  organizationName: string;
+  country: string;
+  contactEmail?: string;
+  onwardChannel?: 'bank_transfer' | 'mobile_money' | 'cash' | 'cheque';
+}
+export type Payee = BankTransferPayee | MobileMoneyPayee | CashPayee | ChequePayee | PartnerOrganizationPayee;
+
 export interface RequestBody {
   fundId: string;
   victimId: string;
@@ -38,7 +68,7 @@ export interface RequestBody {
   pot?: string;
   rationale: string;
   channel: Channel;
-  payee?: Record<string, unknown>;
+  payee?: Payee;
   holdInTrust?: boolean;
   payout?: { currency: string; rate: string; rateSource: string; rateDate: string; fees?: string };
 }

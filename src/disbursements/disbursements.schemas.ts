@@ -1,10 +1,21 @@
 import Joi from 'joi';
-import { isoDate, pageQuery } from '../lib/schemas';
+import { isoDate, pageQuery, type IdParams } from '../lib/schemas';
 import { POT_CODE, PURPOSES } from '../funds/funds';
 import { currencyCode, money } from '../lib/money';
 import { emailSchema } from '../lib/email';
 import { listFormat } from '../lib/csv';
 import { CHANNELS, STATUSES } from './disbursements';
+import type { PolicyBody } from './disbursement-policy.service';
+import type { ListQuery } from './disbursements.list';
+import type {
+  BankTransferPayee,
+  CashPayee,
+  ChequePayee,
+  MobileMoneyPayee,
+  PartnerOrganizationPayee,
+  RequestBody,
+} from './disbursements.request';
+import type { PaidInput } from './disbursements.service';
 
 const text = (max: number) => Joi.string().trim().min(1).max(max);
 const country = () =>
@@ -16,11 +27,11 @@ const potCode = () =>
     .pattern(POT_CODE)
     .messages({ 'string.pattern.base': '{{#label}} must be a pot code (lower case letters, digits, _)' });
 
-export const idParams = Joi.object({ id: Joi.string().guid().required() });
+export const idParams = Joi.object<IdParams, true>({ id: Joi.string().guid().required() });
 
 /** What each channel needs to reach the payee; stored encrypted, never in a response of a POST. */
 const PAYEE = {
-  bank_transfer: Joi.object({
+  bank_transfer: Joi.object<BankTransferPayee, true>({
     accountName: text(200).required(),
     accountNumber: text(64).required(),
     bankName: text(200).required(),
@@ -28,16 +39,16 @@ const PAYEE = {
     swift: Joi.string().pattern(/^[A-Z0-9]{8}([A-Z0-9]{3})?$/),
     country: country(),
   }),
-  mobile_money: Joi.object({
+  mobile_money: Joi.object<MobileMoneyPayee, true>({
     provider: text(100).required(),
     phoneNumber: Joi.string()
       .pattern(/^\+?[0-9 ()-]{6,25}$/)
       .required(),
     accountName: text(200),
   }),
-  cash: Joi.object({ recipientName: text(200), collectionPoint: text(200) }),
-  cheque: Joi.object({ payableTo: text(200).required(), mailingAddress: text(500) }),
-  partner_organization: Joi.object({
+  cash: Joi.object<CashPayee, true>({ recipientName: text(200), collectionPoint: text(200) }),
+  cheque: Joi.object<ChequePayee, true>({ payableTo: text(200).required(), mailingAddress: text(500) }),
+  partner_organization: Joi.object<PartnerOrganizationPayee, true>({
     organizationName: text(200).required(),
     country: country().required(),
     contactEmail: emailSchema,
@@ -45,7 +56,7 @@ const PAYEE = {
   }),
 };
 
-export const requestBody = Joi.object({
+export const requestBody = Joi.object<RequestBody, true>({
   fundId: Joi.string().guid().required(),
   victimId: Joi.string().guid().required(),
   claimId: Joi.string().guid(),
@@ -68,7 +79,7 @@ export const requestBody = Joi.object({
     .description(
       "A child's State-fund award: move it into the victim's trust pot instead of paying it out; released later by disbursements drawing on that pot",
     ),
-  payout: Joi.object({
+  payout: Joi.object<NonNullable<RequestBody['payout']>, true>({
     currency: currencyCode().required().description('The currency the payee receives'),
     rate: Joi.string()
       .pattern(/^\d{1,12}(\.\d{1,12})?$/)
@@ -89,16 +100,25 @@ export const requestBody = Joi.object({
   }).description('Required except for cash; depends on the channel'),
 });
 
-export const reasonBody = Joi.object({ reason: text(1000).required() });
+export interface ReasonInput {
+  reason: string;
+}
 
-export const paidBody = Joi.object({
+export const reasonBody = Joi.object<ReasonInput, true>({ reason: text(1000).required() });
+
+export const paidBody = Joi.object<PaidInput, true>({
   paidOn: isoDate().required(),
   externalReference: text(200),
 });
 
-export const approveBody = Joi.object({});
+export const approveBody = Joi.object<Record<string, never>, true>({});
 
-export const previewQuery = Joi.object({
+/** After joi's default: whether the call is only previewed. */
+export interface PreviewQuery {
+  preview: boolean;
+}
+
+export const previewQuery = Joi.object<PreviewQuery, true>({
   preview: Joi.boolean()
     .truthy('true')
     .falsy('false')
@@ -108,11 +128,11 @@ export const previewQuery = Joi.object({
     ),
 });
 
-export const policyBody = Joi.object({
+export const policyBody = Joi.object<PolicyBody, true>({
   potOrder: Joi.array().items(potCode()).unique().max(50).default([]),
   approvalThresholds: Joi.array()
     .items(
-      Joi.object({
+      Joi.object<PolicyBody['approvalThresholds'][number], true>({
         currency: currencyCode().required(),
         above: money().positive().max(40).currency(Joi.ref('currency')).required(),
       }),
@@ -122,9 +142,15 @@ export const policyBody = Joi.object({
     .default([]),
 });
 
-export const registerQuery = Joi.object({ format: Joi.string().valid('json', 'csv').default('json') });
+export interface RegisterQuery {
+  format: 'json' | 'csv';
+}
 
-export const listQuery = Joi.object({
+export const registerQuery = Joi.object<RegisterQuery, true>({
+  format: Joi.string().valid('json', 'csv').default('json'),
+});
+
+export const listQuery = Joi.object<ListQuery, true>({
   ...pageQuery,
   fundId: Joi.string().guid(),
   victimId: Joi.string().guid(),

@@ -116,11 +116,17 @@ async function approveIn(ctx: AppContext, trx: Trx, call: Call, id: string) {
   return { status: 200, body: { ...(await viewOf(trx, updated)), ...drawnFrom(updated) } };
 }
 
+/** Marking a disbursement paid: the day, and the payment's own reference if there is one. */
+export interface PaidInput {
+  paidOn: string;
+  externalReference?: string;
+}
+
 export async function markPaid(
   ctx: AppContext,
   call: Call,
   id: string,
-  body: { paidOn: string; externalReference?: string },
+  body: PaidInput,
 ): Promise<IdempotentResult> {
   // Confirms what happened; a payment dated in the future has not happened yet (today anywhere).
   if (body.paidOn > latestToday())

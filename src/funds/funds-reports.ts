@@ -25,12 +25,19 @@ async function fundAccounts(db: Db, actor: Actor, fundId: string, currency: stri
   return { fund, currency: c, accounts };
 }
 
-export async function fundBalances(
-  db: Db,
-  actor: Actor,
-  fundId: string,
-  q: { asOf?: Date; currency?: string },
-) {
+/** Balances now, or as of a moment, in one currency (default: the fund's). */
+export interface BalancesQuery {
+  asOf?: Date;
+  currency?: string;
+}
+
+/** A statement over a period of days, in one currency (default: the fund's). */
+export interface StatementQuery {
+  from: string;
+  to: string;
+  currency?: string;
+}
+export async function fundBalances(db: Db, actor: Actor, fundId: string, q: BalancesQuery) {
   const { fund, currency, accounts } = await fundAccounts(db, actor, fundId, q.currency);
   let current: Account[] = accounts;
   if (q.asOf) {
@@ -118,12 +125,7 @@ function dayStart(date: string): Date {
  * adjustments are manual entries that moved pots and bank without revenue or expense (normally
  * 0). `bankAndCash` does the same for the bank alone, where FX payouts and fees are outflows.
  */
-export async function fundStatement(
-  db: Db,
-  actor: Actor,
-  fundId: string,
-  q: { from: string; to: string; currency?: string },
-) {
+export async function fundStatement(db: Db, actor: Actor, fundId: string, q: StatementQuery) {
   assertDateOrder([notBefore('query.to', q.to, 'the start of the period (from)', q.from)]);
   const { fund, currency, accounts } = await fundAccounts(db, actor, fundId, q.currency);
   const start = dayStart(q.from);

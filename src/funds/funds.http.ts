@@ -1,19 +1,27 @@
 import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
-import { countryCode, isoDate, isoMoment, pageQuery, programmeCode } from '../lib/schemas';
+import {
+  countryCode,
+  isoDate,
+  isoMoment,
+  pageQuery,
+  programmeCode,
+  type IdParams,
+  type PageQuery,
+} from '../lib/schemas';
 import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
-import { fundBalances, fundStatement } from './funds-reports';
+import { fundBalances, fundStatement, type BalancesQuery, type StatementQuery } from './funds-reports';
 import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
 import { registerFxRoutes } from './fx.http';
 import { registerReceiptListRoutes } from './receipts.http';
 import { recordReceipt } from './receipts.service';
 
 const TAGS = ['Funds'];
-const params = Joi.object({ id: Joi.string().guid().required() });
+const params = Joi.object<IdParams, true>({ id: Joi.string().guid().required() });
 const potCode = () =>
   Joi.string()
     .pattern(POT_CODE)
@@ -117,7 +125,7 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
         "Funds in reach: a fund administrator's agency's funds, every fund for auditors; for legal aid, every fund they may apply to as {id, name, agencyName, currency, currencies} (no pots, no balances)",
       tags: TAGS,
       permission: 'funds:list',
-      query: Joi.object(pageQuery),
+      query: Joi.object<PageQuery, true>(pageQuery),
       responses: { 200: { description: '{items, nextCursor}' } },
     },
     async (call, _req, res) => {
@@ -190,7 +198,7 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
       tags: TAGS,
       permission: 'funds:read',
       params,
-      query: Joi.object({
+      query: Joi.object<BalancesQuery, true>({
         asOf: isoMoment(),
         currency: currencyCode().description('Defaults to the fund currency'),
       }),
@@ -212,7 +220,11 @@ export function registerFundRoutes(ctx: AppContext, router: Router): void {
       tags: TAGS,
       permission: 'funds:read',
       params,
-      query: Joi.object({ from: isoDate().required(), to: isoDate().required(), currency: currencyCode() }),
+      query: Joi.object<StatementQuery, true>({
+        from: isoDate().required(),
+        to: isoDate().required(),
+        currency: currencyCode(),
+      }),
       responses: {
         200: { description: '{opening, receiptsBySource, disbursementsByPurpose, adjustments, closing}' },
       },

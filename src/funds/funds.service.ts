@@ -1,3 +1,4 @@
+import type { PageQuery } from '../lib/schemas';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
@@ -81,7 +82,7 @@ const fundCursor = {
  * workers list every fund they may file a State-fund claim with, as a directory entry: name, the
  * agency that runs it and the currencies it pays in, never pots or balances.
  */
-export async function listFunds(db: Db, actor: Actor, q: { limit: number; cursor?: string }) {
+export async function listFunds(db: Db, actor: Actor, q: PageQuery) {
   const after = fundCursor.decode(q.cursor);
   if (actor.role === 'legal_aid') {
     const rows = await fundDirectory(db, after, q.limit + 1);

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
-import { isoDate } from '../lib/schemas';
+import { isoDate, type IdParams } from '../lib/schemas';
 import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
@@ -9,7 +9,7 @@ import { updateFundCurrencies } from './fund-currencies.service';
 import { fxPositions, settleFx } from './fx.service';
 
 const TAGS = ['Funds'];
-const params = Joi.object({ id: Joi.string().guid().required() });
+const params = Joi.object<IdParams, true>({ id: Joi.string().guid().required() });
 const sum = () =>
   Joi.object({
     currency: currencyCode().required(),
