@@ -12,6 +12,10 @@ export interface ClaimPageFilter {
   victimId?: string;
   assigneeId?: string;
   fundId?: string;
+  /** exact, case-insensitive */
+  caseNumber?: string;
+  /** part of the forum's name, case-insensitive */
+  court?: string;
   /** an unmet deadline due on or before this date (ISO) */
   deadlineDueBy?: string;
   /** only claims with a smaller seq (the cursor) */
@@ -39,6 +43,8 @@ export async function claimsPage(db: Db, scope: ClaimListScope, f: ClaimPageFilt
   if (f.victimId) q = q.where('c.victim_id', '=', f.victimId);
   if (f.assigneeId) q = q.where('c.assignee_id', '=', f.assigneeId);
   if (f.fundId) q = q.where('c.fund_id', '=', f.fundId);
+  if (f.caseNumber) q = q.where(sql`lower(c.case_number)`, '=', f.caseNumber.toLowerCase());
+  if (f.court) q = q.where('c.forum', 'ilike', `%${f.court.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
   const dueBy = f.deadlineDueBy;
   if (dueBy !== undefined)
     q = q.where((eb) =>

@@ -1,6 +1,8 @@
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
-import { ValidationError } from '../lib/errors';
+import { recordAudit } from '../audit/audit.service';
+import { transact } from '../lib/db';
+import { ForbiddenError, ValidationError } from '../lib/errors';
 import { audienceOf, loadRecords } from './claims.access';
 import { presentClaim } from './claims';
 import { deadlinesOf } from './claims.repository';
@@ -14,9 +16,13 @@ export interface ListQuery {
   victimId?: string;
   assigneeId?: string;
   fundId?: string;
+  caseNumber?: string;
+  court?: string;
   deadlineWithinDays?: number;
   limit: number;
   cursor?: string;
+  /** csv: the whole list as CSV (see sendList) */
+  format?: 'json' | 'csv';
 }
 
 function decodeCursor(cursor: string): string {
@@ -41,7 +47,10 @@ function scopeOf(actor: Actor): ClaimListScope | undefined {
  * starts with the scope and ends with `seq`, so a page is an index range scan at any size.
  * `deadlineWithinDays`: an unmet deadline due by today + N days (overdue ones included).
  */
-export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery) {
+export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery, requestId = '') {
+  // Auditors see no case numbers: looking one up would tie it to a claim all the same.
+  if (query.caseNumber !== undefined && actor.role === 'auditor')
+    throw new ForbiddenError('Auditors do not search by case number.');
   const scope = scopeOf(actor);
   if (!scope) return { items: [], nextCursor: null };
   const rows = await claimsPage(ctx.db, scope, {
@@ -50,6 +59,8 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
     victimId: query.victimId,
     assigneeId: query.assigneeId,
     fundId: query.fundId,
+    caseNumber: query.caseNumber,
+    court: query.court,
     deadlineDueBy:
       query.deadlineWithinDays === undefined ? undefined : addDays(todayUtc(), query.deadlineWithinDays),
     beforeSeq: query.cursor ? decodeCursor(query.cursor) : undefined,
@@ -65,6 +76,19 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
   ]);
   const audience = audienceOf(actor);
   const today = todayUtc();
+  if (query.caseNumber !== undefined || query.court !== undefined)
+    await transact(ctx.db, (trx) =>
+      recordAudit(trx, {
+        actor,
+        action: 'claim.search',
+        resourceType: 'claim',
+        requestId,
+        details: {
+          criteria: ['caseNumber', 'court'].filter((k) => query[k as keyof ListQuery] !== undefined),
+          claimIds: page.map((r) => r.id),
+        },
+      }),
+    );
   return {
     items: records.map((r) =>
       presentClaim(r, audience, {

@@ -8,9 +8,12 @@ import { parseMoney } from '../lib/money';
 import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { newReference } from '../victims/reference';
 import { FIELD } from '../victims/victims.mapper';
-import { refreshWitness, victimAccess } from '../victims/victims.service';
+import { victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
-import { otherRoutesFor } from './other-routes';
+import { refreshWitness } from './witness';
+import { particulars } from './claim-particulars';
+import { otherRoutesFor, type OtherRoute } from './other-routes';
+import type { ClaimView } from './claim-view';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
 import {
@@ -52,7 +55,7 @@ export async function claimResponse(
   actor: Actor,
   row: ClaimRow,
   deadlines?: Deadline[],
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView> {
   const [heads, history, stored] = await Promise.all([
     headsOf(db, [row.id]),
     historyOf(db, row.id),
@@ -133,7 +136,7 @@ export async function createClaim(
   actor: Actor,
   input: CreateClaimInput,
   requestId: string,
-): Promise<{ claim: Record<string, unknown>; warnings: Array<{ code: string; message: string }> }> {
+): Promise<{ claim: ClaimView; warnings: Array<{ code: string; message: string }> }> {
   if (actor.role !== 'legal_aid') await refuseFiling(ctx, actor, input.victimId);
   const heads = input.heads.map((h, i) => {
     try {
@@ -216,7 +219,7 @@ export async function getClaim(
   actor: Actor,
   id: string,
   requestId: string,
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView & { otherRoutes?: OtherRoute[] }> {
   return transact(ctx.db, async (trx) => {
     const claim = await claimFor(trx, actor, id);
     const otherRoutes = await otherRoutesFor(trx, actor, claim);
@@ -228,7 +231,10 @@ export async function getClaim(
       requestId,
       ...(otherRoutes ? { details: { otherRoutes: otherRoutes.length } } : {}),
     });
-    const body = await claimResponse(trx, actor, claim);
+    const body = {
+      ...(await claimResponse(trx, actor, claim)),
+      ...(await particulars(trx, ctx.cipher, actor, claim)),
+    };
     return otherRoutes ? { ...body, otherRoutes } : body;
   });
 }

@@ -1,5 +1,4 @@
 import type { AppContext } from '../context';
-import { loadPolicy, paidAdvancesOf } from '../disbursements/disbursements.repository';
 import { syncCommitment, type CommitmentMoves } from '../funds/commitments';
 import { beneficiaryOf } from '../funds/restrictions';
 import type { Actor } from '../lib/auth';
@@ -8,6 +7,7 @@ import { CurrencyMismatch, ExceedsAward, RecordGone } from './claims.errors';
 import { formatMoney } from '../lib/money';
 import { findVictim, lockVictim } from '../victims/victims.repository';
 import { headRowToAmounts } from './claims.access';
+import { paidAdvancesOf, potOrderOf } from './commitments.repository';
 import {
   addReceived,
   findClaim,
@@ -122,7 +122,7 @@ export async function commitAward(
     currency: claim.currency,
     target: stillOwed(claim, heads),
     beneficiary: beneficiaryOf(victim),
-    potOrder: (await loadPolicy(trx, claim.fund_id)).potOrder,
+    potOrder: await potOrderOf(trx, claim.fund_id),
     pot: options.pot,
     actor,
     requestId,

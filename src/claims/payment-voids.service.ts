@@ -9,6 +9,8 @@ import { NotFoundError } from '../lib/errors';
 import { PaidByDisbursement, PaymentAlreadyVoided, RecordGone } from './claims.errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
+import type { PaymentView, PaymentWithClaimView } from './claim-view';
+import type { IdParams, PageQuery } from '../lib/schemas';
 import { lockVictim } from '../victims/victims.repository';
 import { audienceOf, claimFor } from './claims.access';
 import { addReceived, lockClaim } from './claims.repository';
@@ -56,7 +58,7 @@ async function voidIn(
   ctx: AppContext,
   actor: Actor,
   p: { claimId: string; victimId: string; paymentId: string; reason: string; requestId: string },
-): Promise<Record<string, unknown>> {
+): Promise<PaymentWithClaimView> {
   // Victim, claim, then (by the reversals) accounts: the lock order of every money change.
   await lockVictim(trx, p.victimId);
   const claim = (await lockClaim(trx, p.claimId))!;
@@ -93,10 +95,18 @@ async function voidIn(
   };
 }
 
+export interface PaymentParams extends IdParams {
+  paymentId: string;
+}
+
+export interface VoidPaymentInput {
+  reason: string;
+}
+
 /** ★ POST /v1/claims/:id/payments-received/:paymentId/void {reason} → 200; a second void → 409. */
 export async function voidPaymentReceived(
   ctx: AppContext,
-  call: Call<{ reason: string }, unknown, { id: string; paymentId: string }>,
+  call: Call<VoidPaymentInput, unknown, PaymentParams>,
 ): Promise<IdempotentResult> {
   const claimId = call.params.id;
   const found = await claimFor(ctx.db, call.actor, claimId);
@@ -122,9 +132,9 @@ export async function listPaymentsReceived(
   ctx: AppContext,
   actor: Actor,
   claimId: string,
-  query: { limit: number; cursor?: string },
+  query: PageQuery,
   requestId: string,
-): Promise<{ items: Array<Record<string, unknown>>; nextCursor: string | null }> {
+): Promise<{ items: PaymentView[]; nextCursor: string | null }> {
   return transact(ctx.db, async (trx) => {
     await claimFor(trx, actor, claimId);
     const rows: PaymentRecordRow[] = await paymentRecordsOfClaim(trx, claimId, {

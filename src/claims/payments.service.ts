@@ -4,6 +4,8 @@ import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
+import type { PaymentWithClaimView } from './claim-view';
+import type { IdParams } from '../lib/schemas';
 import { assertDateOrder, notBefore } from '../lib/date-order';
 import { ValidationError, type FieldError } from '../lib/errors';
 import { ClaimClosed, ExceedsAward, NoFundClaim, RecordGone } from './claims.errors';
@@ -121,7 +123,7 @@ function intoFund(
 export async function recordPaymentReceived(
   ctx: AppContext,
   call: Pick<
-    Call<PaymentInput, unknown, { id: string }>,
+    Call<PaymentInput, unknown, IdParams>,
     'actor' | 'requestId' | 'idempotencyKey' | 'params' | 'body'
   >,
 ): Promise<IdempotentResult> {
@@ -191,7 +193,7 @@ async function recordIn(
   input: PaymentInput,
   amount: bigint,
   requestId: string,
-): Promise<Record<string, unknown>> {
+): Promise<PaymentWithClaimView> {
   const claimId = found.id;
   await lockVictim(trx, found.victim_id);
   const claim = (await lockClaim(trx, claimId))!;

@@ -1,3 +1,4 @@
+import type { TransitionView } from './claim-view';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
@@ -10,8 +11,8 @@ import { assertDateOrder, notBefore, type DateRule } from '../lib/date-order';
 import { enqueueOutbox } from '../lib/outbox';
 import { formatMoney, parseMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
-import { refreshWitness } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { refreshWitness } from './witness';
 import { claimFor, headRowToAmounts } from './claims.access';
 import type { AwardRecord } from './claims.table';
 import { claimResponse } from './claims.service';
@@ -167,7 +168,7 @@ export async function transitionClaim(
   input: TransitionInput,
   requestId: string,
   preview = false,
-): Promise<Record<string, unknown>> {
+): Promise<TransitionView> {
   const found = await claimFor(ctx.db, actor, id);
   const route = found.route as Route;
   if (!stateRule(route, input.to))
