@@ -3,6 +3,7 @@ import { registerAuditRoutes } from './audit/audit.http';
 import { registerAuthRoutes } from './auth/auth.http';
 import { registerVictimRoutes } from './casework/victims.http';
 import { registerClaimRoutes } from './claims/claims.http';
+import { registerHearingRoutes } from './claims/hearings/hearings.http';
 import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
 import { registerFundRoutes } from './funds/funds.http';
@@ -20,6 +21,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerLedgerRoutes(ctx, router);
   registerVictimRoutes(ctx, router);
   registerClaimRoutes(ctx, router);
+  registerHearingRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
   registerNotificationRoutes(ctx, router);

@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   // legal aid disclose their own victims' register in court
   'witness-assistance:read': ['fund_admin', 'auditor', 'legal_aid'],
   'jobs:admin': ['admin'],
+  // the court calendar: whoever follows the claims; auditors see no case calendar
+  'hearings:read': ['legal_aid', 'fund_admin'],
+  'hearings:write': ['legal_aid', 'fund_admin'],
+  'calendar-feed:write': ['legal_aid', 'fund_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
