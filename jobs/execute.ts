@@ -2,12 +2,8 @@ import type { Config } from '../src/config';
 import type { FieldCipher } from '../src/lib/crypto';
 import { transact, type Db, type Trx } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
-import {
-  findOutboxDelivery,
-  lockOutboxMessage,
-  recordOutboxDelivery,
-  type OutboxMessage,
-} from '../src/lib/outbox';
+import type { OutboxMessage } from '../src/lib/outbox';
+import { findOutboxDelivery, lockOutboxMessage, recordOutboxDelivery } from '../src/lib/outbox.repository';
 import type { Mailer } from '../src/notifications/mailer';
 import { JOB_HANDLERS, jobForTopic, type JobName } from './queues';
 

@@ -3,7 +3,8 @@ import { transact, type Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
 import { raiseDeliveryAlert } from '../src/notifications/delivery-alerts';
 import { reduceJobError } from '../src/notifications/delivery-errors';
-import { claimPendingOutbox, markOutboxRelayed, type OutboxMessage } from '../src/lib/outbox';
+import type { OutboxMessage } from '../src/lib/outbox';
+import { claimPendingOutbox, markOutboxRelayed } from '../src/lib/outbox.repository';
 import { RedisUnavailableError, withTimeout, type QueueSet } from './bull';
 import { executeLocked, PermanentJobError, type JobDeps } from './execute';
 import {

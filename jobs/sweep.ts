@@ -1,7 +1,7 @@
 import type { Config } from '../src/config';
 import type { Db } from '../src/lib/db';
 import type { Logger } from '../src/lib/logger';
-import { relayedUndelivered } from '../src/lib/outbox';
+import { relayedUndelivered } from '../src/lib/outbox.repository';
 import { reduceJobError } from '../src/notifications/delivery-errors';
 import { withTimeout, type QueueSet } from './bull';
 import { JOB_HANDLERS, jobForTopic, jobOptions, knownTopics, type QueuedJobData } from './queues';

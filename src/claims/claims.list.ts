@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { recordAudit } from '../audit/audit.service';
@@ -7,6 +6,7 @@ import { ForbiddenError, ValidationError } from '../lib/errors';
 import { audienceOf, loadRecords } from './claims.access';
 import { presentClaim } from './claims';
 import { deadlinesOf } from './claims.repository';
+import { claimsPage, type ClaimListScope } from './claims-list.repository';
 import { nextHearingOf } from './hearings/hearings.views';
 import { addDays, todayUtc } from '../lib/dates';
 import type { Deadline } from './deadlines';
@@ -35,6 +35,14 @@ function decodeCursor(cursor: string): string {
 
 const encodeCursor = (seq: string) => Buffer.from(`s:${seq}`).toString('base64url');
 
+/** What the role may list: its office's claims, its funds' State-fund claims, or all (auditor). */
+function scopeOf(actor: Actor): ClaimListScope | undefined {
+  if (actor.role === 'legal_aid') return { organizationId: actor.organizationId ?? '' };
+  if (actor.role === 'fund_admin') return { fundOrganizationId: actor.organizationId ?? null };
+  if (actor.role === 'auditor') return { everyone: true };
+  return undefined;
+}
+
 /**
  * Newest first, by `seq`, scoped to what the caller may see; every filter has an index that
  * starts with the scope and ends with `seq`, so a page is an index range scan at any size.
@@ -44,42 +52,21 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
   // Auditors see no case numbers: looking one up would tie it to a claim all the same.
   if (query.caseNumber !== undefined && actor.role === 'auditor')
     throw new ForbiddenError('Auditors do not search by case number.');
-  let q = ctx.db.selectFrom('claims as c').selectAll('c');
-  if (actor.role === 'legal_aid') q = q.where('c.organization_id', '=', actor.organizationId ?? '');
-  else if (actor.role === 'fund_admin')
-    q = q
-      .where('c.route', '=', 'state_fund')
-      .where(
-        'c.fund_id',
-        'in',
-        sql<string>`(select f.id from funds f where f.organization_id = ${actor.organizationId ?? null})`,
-      );
-  else if (actor.role !== 'auditor') return { items: [], nextCursor: null };
-  if (query.route) q = q.where('c.route', '=', query.route);
-  if (query.status) q = q.where('c.status', '=', query.status);
-  if (query.victimId) q = q.where('c.victim_id', '=', query.victimId);
-  if (query.assigneeId) q = q.where('c.assignee_id', '=', query.assigneeId);
-  if (query.fundId) q = q.where('c.fund_id', '=', query.fundId);
-  if (query.caseNumber) q = q.where(sql`lower(c.case_number)`, '=', query.caseNumber.toLowerCase());
-  if (query.court) q = q.where('c.forum', 'ilike', `%${query.court.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
-  if (query.deadlineWithinDays !== undefined) {
-    const until = addDays(todayUtc(), query.deadlineWithinDays);
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('claim_deadlines as d')
-          .select('d.claim_id')
-          .whereRef('d.claim_id', '=', 'c.id')
-          .where('d.met_on', 'is', null)
-          .where('d.due_on', '<=', until),
-      ),
-    );
-  }
-  if (query.cursor) q = q.where('c.seq', '<', decodeCursor(query.cursor));
-  const rows = await q
-    .orderBy('c.seq', 'desc')
-    .limit(query.limit + 1)
-    .execute();
+  const scope = scopeOf(actor);
+  if (!scope) return { items: [], nextCursor: null };
+  const rows = await claimsPage(ctx.db, scope, {
+    route: query.route,
+    status: query.status,
+    victimId: query.victimId,
+    assigneeId: query.assigneeId,
+    fundId: query.fundId,
+    caseNumber: query.caseNumber,
+    court: query.court,
+    deadlineDueBy:
+      query.deadlineWithinDays === undefined ? undefined : addDays(todayUtc(), query.deadlineWithinDays),
+    beforeSeq: query.cursor ? decodeCursor(query.cursor) : undefined,
+    limit: query.limit + 1,
+  });
   const page = rows.slice(0, query.limit);
   const audience = audienceOf(actor);
   const today = todayUtc();

@@ -5,6 +5,7 @@ import { transact } from '../lib/db';
 import { NotFoundError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import type { Call } from '../lib/route';
+import { findVictim } from '../victims/victims.repository';
 import { victimAccess } from '../victims/victims.service';
 import { disbursementsWithWitnessStatus, type RegisterRow } from './disbursements.repository';
 import { toCsv } from '../lib/csv';
@@ -19,11 +20,7 @@ export async function witnessAssistance(ctx: AppContext, call: Call, victimId: s
     let reference: string;
     let organizationId: string | null = null;
     if (call.actor.role === 'auditor') {
-      const row = await trx
-        .selectFrom('victims')
-        .select('reference')
-        .where('id', '=', victimId)
-        .executeTakeFirst();
+      const row = await findVictim(trx, victimId);
       if (!row) throw new NotFoundError('victim');
       reference = row.reference;
     } else {

@@ -5,7 +5,7 @@ import { transact } from '../lib/db';
 import { CurrencyInUse } from './funds.errors';
 import type { Call } from '../lib/route';
 import { accountPlan } from './funds';
-import { forgetFund, loadFund, lockFundRow } from './funds.repository';
+import { forgetFund, loadFund, lockFundRow, setFundCurrencies } from './funds.repository';
 import { fundInReach, fundView } from './funds.service';
 
 /**
@@ -30,7 +30,7 @@ export async function updateFundCurrencies(
     const added = body.currencies.filter((c) => !current.currencies.includes(c));
     if (added.length === 0) return current;
     const currencies = [...current.currencies, ...added];
-    await trx.updateTable('funds').set({ currencies }).where('id', '=', fundId).execute();
+    await setFundCurrencies(trx, fundId, currencies);
     const accounts = await insertAccounts(trx, accountPlan(fundId, added, current.pots));
     await recordAudit(trx, {
       actor: call.actor,

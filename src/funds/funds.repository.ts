@@ -53,6 +53,11 @@ export function forgetFund(cacheKey: object, id: string): void {
   cache.get(cacheKey)?.delete(id);
 }
 
+/** The fund's currencies, all of them (the caller holds the fund row's lock). */
+export async function setFundCurrencies(trx: Trx, id: string, currencies: string[]): Promise<void> {
+  await trx.updateTable('funds').set({ currencies }).where('id', '=', id).execute();
+}
+
 /** The fund, reloaded when the cached copy lacks one of `potCodes` (added by another process). */
 export async function fundWithPots(db: Q, cacheKey: object, fund: Fund, potCodes: string[]): Promise<Fund> {
   if (potCodes.every((c) => fund.pots.some((p) => p.code === c))) return fund;

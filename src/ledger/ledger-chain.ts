@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { chainKeysOf, legacyBoundOf } from '../lib/chain-keys';
 import { transact, type Db, type Trx } from '../lib/db';
 import { ChainWalker, GENESIS_HASH, keyedChainHash } from '../lib/hash-chain';
@@ -8,6 +7,14 @@ import { checkAccountBalances, type BalanceCheck } from './ledger-balance-check'
 import { predatesWriteProofs, writeProofBoundOf, writeProofHolds } from '../lib/write-proof';
 import { entriesByIds, type EntryRow } from './ledger-history.repository';
 import { entryProofContent } from './ledger-proof';
+import {
+  countUnsealedEntries,
+  lastSealedLink,
+  lockLedgerSealer,
+  sealedLinksAfter,
+  unsealedEntries,
+  writeSeals,
+} from './ledger-chain.repository';
 
 /*
  * Tamper evidence for the ledger. Each sealed entry stores
@@ -24,8 +31,6 @@ import { entryProofContent } from './ledger-proof';
  * writers never wait for it. The trigger on ledger_entries lets the chain columns be set once
  * and never changed; /v1/ledger/verify seals what is left and recomputes every hash.
  */
-
-const LEDGER_SEAL_LOCK = sql`hashtextextended('redress:ledger-sealer', 0)`;
 
 export function entryContent(e: EntryRow): unknown {
   return {
@@ -55,21 +60,9 @@ async function sealBatch(
   key: { id: string; key: Buffer },
   warnUnproven: (entryId: string) => void,
 ): Promise<number> {
-  await sql`select pg_advisory_xact_lock(${LEDGER_SEAL_LOCK})`.execute(trx);
-  const last = await trx
-    .selectFrom('ledger_entries')
-    .select(['chain_seq', 'hash'])
-    .where('chain_seq', 'is not', null)
-    .orderBy('chain_seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const ids = await trx
-    .selectFrom('ledger_entries')
-    .select(['id', 'write_mac'])
-    .where('chain_seq', 'is', null)
-    .orderBy('id')
-    .limit(batchSize)
-    .execute();
+  await lockLedgerSealer(trx);
+  const last = await lastSealedLink(trx);
+  const ids = await unsealedEntries(trx, batchSize);
   if (ids.length === 0) return 0;
   // Sealed anyway, so that one forged entry cannot stop the ledger; verification names it.
   for (const r of ids) if (r.write_mac === null) warnUnproven(r.id);
@@ -88,10 +81,7 @@ async function sealBatch(
     prev = hash;
     return seal;
   });
-  await sql`update ledger_entries e set chain_seq = s.seq::bigint, prev_hash = s.prev, hash = s.hash,
-      chain_key_id = ${key.id}::text
-    from jsonb_to_recordset(${JSON.stringify(seals)}::jsonb) as s(id text, seq text, prev text, hash text)
-    where e.id = s.id::bigint`.execute(trx);
+  await writeSeals(trx, key.id, seals);
   return seals.length;
 }
 
@@ -146,22 +136,7 @@ export async function verifyLedger(
   let checked = 0;
   let after = '0';
   for (;;) {
-    const rows = await db
-      .selectFrom('ledger_entries')
-      .select([
-        'id',
-        'chain_seq',
-        'prev_hash',
-        'hash',
-        'chain_key_id',
-        sql<string | null>`write_nonce::text`.as('writeNonce'),
-        'write_key_id as writeKeyId',
-        'write_mac as writeMac',
-      ])
-      .where('chain_seq', '>', after)
-      .orderBy('chain_seq')
-      .limit(batchSize)
-      .execute();
+    const rows = await sealedLinksAfter(db, after, batchSize);
     const entries = new Map(
       (
         await entriesByIds(
@@ -189,10 +164,7 @@ export async function verifyLedger(
     }
     if (rows.length < batchSize) break;
   }
-  const { rows } = await sql<{
-    n: string;
-  }>`select count(*) as n from ledger_entries where chain_seq is null`.execute(db);
-  return verdict(checked, null, Number(rows[0]!.n));
+  return verdict(checked, null, await countUnsealedEntries(db));
 }
 
 /** At most one seal per this interval per process while busy; an idle kick seals at once. */

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 import type { Side } from './ledger';
 import type { Reach } from './ledger.repository';
+import type { LedgerPostingsTable } from './ledger.table';
 
 /** Entries with their postings, and balances over time: the ledger's history, read-only. */
 
@@ -31,7 +32,7 @@ export interface PostingRow {
   postedAt: Date;
 }
 
-function toPosting(r: any): PostingRow {
+function toPosting(r: Selectable<LedgerPostingsTable>): PostingRow {
   return {
     id: r.id,
     entryId: r.entry_id,

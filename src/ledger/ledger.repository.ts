@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 import type { Account, AccountType, EntryInput, ReservationInput, Side } from './ledger';
 import { effectiveDate, makeEntryProof } from './ledger-proof';
+import type { LedgerAccountsTable } from './ledger.table';
 
 type Q = Db | Trx;
 
@@ -38,7 +39,10 @@ const ACCOUNT_COLUMNS = [
   'a.version',
 ] as const;
 
-function toAccount(r: any): Account {
+/** An account row as ACCOUNT_COLUMNS select it. */
+type AccountRow = Omit<Selectable<LedgerAccountsTable>, 'created_at'>;
+
+function toAccount(r: AccountRow): Account {
   return {
     id: r.id,
     fundId: r.fund_id,

@@ -101,43 +101,6 @@ export class IdempotencyKeyReusedError extends DomainError {
     );
   }
 }
-// Until every domain throws its own named error (see <domain>.errors.ts); then these go.
-/** @deprecated throw the domain's own error */
-export class TransitionNotAllowedError extends DomainError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('transition-not-allowed', detail, extra);
-  }
-}
-/** @deprecated throw the domain's own error */
-export class InsufficientFundsError extends DomainError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('insufficient-funds', detail, extra);
-  }
-}
-/** @deprecated throw the domain's own error */
-export class RestrictionExcludesUseError extends DomainError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('restriction-excludes-use', detail, extra);
-  }
-}
-/** @deprecated throw the domain's own error */
-export class AlreadyReversedError extends DomainError {
-  constructor(detail: string) {
-    super('already-reversed', detail);
-  }
-}
-/** @deprecated throw the domain's own error */
-export class ExceedsAwardError extends DomainError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('exceeds-award', detail, extra);
-  }
-}
-/** @deprecated throw the domain's own error */
-export class ApprovalThresholdUnreachableError extends DomainError {
-  constructor(detail: string, extra: Record<string, unknown> = {}) {
-    super('approval-threshold-unreachable', detail, extra);
-  }
-}
 export class ServiceUnavailableError extends AppError {
   constructor(
     detail: string,

@@ -1,10 +1,14 @@
 import crypto from 'node:crypto';
 import type { Response } from 'express';
 import type { Actor } from './auth';
-import { sql } from 'kysely';
 import { transact, type Db, type Trx } from './db';
 import { IdempotencyKeyReusedError, ValidationError } from './errors';
 import { canonicalJson } from './hash-chain';
+import {
+  claimIdempotencyKey,
+  findIdempotencyRecord,
+  storeIdempotentResponse,
+} from './idempotency.repository';
 
 export interface IdempotentResult {
   status: number;
@@ -88,34 +92,15 @@ export async function idempotent(
 ): Promise<IdempotentResult> {
   const { key, hash, userId } = idempotencyClaim(call, endpoint);
   return transact(db, async (trx) => {
-    const claimed = await trx
-      .insertInto('idempotency_keys')
-      .values({ user_id: userId, key, endpoint, request_hash: hash, status: 0, response: '{}' })
-      .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
-      .returning(sql<Date>`now()`.as('started_at'))
-      .executeTakeFirst();
-    if (!claimed) {
-      const prior = await trx
-        .selectFrom('idempotency_keys')
-        .select(['request_hash', 'status', 'response'])
-        .where('user_id', '=', userId)
-        .where('key', '=', key)
-        .executeTakeFirstOrThrow();
-      return replayOf(prior, hash);
-    }
+    const claimed = await claimIdempotencyKey(trx, { userId, key, endpoint, hash });
+    if (!claimed) return replayOf(await findIdempotencyRecord(trx, userId, key), hash);
     const result = await effect(trx, { userId, key, startedAt: claimed.started_at });
     if ('storedResponse' in result) {
       return { status: result.status, body: result.storedResponse, replayed: false };
     }
     // Answer with the stored form, so the first response and every replay are byte-identical.
-    const stored = await trx
-      .updateTable('idempotency_keys')
-      .set({ status: result.status, response: JSON.stringify(result.body) })
-      .where('user_id', '=', userId)
-      .where('key', '=', key)
-      .returning('response')
-      .executeTakeFirstOrThrow();
-    return { status: result.status, body: stored.response, replayed: false };
+    const stored = await storeIdempotentResponse(trx, userId, key, result);
+    return { status: result.status, body: stored, replayed: false };
   });
 }
 

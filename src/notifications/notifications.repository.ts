@@ -4,6 +4,15 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 import type { ChainAnchors, ReconciliationCheck } from './notifications.table';
 
+/** What the welcome e-mail needs of a user; undefined once the user is gone. */
+export async function findWelcomeRecipient(db: Db, userId: string) {
+  return db
+    .selectFrom('users')
+    .select(['email', 'name', 'role', 'active', 'preferred_language'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
 /** A staff member an e-mail goes to, with the language they chose. */
 export interface StaffRecipient {
   id: string;

@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import type { AppContext } from '../context';
-import { outboxBacklog } from '../lib/outbox';
+import { outboxBacklog } from '../lib/outbox.repository';
 import { jobsAdminOf, type QueueCounts } from './jobs-admin';
 import { scheduledRuns, type ScheduledRun } from './scheduled-runs';
 

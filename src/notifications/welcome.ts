@@ -5,6 +5,7 @@ import type { Database } from '../lib/database';
 import { DEFAULT_LANGUAGE, type Language } from '../lib/i18n';
 import type { OutboxPayloads } from '../lib/outbox';
 import type { MailKey, MailMessage, Mailer } from './mailer';
+import { findWelcomeRecipient } from './notifications.repository';
 import { mailTranslator, renderMail } from './templates';
 
 export type WelcomePayload = OutboxPayloads['user.welcome'];
@@ -46,11 +47,7 @@ export async function sendWelcomeEmail(
   payload: WelcomePayload,
   key: MailKey,
 ): Promise<string> {
-  const user = await deps.db
-    .selectFrom('users')
-    .select(['email', 'name', 'role', 'active', 'preferred_language'])
-    .where('id', '=', payload.userId)
-    .executeTakeFirst();
+  const user = await findWelcomeRecipient(deps.db, payload.userId);
   if (!user) return 'skipped: user not found';
   if (!user.active) return 'skipped: user inactive';
   const message = renderWelcomeEmail(
