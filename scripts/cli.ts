@@ -7,9 +7,11 @@ import { createOrganization, createUser } from '../src/auth/users.service';
 import { buildRuntime } from '../src/bootstrap';
 import { ConfigError, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
+import { rewrapDocumentKeys } from '../src/documents/documents.download';
 import { AppError, ConflictError, ValidationError } from '../src/lib/errors';
 import { toFieldErrors } from '../src/lib/validate';
 import { i18nReport } from '../src/notifications/i18n-report';
+import { reindexVictimNames } from '../src/victims/reindex';
 import { createRoles } from './create-roles';
 
 /**
@@ -80,6 +82,15 @@ const COMMANDS: Record<string, Command> = {
       }),
     run: async (ctx, input) => (await createUser(ctx, input, caller)).id,
   },
+  'reindex-victims': {
+    summary:
+      'Build the name search index of victims that have none; with --all rebuild every one\n' +
+      '      (after BLIND_INDEX_KEY changed); prints how many victims were indexed',
+    usage: '[--all]',
+    options: { all: { type: 'boolean' } },
+    input: (v) => ({ all: v.all === true }),
+    run: async (ctx, input: { all: boolean }) => String(await reindexVictimNames(ctx, input)),
+  },
   'i18n-check': {
     summary: 'List texts missing from the translation catalogs (exit 1 when any is missing)',
     usage: '',
@@ -89,6 +100,22 @@ const COMMANDS: Record<string, Command> = {
       const report = i18nReport();
       if (!report.ok) throw new ConflictError(report.text);
       return report.text;
+    },
+  },
+  'rewrap-document-keys': {
+    summary:
+      'After prepending a new key to PII_KEYS: re-wrap every document key still under an older key\n' +
+      '      (content is not re-encrypted); prints how many (exit 1 when a key would not unwrap)',
+    usage: '',
+    options: {},
+    input: () => ({}),
+    run: async (ctx) => {
+      const { rewrapped, failed } = await rewrapDocumentKeys(ctx);
+      if (failed.length > 0)
+        throw new ConflictError(
+          `Re-wrapped ${rewrapped}; ${failed.length} did not unwrap (their key is not in PII_KEYS): ${failed.join(', ')}`,
+        );
+      return `re-wrapped ${rewrapped} document keys under ${ctx.cipher.activeKeyId}`;
     },
   },
   'db:create-roles': {

@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
-import { ValidationError } from '../lib/errors';
+import { recordAudit } from '../audit/audit.service';
+import { transact } from '../lib/db';
+import { ForbiddenError, ValidationError } from '../lib/errors';
 import { audienceOf, loadRecords } from './claims.access';
 import { presentClaim } from './claims';
 import { deadlinesOf } from './claims.repository';
+import { nextHearingOf } from './hearings/hearings.views';
 import { addDays, todayUtc } from '../lib/dates';
 import type { Deadline } from './deadlines';
 
@@ -14,9 +17,13 @@ export interface ListQuery {
   victimId?: string;
   assigneeId?: string;
   fundId?: string;
+  caseNumber?: string;
+  court?: string;
   deadlineWithinDays?: number;
   limit: number;
   cursor?: string;
+  /** csv: the whole list as CSV (see sendList) */
+  format?: 'json' | 'csv';
 }
 
 function decodeCursor(cursor: string): string {
@@ -33,7 +40,10 @@ const encodeCursor = (seq: string) => Buffer.from(`s:${seq}`).toString('base64ur
  * starts with the scope and ends with `seq`, so a page is an index range scan at any size.
  * `deadlineWithinDays`: an unmet deadline due by today + N days (overdue ones included).
  */
-export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery) {
+export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery, requestId = '') {
+  // Auditors see no case numbers: looking one up would tie it to a claim all the same.
+  if (query.caseNumber !== undefined && actor.role === 'auditor')
+    throw new ForbiddenError('Auditors do not search by case number.');
   let q = ctx.db.selectFrom('claims as c').selectAll('c');
   if (actor.role === 'legal_aid') q = q.where('c.organization_id', '=', actor.organizationId ?? '');
   else if (actor.role === 'fund_admin')
@@ -50,6 +60,8 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
   if (query.victimId) q = q.where('c.victim_id', '=', query.victimId);
   if (query.assigneeId) q = q.where('c.assignee_id', '=', query.assigneeId);
   if (query.fundId) q = q.where('c.fund_id', '=', query.fundId);
+  if (query.caseNumber) q = q.where(sql`lower(c.case_number)`, '=', query.caseNumber.toLowerCase());
+  if (query.court) q = q.where('c.forum', 'ilike', `%${query.court.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
   if (query.deadlineWithinDays !== undefined) {
     const until = addDays(todayUtc(), query.deadlineWithinDays);
     q = q.where((eb) =>
@@ -69,18 +81,30 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
     .limit(query.limit + 1)
     .execute();
   const page = rows.slice(0, query.limit);
-  const [records, deadlines] = await Promise.all([
-    loadRecords(ctx.db, page),
-    deadlinesOf(
-      ctx.db,
-      page.map((r) => r.id),
-    ),
-  ]);
   const audience = audienceOf(actor);
   const today = todayUtc();
+  if (query.caseNumber !== undefined || query.court !== undefined)
+    await transact(ctx.db, (trx) =>
+      recordAudit(trx, {
+        actor,
+        action: 'claim.search',
+        resourceType: 'claim',
+        requestId,
+        details: {
+          criteria: ['caseNumber', 'court'].filter((k) => query[k as keyof ListQuery] !== undefined),
+          claimIds: page.map((r) => r.id),
+        },
+      }),
+    );
+  const ids = page.map((r) => r.id);
+  const [records, deadlines, next] = await Promise.all([
+    loadRecords(ctx.db, page),
+    deadlinesOf(ctx.db, ids),
+    audience === 'case' ? nextHearingOf(ctx.db, ids, today) : undefined,
+  ]);
   return {
-    items: records.map((r) =>
-      presentClaim(r, audience, {
+    items: records.map((r) => ({
+      ...presentClaim(r, audience, {
         today,
         deadlines: deadlines
           .filter((d) => d.claim_id === r.id)
@@ -92,7 +116,8 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
             recordedOn: d.recorded_on,
           })),
       }),
-    ),
+      ...(next ? { nextHearing: next.get(r.id) ?? null } : {}),
+    })),
     nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.seq) : null,
   };
 }

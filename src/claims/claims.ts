@@ -1,3 +1,4 @@
+import type { ClaimView } from './claim-view';
 import { todayUtc } from '../lib/dates';
 import { formatMoney } from '../lib/money';
 import { pastWhenRecorded, type Deadline } from './deadlines';
@@ -82,6 +83,8 @@ export interface ClaimRecord {
 }
 
 export interface HistoryEntry {
+  /** The entry's id: a decision's documents are attached to it. */
+  id: string;
   from: string | null;
   to: string;
   at: string;
@@ -112,7 +115,7 @@ export function presentClaim(
   c: ClaimRecord,
   audience: ClaimAudience,
   extra: { deadlines?: Deadline[]; history?: HistoryEntry[]; today?: string } = {},
-): Record<string, unknown> {
+): ClaimView {
   const m = (n: bigint) => formatMoney(n, c.currency);
   const totals = claimTotals(c.heads);
   const today = extra.today ?? todayUtc();
@@ -176,6 +179,7 @@ export function presentClaim(
     ...(extra.history
       ? {
           history: extra.history.map((h) => ({
+            id: h.id,
             from: h.from,
             to: h.to,
             at: h.at,

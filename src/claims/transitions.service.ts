@@ -1,22 +1,18 @@
+import type { TransitionView } from './claim-view';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { dryRun } from '../lib/preview';
-import {
-  ConflictError,
-  ForbiddenError,
-  TransitionNotAllowedError,
-  ValidationError,
-  type FieldError,
-} from '../lib/errors';
+import { ForbiddenError, ValidationError, type FieldError } from '../lib/errors';
+import { AwardBelowReceived, AwardOutstanding, TransitionNotAllowed } from './claims.errors';
 import { assertDateOrder, notBefore, type DateRule } from '../lib/date-order';
 import { enqueueOutbox } from '../lib/outbox';
 import { formatMoney, parseMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
-import { refreshWitness } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { refreshWitness } from './witness';
 import { claimFor, headRowToAmounts } from './claims.access';
 import type { AwardRecord } from './claims.table';
 import { claimResponse } from './claims.service';
@@ -31,6 +27,8 @@ import {
   type ClaimRow,
 } from './claims.repository';
 import { decisionOffset } from './compensation';
+import { HEARING_STAGES } from './hearings/hearings';
+import { followClaimMove } from './hearings/hearings.moves';
 import { loadVictimMoney } from './compensation.service';
 import { maxDate, todayUtc } from '../lib/dates';
 import {
@@ -51,10 +49,9 @@ export interface TransitionInput {
   award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
   /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
   pot?: string;
+  /** Answering a request for information: the claim's documents sent with the answer. */
+  documentIds?: string[];
 }
-
-/** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
-const HEARING_STAGES: ReadonlySet<string> = new Set(['conciliation', 'hearing', 'trial', 'appeal']);
 
 function checkRequirements(claim: ClaimRow, t: TransitionRule, input: TransitionInput, claimed: Set<string>) {
   const errors: FieldError[] = [];
@@ -85,6 +82,12 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
     });
   if (t.requires.includes('reason') && !input.note?.trim())
     errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
+  if (input.documentIds && t.from !== 'info_requested')
+    errors.push({
+      path: 'documentIds',
+      message:
+        'documents are sent with the answer to a request for information (a move out of info_requested)',
+    });
   if (input.hearingOn && !HEARING_STAGES.has(t.to))
     errors.push({
       path: 'hearingOn',
@@ -138,7 +141,7 @@ async function applyOutcome(
       : 0n;
     const awarded = amount - offset;
     if (awarded < h.received)
-      throw new ConflictError(
+      throw new AwardBelowReceived(
         `${formatMoney(h.received, claim.currency)} was already received for ${h.head}; the award cannot be less.`,
       );
     await setHeadAward(trx, claim.id, h.head, { decided: money ? amount : null, offset, awarded });
@@ -153,7 +156,7 @@ async function checkFullyPaid(trx: Trx, claim: ClaimRow): Promise<void> {
   const awarded = heads.reduce((a, h) => a + h.awarded, 0n);
   const short = heads.reduce((a, h) => a + (h.awarded > h.received ? h.awarded - h.received : 0n), 0n);
   if (awarded === 0n || short > 0n)
-    throw new ConflictError(
+    throw new AwardOutstanding(
       awarded === 0n
         ? 'Nothing was awarded, so the claim cannot be paid.'
         : `${formatMoney(short, claim.currency)} of the award is still outstanding; record the payments first.`,
@@ -172,7 +175,7 @@ export async function transitionClaim(
   input: TransitionInput,
   requestId: string,
   preview = false,
-): Promise<Record<string, unknown>> {
+): Promise<TransitionView> {
   const found = await claimFor(ctx.db, actor, id);
   const route = found.route as Route;
   if (!stateRule(route, input.to))
@@ -186,9 +189,9 @@ export async function transitionClaim(
     const t = findTransition(route, claim.status, input.to);
     if (!t) {
       const allowed = allowedTargets(route, claim.status);
-      throw new TransitionNotAllowedError(
+      throw new TransitionNotAllowed(
         `A ${route} claim in '${claim.status}' cannot move to '${input.to}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (closed)'}.`,
-        { allowedTransitions: allowed },
+        allowed,
       );
     }
     if (!t.by.includes(actor.role))
@@ -199,7 +202,7 @@ export async function transitionClaim(
     const record = outcome ? await applyOutcome(trx, claim, outcome, award) : null;
     if (t.requires.includes('fully_paid')) await checkFullyPaid(trx, claim);
     const occurredOn = input.occurredOn ?? maxDate(todayUtc(), claim.status_since);
-    await insertTransition(trx, {
+    const transitionId = await insertTransition(trx, {
       claim_id: id,
       from_status: claim.status,
       to_status: t.to,
@@ -209,6 +212,15 @@ export async function transitionClaim(
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
       hearing_on: input.hearingOn ?? null,
     });
+    await followClaimMove(trx, claim, {
+      from: claim.status,
+      to: t.to,
+      occurredOn,
+      hearingOn: input.hearingOn,
+      transitionId,
+      by: actor.userId,
+    });
+    if (input.documentIds) await ctx.infoAnswers.send(trx, id, transitionId, input.documentIds);
     const updated = await setStatus(trx, id, t.to, occurredOn);
     const moves =
       route === 'state_fund'
