@@ -4,7 +4,7 @@ import { addDays, todayUtc } from '../../src/lib/dates';
 import { transact } from '../../src/lib/db';
 import { parseCsv } from '../helpers/csv';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { userWithToken } from './audit-users';
+import { aUser } from '../helpers/factories';
 
 let t: TestApp;
 let auditor: { id: string; token: string };
@@ -14,9 +14,9 @@ const today = todayUtc();
 
 beforeAll(async () => {
   t = await createTestApp();
-  auditor = await userWithToken(t.ctx.db, 'auditor');
-  alice = await userWithToken(t.ctx.db, 'legal_aid');
-  bob = await userWithToken(t.ctx.db, 'fund_admin');
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
+  alice = await aUser(t, { role: 'legal_aid', office: null, direct: true });
+  bob = await aUser(t, { role: 'fund_admin', office: null, direct: true });
   await transact(t.ctx.db, async (trx) => {
     const write = (
       who: { id: string },

@@ -4,15 +4,15 @@ import { sealAuditAfterResponse } from '../../src/audit/audit.http';
 import { recordAudit } from '../../src/audit/audit.service';
 import { transact } from '../../src/lib/db';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { userWithToken } from './audit-users';
+import { aUser } from '../helpers/factories';
 
 let t: TestApp;
 let auditor: { id: string; token: string };
 let admin: { id: string; token: string };
 beforeAll(async () => {
   t = await createTestApp();
-  auditor = await userWithToken(t.ctx.db, 'auditor');
-  admin = await userWithToken(t.ctx.db, 'admin');
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
+  admin = await aUser(t, { role: 'admin', office: null, direct: true });
 });
 afterAll(async () => {
   await t.close();
@@ -44,7 +44,7 @@ describe('who may read the audit trail', () => {
   });
 
   it.each(['legal_aid', 'fund_admin'] as const)('refuses a %s with 403', async (role) => {
-    const user = await userWithToken(t.ctx.db, role);
+    const user = await aUser(t, { role: role, office: null, direct: true });
     for (const path of ['/v1/audit/events', '/v1/audit/verify']) {
       const res = await request(t.app).get(path).set(bearer(user.token)).expect(403);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -7,7 +7,7 @@ import { sealContent } from '../../src/audit/audit';
 import { chainBatch } from '../../src/audit/audit.repository';
 import { chainHash } from '../../src/lib/hash-chain';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { userWithToken } from './audit-users';
+import { aUser } from '../helpers/factories';
 
 // Each scenario breaks the chain for good, so each gets its own database.
 let t: TestApp;
@@ -15,7 +15,7 @@ let token: string;
 let ids: string[]; // the ten events, in chain order
 beforeEach(async () => {
   t = await createTestApp();
-  token = (await userWithToken(t.ctx.db, 'auditor')).token;
+  token = (await aUser(t, { role: 'auditor', office: null, direct: true })).token;
   await transact(t.ctx.db, async (trx) => {
     for (let i = 0; i < 10; i++) {
       await recordAudit(trx, {

@@ -1,9 +1,9 @@
 import type { Db } from '../../src/lib/db';
 import type { Role } from '../../src/lib/auth';
-import { insertUserWithToken } from '../helpers/sql-users';
+import { aUser } from '../helpers/factories';
 
-/** A user with a live bearer token, inserted directly (independent of the login endpoint). */
+/** @deprecated use `aUser(t, { role, office: null, direct: true })`. */
 export async function userWithToken(db: Db, role: Role): Promise<{ id: string; token: string }> {
-  const { userId, token } = await insertUserWithToken(db, role, null);
-  return { id: userId, token };
+  const { id, token } = await aUser({ ctx: { db } }, { role, office: null, direct: true });
+  return { id, token };
 }

@@ -9,7 +9,7 @@ import { transact } from '../../src/lib/db';
 import { makeWriteProof } from '../../src/lib/write-proof';
 import { captureLogs } from '../helpers/log-capture';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { userWithToken } from './audit-users';
+import { aUser } from '../helpers/factories';
 
 /*
  * Chain links are sealed after commit, over whatever committed rows the sealer finds. A row that
@@ -24,7 +24,7 @@ beforeEach(async () => {
   const capture = captureLogs('warn');
   logs = capture.lines;
   t = await createTestApp({}, { logger: capture.logger });
-  token = (await userWithToken(t.ctx.db, 'auditor')).token;
+  token = (await aUser(t, { role: 'auditor', office: null, direct: true })).token;
   await transact(t.ctx.db, (trx) =>
     recordAudit(trx, {
       actor: null,

@@ -1,29 +1,46 @@
 import request from 'supertest';
 import { todayUtc } from '../../src/lib/dates';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, organization, person, snapshot, victimBody, type Person } from './support';
+import { fund, snapshot } from './support';
+import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let office: string;
-let worker: Person;
-let outsider: Person;
-let auditor: Person;
-let fundAdmin: Person;
-let otherFundAdmin: Person;
+let worker: TestUser;
+let outsider: TestUser;
+let auditor: TestUser;
+let fundAdmin: TestUser;
+let otherFundAdmin: TestUser;
 let fundId: string;
 let victimId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  office = await organization(t, 'legal_aid');
-  worker = await person(t, 'legal_aid', office);
-  outsider = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  auditor = await person(t, 'auditor');
-  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
-  otherFundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  office = (await anOffice(t, 'legal_aid', { direct: true })).id;
+  worker = await aUser(t, { role: 'legal_aid', office, direct: true });
+  outsider = await aUser(t, {
+    role: 'legal_aid',
+    office: await anOffice(t, 'legal_aid', { direct: true }),
+    direct: true,
+  });
+  auditor = await aUser(t, { role: 'auditor', direct: true });
+  fundAdmin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { direct: true }),
+    direct: true,
+  });
+  otherFundAdmin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { direct: true }),
+    direct: true,
+  });
   fundId = await fund(t, fundAdmin);
   victimId = (
-    await request(t.app).post('/v1/victims').set('Authorization', worker.auth).send(victimBody()).expect(201)
+    await request(t.app)
+      .post('/v1/victims')
+      .set('Authorization', worker.authHeader)
+      .send(victimBody())
+      .expect(201)
   ).body.id;
 });
 afterAll(async () => {
@@ -49,8 +66,8 @@ const civilBody = (over: Record<string, unknown> = {}) => ({
 
 let keys = 0;
 /** Money-moving posts (payments received) carry a fresh Idempotency-Key, as the contract requires. */
-const post = (path: string, by: Person, body: unknown) => {
-  const req = request(t.app).post(path).set('Authorization', by.auth);
+const post = (path: string, by: TestUser, body: unknown) => {
+  const req = request(t.app).post(path).set('Authorization', by.authHeader);
   if (path.includes('/payments-received')) req.set('Idempotency-Key', `claims-test-${++keys}`);
   return req.send(body as object);
 };
@@ -98,7 +115,7 @@ describe('filing a claim', () => {
     });
     const got = await request(t.app)
       .get(`/v1/claims/${res.body.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .expect(200);
     expect(got.body).toMatchObject({
       id: res.body.id,
@@ -132,12 +149,12 @@ describe('filing a claim', () => {
     expect(claim.body.deadlines[0]).toMatchObject({ kind: 'limitation', dueOn: '2034-04-01' });
     await request(t.app)
       .patch(`/v1/victims/${child.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ dateOfBirth: '2005-01-01' })
       .expect(200);
     const after = await request(t.app)
       .get(`/v1/claims/${claim.body.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .expect(200);
     expect(after.body.deadlines[0]).toMatchObject({ kind: 'limitation', dueOn: '2030-06-30' }); // adult: 6 years from the cause
   });
@@ -151,7 +168,7 @@ describe('filing a claim', () => {
     ).expect(201);
     expect(c.body.mode).toBe('joined_civil_claim');
     const w = async () =>
-      (await request(t.app).get(`/v1/victims/${v}`).set('Authorization', worker.auth)).body.witness;
+      (await request(t.app).get(`/v1/victims/${v}`).set('Authorization', worker.authHeader)).body.witness;
     expect(await w()).toEqual({ isWitness: true, setBy: 'automatic' });
     await post(`/v1/claims/${c.body.id}/transitions`, worker, {
       to: 'withdrawn',
@@ -235,7 +252,7 @@ describe('need-to-know on claims', () => {
   });
 
   it('answers 404 to a legal aid worker of another organization for the claim and its actions, and lists nothing', async () => {
-    await request(t.app).get(`/v1/claims/${civilId}`).set('Authorization', outsider.auth).expect(404);
+    await request(t.app).get(`/v1/claims/${civilId}`).set('Authorization', outsider.authHeader).expect(404);
     await post(`/v1/claims/${civilId}/transitions`, outsider, { to: 'settlement' }).expect(404);
     await post(`/v1/claims/${civilId}/payments-received`, outsider, {
       head: 'other',
@@ -244,33 +261,39 @@ describe('need-to-know on claims', () => {
       payer: 'perpetrator',
       paidTo: 'victim',
     }).expect(404);
-    const list = await request(t.app).get('/v1/claims').set('Authorization', outsider.auth).expect(200);
+    const list = await request(t.app).get('/v1/claims').set('Authorization', outsider.authHeader).expect(200);
     expect(list.body).toEqual({ items: [], nextCursor: null });
     await post('/v1/claims', outsider, civilBody()).expect(404); // the victim, too, is out of reach
   });
 
   it('shows a fund administrator only State-fund claims of their own fund', async () => {
-    await request(t.app).get(`/v1/claims/${civilId}`).set('Authorization', fundAdmin.auth).expect(404);
-    await request(t.app).get(`/v1/claims/${fundClaimId}`).set('Authorization', fundAdmin.auth).expect(200);
+    await request(t.app).get(`/v1/claims/${civilId}`).set('Authorization', fundAdmin.authHeader).expect(404);
     await request(t.app)
       .get(`/v1/claims/${fundClaimId}`)
-      .set('Authorization', otherFundAdmin.auth)
+      .set('Authorization', fundAdmin.authHeader)
+      .expect(200);
+    await request(t.app)
+      .get(`/v1/claims/${fundClaimId}`)
+      .set('Authorization', otherFundAdmin.authHeader)
       .expect(404);
-    const list = await request(t.app).get('/v1/claims').set('Authorization', fundAdmin.auth).expect(200);
+    const list = await request(t.app)
+      .get('/v1/claims')
+      .set('Authorization', fundAdmin.authHeader)
+      .expect(200);
     expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([fundClaimId]);
     expect(
-      (await request(t.app).get('/v1/claims').set('Authorization', otherFundAdmin.auth)).body.items,
+      (await request(t.app).get('/v1/claims').set('Authorization', otherFundAdmin.authHeader)).body.items,
     ).toEqual([]);
   });
 
   it('gives auditors claims without case numbers, notes or any identifying field of the victim', async () => {
     const one = await request(t.app)
       .get(`/v1/claims/${civilId}`)
-      .set('Authorization', auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(200);
     const list = await request(t.app)
       .get('/v1/claims?limit=500')
-      .set('Authorization', auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(200);
     expect(one.body.caseNumber).toBeUndefined();
     expect(one.body.history[1]).toEqual(expect.not.objectContaining({ note: expect.anything() }));
@@ -288,7 +311,7 @@ describe('need-to-know on claims', () => {
     }
     await request(t.app)
       .get(`/v1/victims/${victimId}/compensation`)
-      .set('Authorization', auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(403);
   });
 });
@@ -410,7 +433,7 @@ describe('payments received', () => {
     const send = (key: string, b: object) =>
       request(t.app)
         .post(`/v1/claims/${claimId}/payments-received`)
-        .set('Authorization', worker.auth)
+        .set('Authorization', worker.authHeader)
         .set('Idempotency-Key', key)
         .send(b);
     const first = await send('pay-instalment-2', body).expect(201);
@@ -507,9 +530,9 @@ describe('bad input on the other claim endpoints', () => {
     ])
       expect([
         q,
-        (await request(t.app).get(`/v1/claims?${q}`).set('Authorization', worker.auth)).status,
+        (await request(t.app).get(`/v1/claims?${q}`).set('Authorization', worker.authHeader)).status,
       ]).toEqual([q, 400]);
-    await request(t.app).get('/v1/claims/123').set('Authorization', worker.auth).expect(400);
+    await request(t.app).get('/v1/claims/123').set('Authorization', worker.authHeader).expect(400);
     await request(t.app).get('/v1/claims').expect(401);
   });
 
@@ -517,12 +540,12 @@ describe('bad input on the other claim endpoints', () => {
     const before = await snapshot(t);
     await request(t.app)
       .put(`/v1/funds/${fundId}/subrogation-policy`)
-      .set('Authorization', fundAdmin.auth)
+      .set('Authorization', fundAdmin.authHeader)
       .send({ policy: 'whoever' })
       .expect(400);
     await request(t.app)
       .put(`/v1/funds/${fundId}/subrogation-policy`)
-      .set('Authorization', otherFundAdmin.auth)
+      .set('Authorization', otherFundAdmin.authHeader)
       .send({ policy: 'fund_first' })
       .expect(404);
     expect(await snapshot(t)).toEqual(before);
@@ -530,7 +553,7 @@ describe('bad input on the other claim endpoints', () => {
       (
         await request(t.app)
           .get(`/v1/funds/${fundId}/subrogation-policy`)
-          .set('Authorization', fundAdmin.auth)
+          .set('Authorization', fundAdmin.authHeader)
           .expect(200)
       ).body,
     ).toEqual({ fundId, policy: 'victim_first' });

@@ -1,19 +1,24 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { organization, person, snapshot, victimBody, type Person } from './support';
+import { snapshot } from './support';
+import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 /**
  * Every date that follows another is checked: a 400 `dates-out-of-order` whose `errors` names
  * the field and the date it must follow, and nothing is written.
  */
 let t: TestApp;
-let worker: Person;
+let worker: TestUser;
 let victimId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  worker = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
+  worker = await aUser(t, {
+    role: 'legal_aid',
+    office: await anOffice(t, 'legal_aid', { direct: true }),
+    direct: true,
+  });
   victimId = (await send('post', '/v1/victims', victimBody()).expect(201)).body.id; // born 1994-03-17
 });
 afterAll(async () => {
@@ -24,7 +29,7 @@ afterAll(async () => {
 function send(method: 'post' | 'patch', path: string, body: object) {
   const r = request(t.app);
   return r[method](path)
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .set('Idempotency-Key', crypto.randomUUID())
     .send(body);
 }

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { addDays, todayUtc } from '../../src/lib/dates';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { organization, person, victimBody, type Person } from './support';
+import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
-let worker: Person;
-let colleague: Person;
+let worker: TestUser;
+let colleague: TestUser;
 const ids: Record<string, string> = {};
 const order: string[] = [];
 let victimA: string;
@@ -14,7 +14,7 @@ let victimB: string;
 async function file(name: string, body: Record<string, unknown>) {
   const res = await request(t.app)
     .post('/v1/claims')
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send({
       jurisdiction: 'PH',
       currency: 'PHP',
@@ -28,14 +28,14 @@ async function file(name: string, body: Record<string, unknown>) {
 
 beforeAll(async () => {
   t = await createTestApp();
-  const office = await organization(t, 'legal_aid');
-  worker = await person(t, 'legal_aid', office);
-  colleague = await person(t, 'legal_aid', office);
+  const office = await anOffice(t, 'legal_aid', { direct: true });
+  worker = await aUser(t, { role: 'legal_aid', office, direct: true });
+  colleague = await aUser(t, { role: 'legal_aid', office, direct: true });
   const mk = async () =>
     (
       await request(t.app)
         .post('/v1/victims')
-        .set('Authorization', worker.auth)
+        .set('Authorization', worker.authHeader)
         .send(victimBody({ identityDocuments: [] }))
         .expect(201)
     ).body.id as string;
@@ -50,21 +50,25 @@ beforeAll(async () => {
   await file('civilHearing', { victimId: victimB, route: 'civil' });
   await request(t.app)
     .post(`/v1/claims/${ids.civilHearing}/transitions`)
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send({ to: 'hearing' })
     .expect(200);
   // another organization's claims never show up
-  const other = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
+  const other = await aUser(t, {
+    role: 'legal_aid',
+    office: await anOffice(t, 'legal_aid', { direct: true }),
+    direct: true,
+  });
   const ov = (
     await request(t.app)
       .post('/v1/victims')
-      .set('Authorization', other.auth)
+      .set('Authorization', other.authHeader)
       .send(victimBody({ identityDocuments: [] }))
       .expect(201)
   ).body.id;
   await request(t.app)
     .post('/v1/claims')
-    .set('Authorization', other.auth)
+    .set('Authorization', other.authHeader)
     .send({
       victimId: ov,
       route: 'labour',
@@ -80,7 +84,10 @@ afterAll(async () => {
 });
 
 async function list(query: string): Promise<string[]> {
-  const res = await request(t.app).get(`/v1/claims?${query}`).set('Authorization', worker.auth).expect(200);
+  const res = await request(t.app)
+    .get(`/v1/claims?${query}`)
+    .set('Authorization', worker.authHeader)
+    .expect(200);
   return res.body.items.map((c: { id: string }) => c.id);
 }
 
@@ -92,7 +99,7 @@ describe('listing claims', () => {
     do {
       const res: request.Response = await request(t.app)
         .get(`/v1/claims?limit=4${cursor ? `&cursor=${cursor}` : ''}`)
-        .set('Authorization', worker.auth)
+        .set('Authorization', worker.authHeader)
         .expect(200);
       seen.push(...res.body.items.map((c: { id: string }) => c.id));
       cursor = res.body.nextCursor;
@@ -117,7 +124,7 @@ describe('listing claims', () => {
     expect(await list('deadlineWithinDays=90')).toEqual([ids.labourLater, ids.labourSoon]);
     const res = await request(t.app)
       .get('/v1/claims?deadlineWithinDays=7')
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .expect(200);
     expect(res.body.items[0].deadlines).toEqual([
       expect.objectContaining({

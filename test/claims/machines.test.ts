@@ -9,21 +9,34 @@ import {
   type TransitionRule,
 } from '../../src/claims/route-machines';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, organization, person, snapshot, victimBody, type Person } from './support';
+import { fund, snapshot } from './support';
+import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
-let worker: Person;
-let fundAdmin: Person;
+let worker: TestUser;
+let fundAdmin: TestUser;
 let fundId: string;
 let victimId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  worker = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  worker = await aUser(t, {
+    role: 'legal_aid',
+    office: await anOffice(t, 'legal_aid', { direct: true }),
+    direct: true,
+  });
+  fundAdmin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { direct: true }),
+    direct: true,
+  });
   fundId = await fund(t, fundAdmin, 'PHP');
   victimId = (
-    await request(t.app).post('/v1/victims').set('Authorization', worker.auth).send(victimBody()).expect(201)
+    await request(t.app)
+      .post('/v1/victims')
+      .set('Authorization', worker.authHeader)
+      .send(victimBody())
+      .expect(201)
   ).body.id;
 });
 afterAll(async () => {
@@ -45,7 +58,7 @@ async function victimFor(route: Route): Promise<string> {
   victims[route] ??= (
     await request(t.app)
       .post('/v1/victims')
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send(victimBody({ identityDocuments: [] }))
       .expect(201)
   ).body.id as string;
@@ -55,7 +68,7 @@ async function victimFor(route: Route): Promise<string> {
 async function newClaim(route: Route): Promise<string> {
   const res = await request(t.app)
     .post('/v1/claims')
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send({
       victimId: await victimFor(route),
       route,
@@ -94,7 +107,7 @@ async function perform(route: Route, id: string, tr: TransitionRule) {
     // The payment that completes the award moves the claim to its paid state by itself.
     const paid = await request(t.app)
       .post(`/v1/claims/${id}/payments-received`)
-      .set('Authorization', by.auth)
+      .set('Authorization', by.authHeader)
       .set('Idempotency-Key', `pay-${id}`)
       .send({
         head: 'medical_expenses',
@@ -110,7 +123,7 @@ async function perform(route: Route, id: string, tr: TransitionRule) {
   }
   const res = await request(t.app)
     .post(`/v1/claims/${id}/transitions`)
-    .set('Authorization', by.auth)
+    .set('Authorization', by.authHeader)
     .send({
       to: tr.to,
       ...(tr.requires.includes('reason') ? { note: `reason for ${tr.to}` } : {}),
@@ -158,7 +171,7 @@ describe.each(ROUTES)('every allowed %s transition over HTTP', (route) => {
       for (const step of pathTo(route, state)) await perform(route, id, step);
       const res = await request(t.app)
         .post(`/v1/claims/${id}/transitions`)
-        .set('Authorization', worker.auth)
+        .set('Authorization', worker.authHeader)
         .send({ to: 'withdrawn', note: 'The victim chose to stop' })
         .expect(200);
       expect([state, res.body.status, res.body.allowedTransitions]).toEqual([state, 'withdrawn', ['closed']]);
@@ -180,7 +193,7 @@ describe('forbidden transitions', () => {
       const before = await snapshot(t);
       const res = await request(t.app)
         .post(`/v1/claims/${id}/transitions`)
-        .set('Authorization', route === 'state_fund' ? fundAdmin.auth : worker.auth)
+        .set('Authorization', route === 'state_fund' ? fundAdmin.authHeader : worker.authHeader)
         .send({ to, award: { heads: [{ head: 'medical_expenses', amount: '1.00' }] } })
         .expect(409);
       const allowed = allowedTargets(route, ROUTE_MACHINES[route].initial);
@@ -196,7 +209,7 @@ describe('forbidden transitions', () => {
     await perform('civil', id, { from: 'withdrawn', to: 'closed', requires: [], by: ['legal_aid'] });
     const res = await request(t.app)
       .post(`/v1/claims/${id}/transitions`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ to: 'filed' })
       .expect(409);
     expect(res.body).toMatchObject({ allowedTransitions: [], detail: expect.stringContaining('none') });
@@ -207,13 +220,13 @@ describe('forbidden transitions', () => {
     const before = await snapshot(t);
     const bad = await request(t.app)
       .post(`/v1/claims/${id}/transitions`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ to: 'conviction' })
       .expect(400);
     expect(bad.body.errors[0]).toMatchObject({ path: 'to' });
     await request(t.app)
       .post(`/v1/claims/${id}/transitions`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ to: 'eligibility_review' })
       .expect(403);
     expect(await snapshot(t)).toEqual(before);
@@ -290,7 +303,7 @@ describe('what a transition requires', () => {
     const before = await snapshot(t);
     const res = await request(t.app)
       .post(`/v1/claims/${civil}/transitions`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send(body)
       .expect(status);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
@@ -302,14 +315,14 @@ describe('what a transition requires', () => {
     const before = await snapshot(t);
     const res = await request(t.app)
       .post(`/v1/claims/${payable}/transitions`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ to: 'paid' })
       .expect(409);
     expect(res.body.detail).toMatch(/1000\.00 of the award is still outstanding/);
     expect(await snapshot(t)).toEqual(before);
     await request(t.app)
       .post(`/v1/claims/${payable}/payments-received`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .set('Idempotency-Key', `pay-${payable}`)
       .send({
         head: 'medical_expenses',
@@ -323,13 +336,13 @@ describe('what a transition requires', () => {
     const mid = await snapshot(t);
     const lower = await request(t.app)
       .post(`/v1/claims/${payable}/transitions`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ to: 'judgment', award: { heads: [{ head: 'medical_expenses', amount: '500.00' }] } })
       .expect(409);
     expect(lower.body.detail).toMatch(/600\.00 was already received/);
     await request(t.app)
       .post(`/v1/claims/${payable}/transitions`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ to: 'dismissed', note: 'lost on appeal' })
       .expect(409);
     expect(await snapshot(t)).toEqual(mid);

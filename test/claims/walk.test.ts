@@ -1,26 +1,39 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, organization, person, victimBody, type Person } from './support';
+import { fund } from './support';
+import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 /**
  * One victim through all four routes to payment. Every expected figure below was worked out
  * by hand from the rules (comments show the arithmetic), never copied from a response.
  */
 let t: TestApp;
-let worker: Person;
-let fundAdmin: Person;
+let worker: TestUser;
+let fundAdmin: TestUser;
 let fundId: string;
 let victimId: string;
 const claims: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await createTestApp();
-  worker = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  worker = await aUser(t, {
+    role: 'legal_aid',
+    office: await anOffice(t, 'legal_aid', { direct: true }),
+    direct: true,
+  });
+  fundAdmin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { direct: true }),
+    direct: true,
+  });
   fundId = await fund(t, fundAdmin);
   victimId = (
-    await request(t.app).post('/v1/victims').set('Authorization', worker.auth).send(victimBody()).expect(201)
+    await request(t.app)
+      .post('/v1/victims')
+      .set('Authorization', worker.authHeader)
+      .send(victimBody())
+      .expect(201)
   ).body.id;
 });
 afterAll(async () => {
@@ -30,7 +43,7 @@ afterAll(async () => {
 async function file(body: Record<string, unknown>): Promise<string> {
   const res = await request(t.app)
     .post('/v1/claims')
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send({ victimId, jurisdiction: 'TH', currency: 'THB', filedOn: '2025-01-15', ...body });
   expect([res.status, res.body.detail]).toEqual([201, undefined]);
   return res.body.id as string;
@@ -39,7 +52,7 @@ async function file(body: Record<string, unknown>): Promise<string> {
 async function move(id: string, to: string, on: string, extra: Record<string, unknown> = {}, by = worker) {
   const res = await request(t.app)
     .post(`/v1/claims/${id}/transitions`)
-    .set('Authorization', by.auth)
+    .set('Authorization', by.authHeader)
     .send({ to, occurredOn: on, ...extra });
   expect([to, res.status, res.body.detail]).toEqual([to, 200, undefined]);
   return res.body;
@@ -56,7 +69,7 @@ async function pay(
 ) {
   const res = await request(t.app)
     .post(`/v1/claims/${id}/payments-received`)
-    .set('Authorization', by.auth)
+    .set('Authorization', by.authHeader)
     .set('Idempotency-Key', crypto.randomUUID())
     .send({ head, amount, receivedOn: on, payer, paidTo });
   expect([res.status, res.body.detail]).toEqual([201, undefined]);
@@ -65,7 +78,10 @@ async function pay(
 
 /** A fully paid award moves its claim to `paid` by itself (issue #10, item 4). */
 async function paidBySystem(id: string) {
-  const res = await request(t.app).get(`/v1/claims/${id}`).set('Authorization', worker.auth).expect(200);
+  const res = await request(t.app)
+    .get(`/v1/claims/${id}`)
+    .set('Authorization', worker.authHeader)
+    .expect(200);
   expect([res.body.status, res.body.history.at(-1)]).toMatchObject(['paid', { to: 'paid', by: 'system' }]);
 }
 
@@ -77,7 +93,7 @@ type Figures = Record<string, string>;
 async function summary(): Promise<{ total: Figures; heads: Record<string, Figures>; body: any }> {
   const res = await request(t.app)
     .get(`/v1/victims/${victimId}/compensation`)
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .expect(200);
   const heads: Record<string, Figures> = {};
   for (const h of res.body.byHead) {
@@ -106,7 +122,7 @@ const fig = (
 async function witness(): Promise<boolean> {
   const res = await request(t.app)
     .get(`/v1/victims/${victimId}`)
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .expect(200);
   return res.body.witness.isWitness as boolean;
 }
@@ -398,7 +414,7 @@ describe('subrogation policy per fund', () => {
     const v = (
       await request(t.app)
         .post('/v1/victims')
-        .set('Authorization', worker.auth)
+        .set('Authorization', worker.authHeader)
         .send(victimBody({ identityDocuments: [] }))
         .expect(201)
     ).body.id;
@@ -406,7 +422,7 @@ describe('subrogation policy per fund', () => {
       (
         await request(t.app)
           .post('/v1/claims')
-          .set('Authorization', worker.auth)
+          .set('Authorization', worker.authHeader)
           .send({ victimId: v, jurisdiction: 'TH', currency: 'THB', filedOn: '2025-01-15', ...body })
           .expect(201)
       ).body.id as string;
@@ -430,12 +446,12 @@ describe('subrogation policy per fund', () => {
       (
         await request(t.app)
           .get(`/v1/victims/${v}/compensation`)
-          .set('Authorization', worker.auth)
+          .set('Authorization', worker.authHeader)
           .expect(200)
       ).body.byHead[0];
     await request(t.app)
       .put(`/v1/funds/${agencyFund}/subrogation-policy`)
-      .set('Authorization', fundAdmin.auth)
+      .set('Authorization', fundAdmin.authHeader)
       .send({ policy: 'fund_first' })
       .expect(200);
     // fund first: due min(20,000 paid, 15,000 later) = 15,000; loss 30,000 − (35,000 − 15,000) = 10,000 outstanding
@@ -453,7 +469,7 @@ describe('subrogation policy per fund', () => {
     });
     await request(t.app)
       .put(`/v1/funds/${agencyFund}/subrogation-policy`)
-      .set('Authorization', fundAdmin.auth)
+      .set('Authorization', fundAdmin.authHeader)
       .send({ policy: 'victim_first' })
       .expect(200);
     // victim first: due min(20,000, 15,000, 20,000 + 15,000 − 30,000) = 5,000; the victim is whole
@@ -466,7 +482,7 @@ describe('subrogation policy per fund', () => {
     // the policy is the fund agency's to set
     await request(t.app)
       .put(`/v1/funds/${agencyFund}/subrogation-policy`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ policy: 'fund_first' })
       .expect(403);
   });

@@ -4,14 +4,8 @@ import { reserveFromPot } from '../../src/funds/funds.service';
 import { postReservation } from '../../src/ledger/ledger.service';
 import { transact } from '../../src/lib/db';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import {
-  bookViolations,
-  count,
-  footprint,
-  makeOrganization,
-  makeUser,
-  type TestUser,
-} from '../ledger/helpers';
+import { bookViolations, count, footprint } from '../ledger/helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let admin: TestUser;
@@ -24,11 +18,11 @@ const key = () => `k-${process.pid}-${++keyN}`;
 const today = new Date().toISOString().slice(0, 10);
 
 const post = (path: string, user: TestUser, body: unknown, idempotencyKey: string | null = key()) => {
-  const r = request(t.app).post(path).set(user.auth);
+  const r = request(t.app).post(path).set('Authorization', user.authHeader);
   if (idempotencyKey !== null) r.set('Idempotency-Key', idempotencyKey);
   return r.send(body as object);
 };
-const get = (path: string, user: TestUser) => request(t.app).get(path).set(user.auth);
+const get = (path: string, user: TestUser) => request(t.app).get(path).set('Authorization', user.authHeader);
 const receipt = (body: Record<string, unknown>, user = admin, k: string | null = key()) =>
   post(
     `/v1/funds/${fundId}/receipts`,
@@ -39,14 +33,18 @@ const receipt = (body: Record<string, unknown>, user = admin, k: string | null =
 
 beforeAll(async () => {
   t = await createTestApp();
-  const org = await makeOrganization(t);
-  admin = await makeUser(t, 'fund_admin', org);
-  auditor = await makeUser(t, 'auditor', null);
-  legalAid = await makeUser(t, 'legal_aid', org);
-  otherAdmin = await makeUser(t, 'fund_admin', await makeOrganization(t, 'Other agency'));
+  const org = await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true });
+  admin = await aUser(t, { role: 'fund_admin', office: org, direct: true });
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
+  legalAid = await aUser(t, { role: 'legal_aid', office: org, direct: true });
+  otherAdmin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Other agency', direct: true }),
+    direct: true,
+  });
   const res = await request(t.app)
     .post('/v1/funds')
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .send({
       name: 'Victim assistance fund',
       currency: 'THB',
@@ -85,7 +83,11 @@ describe('funds', () => {
   });
 
   it('lets fund admins of the owning organization write, auditors read, others not', async () => {
-    await request(t.app).post('/v1/funds').set(auditor.auth).send({ name: 'x', currency: 'THB' }).expect(403);
+    await request(t.app)
+      .post('/v1/funds')
+      .set('Authorization', auditor.authHeader)
+      .send({ name: 'x', currency: 'THB' })
+      .expect(403);
     await get(`/v1/funds/${fundId}/balances`, legalAid).expect(403);
     await request(t.app).get(`/v1/funds/${fundId}/balances`).expect(401);
     const before = await footprint(t);
@@ -409,7 +411,11 @@ describe('bad input: 4xx problem+json and nothing written', () => {
     ],
     [
       'fund: unknown currency',
-      () => request(t.app).post('/v1/funds').set(admin.auth).send({ name: 'F', currency: 'ABC' }),
+      () =>
+        request(t.app)
+          .post('/v1/funds')
+          .set('Authorization', admin.authHeader)
+          .send({ name: 'F', currency: 'ABC' }),
       400,
       'currency',
     ],
@@ -418,7 +424,7 @@ describe('bad input: 4xx problem+json and nothing written', () => {
       () =>
         request(t.app)
           .post('/v1/funds')
-          .set(admin.auth)
+          .set('Authorization', admin.authHeader)
           .send({
             name: 'F',
             currency: 'THB',
@@ -432,7 +438,7 @@ describe('bad input: 4xx problem+json and nothing written', () => {
       () =>
         request(t.app)
           .post('/v1/funds')
-          .set(admin.auth)
+          .set('Authorization', admin.authHeader)
           .send({
             name: 'F',
             currency: 'THB',

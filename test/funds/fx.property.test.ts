@@ -14,7 +14,8 @@ import { transact } from '../../src/lib/db';
 import { AppError } from '../../src/lib/errors';
 import { formatMoney, parseMoney, toDecimal } from '../../src/lib/money';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { bookViolations, callOf, makeOrganization, makeUser, type TestUser } from '../ledger/helpers';
+import { bookViolations, callOf } from '../ledger/helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 /*
  * Random sequences of receipts, commitments (reservations), disbursements (posted), FX payouts
@@ -28,7 +29,11 @@ let t: TestApp;
 let admin: TestUser;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
 });
 afterAll(async () => {
   await t.close();

@@ -3,7 +3,8 @@ import { trustPot } from '../../src/funds/funds';
 import { ensurePot, loadFund } from '../../src/funds/funds.repository';
 import { transact } from '../../src/lib/db';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { bookViolations, makeOrganization, makeUser, type TestUser } from '../ledger/helpers';
+import { bookViolations } from '../ledger/helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let admin: TestUser;
@@ -14,11 +15,15 @@ const potCode = 'trust_0f0e0d0c0b0a49088706050403020100';
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
   fundId = (
     await request(t.app)
       .post('/v1/funds')
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .send({ name: 'Fund', currency: 'THB', currencies: ['USD'] })
       .expect(201)
   ).body.id;
@@ -30,7 +35,10 @@ afterAll(async () => {
 describe('pots added after a fund was cached', () => {
   it('are seen by a process that cached the fund before another process added them', async () => {
     // This process caches the fund's shape (a balance read)...
-    await request(t.app).get(`/v1/funds/${fundId}/balances`).set(admin.auth).expect(200);
+    await request(t.app)
+      .get(`/v1/funds/${fundId}/balances`)
+      .set('Authorization', admin.authHeader)
+      .expect(200);
     // ...then "another process" (its own cache) adds a victim's trust pot, in every currency.
     const elsewhere = {};
     await transact(t.ctx.db, async (trx) => {
@@ -39,13 +47,13 @@ describe('pots added after a fund was cached', () => {
     });
     const res = await request(t.app)
       .post(`/v1/funds/${fundId}/receipts`)
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .set('Idempotency-Key', 'trust-1')
       .send({ source: 'recovery', amount: '40.00', currency: 'USD', pot: potCode, receivedOn: today });
     expect([res.status, res.body.detail]).toEqual([201, undefined]);
     const usd = await request(t.app)
       .get(`/v1/funds/${fundId}/balances?currency=USD`)
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(200);
     expect(usd.body).toMatchObject({
       total: '40.00',
@@ -57,7 +65,10 @@ describe('pots added after a fund was cached', () => {
       kind: 'trust',
       posted: '40.00',
     });
-    const thb = await request(t.app).get(`/v1/funds/${fundId}/balances`).set(admin.auth).expect(200);
+    const thb = await request(t.app)
+      .get(`/v1/funds/${fundId}/balances`)
+      .set('Authorization', admin.authHeader)
+      .expect(200);
     expect(thb.body.pots.find((p: any) => p.code === potCode)).toMatchObject({ posted: '0.00' });
   });
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { makeOrganization, makeUser, type TestUser } from '../ledger/helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 // The receipt's response is stored in the idempotency record by the posting statement itself;
 // these check that what the client sees is what was written, first time and on replay.
@@ -11,10 +11,14 @@ let fundId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
   const res = await request(t.app)
     .post('/v1/funds')
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .send({ name: 'Response', currency: 'THB' })
     .expect(201);
   fundId = res.body.id;
@@ -24,7 +28,7 @@ afterAll(() => t.close());
 const receipt = (key: string, amount = '12.50') =>
   request(t.app)
     .post(`/v1/funds/${fundId}/receipts`)
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .set('Idempotency-Key', key)
     .send({ source: 'donation', amount, currency: 'THB', receivedOn: '2026-11-02', reference: 'R-7' });
 

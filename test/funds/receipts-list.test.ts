@@ -2,7 +2,7 @@ import request from 'supertest';
 import { addDays, todayUtc } from '../../src/lib/dates';
 import { parseCsv } from '../helpers/csv';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { makeOrganization, makeUser, type TestUser } from '../ledger/helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let admin: TestUser;
@@ -15,11 +15,11 @@ let n = 0;
 const today = todayUtc();
 const day = (d: number) => addDays(today, d);
 
-const get = (path: string, user: TestUser) => request(t.app).get(path).set(user.auth);
+const get = (path: string, user: TestUser) => request(t.app).get(path).set('Authorization', user.authHeader);
 const receipt = async (name: string, body: Record<string, unknown>) => {
   const res = await request(t.app)
     .post(`/v1/funds/${fundId}/receipts`)
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .set('Idempotency-Key', `rl-${++n}`)
     .send({ source: 'fine', amount: '100.00', currency: 'THB', receivedOn: today, ...body })
     .expect(201);
@@ -31,15 +31,23 @@ const idsOf = (body: { items: Array<{ id: string }> }) => body.items.map((i) => 
 
 beforeAll(async () => {
   t = await createTestApp();
-  const agency = await makeOrganization(t);
-  admin = await makeUser(t, 'fund_admin', agency);
-  auditor = await makeUser(t, 'auditor', null);
-  outsider = await makeUser(t, 'fund_admin', await makeOrganization(t, 'Other agency'));
-  legalAid = await makeUser(t, 'legal_aid', await makeOrganization(t, 'Legal aid office'));
+  const agency = await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true });
+  admin = await aUser(t, { role: 'fund_admin', office: agency, direct: true });
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
+  outsider = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Other agency', direct: true }),
+    direct: true,
+  });
+  legalAid = await aUser(t, {
+    role: 'legal_aid',
+    office: await anOffice(t, 'fund_agency', { name: 'Legal aid office', direct: true }),
+    direct: true,
+  });
   fundId = (
     await request(t.app)
       .post('/v1/funds')
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .send({
         name: 'Victim fund',
         currency: 'THB',
@@ -54,7 +62,7 @@ beforeAll(async () => {
   await receipt('twice', { receivedOn: day(-1), reference: 'entered, "twice"' });
   await request(t.app)
     .post(`/v1/ledger/entries/${ids.twice!.entryId}/reverse`)
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .set('Idempotency-Key', `rl-${++n}`)
     .send({ reason: 'entered twice' })
     .expect(201);

@@ -8,7 +8,8 @@ import { postEntry } from '../../src/ledger/ledger.service';
 import { transact } from '../../src/lib/db';
 import { ConflictError } from '../../src/lib/errors';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { bookViolations, count, makeOrganization, makeUser, type TestUser } from './helpers';
+import { bookViolations, count } from './helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let server: Server;
@@ -18,7 +19,11 @@ const today = new Date().toISOString().slice(0, 10);
 beforeAll(async () => {
   t = await createTestApp({ DB_POOL_MAX: '20' });
   server = t.app.listen(0, '127.0.0.1');
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
 });
 afterAll(async () => {
   await new Promise((r) => server.close(r));
@@ -30,7 +35,7 @@ async function newFund(
 ): Promise<Fund> {
   const res = await request(server)
     .post('/v1/funds')
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .send({ name: 'Concurrency', currency: 'THB', restrictions })
     .expect(201);
   return (await loadFund(t.ctx.db, t.ctx.db, res.body.id))!;
@@ -39,12 +44,17 @@ async function newFund(
 const receive = (fund: Fund, amount: string, pot: string, key: string) =>
   request(server)
     .post(`/v1/funds/${fund.id}/receipts`)
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .set('Idempotency-Key', key)
     .send({ source: 'state_appropriation', amount, currency: 'THB', pot, receivedOn: today });
 
 async function balances(fund: Fund) {
-  return (await request(server).get(`/v1/funds/${fund.id}/balances`).set(admin.auth).expect(200)).body;
+  return (
+    await request(server)
+      .get(`/v1/funds/${fund.id}/balances`)
+      .set('Authorization', admin.authHeader)
+      .expect(200)
+  ).body;
 }
 
 describe('under concurrency, against real PostgreSQL', () => {
@@ -55,7 +65,7 @@ describe('under concurrency, against real PostgreSQL', () => {
       Array.from({ length: 64 }, (_, i) =>
         request(server)
           .post(`/v1/funds/${fund.id}/pot-transfers`)
-          .set(admin.auth)
+          .set('Authorization', admin.authHeader)
           .set('Idempotency-Key', `withdraw-${i}`)
           .send({
             from: 'reserved',

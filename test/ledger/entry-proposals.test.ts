@@ -3,7 +3,7 @@ import request from 'supertest';
 import { ledgerErrorOf } from '../../src/ledger/ledger-errors';
 import { transact } from '../../src/lib/db';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { makeOrganization, makeUser, type TestUser } from './helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 // One fund administrator must not be able to mint money with a manual entry: on a fund's pots or
 // bank it is a proposal until a different fund administrator approves it.
@@ -19,7 +19,7 @@ let n = 0;
 const today = new Date().toISOString().slice(0, 10);
 
 const post = (path: string, user: TestUser, body: object = {}, key: string | null = `ep-${++n}`) => {
-  const r = request(t.app).post(path).set(user.auth);
+  const r = request(t.app).post(path).set('Authorization', user.authHeader);
   if (key !== null) r.set('Idempotency-Key', key);
   return r.send(body);
 };
@@ -31,7 +31,10 @@ const mint = (amount = '500.00') => ({
   ],
 });
 async function unrestricted(): Promise<string> {
-  const res = await request(t.app).get(`/v1/funds/${fundId}/balances`).set(maker.auth).expect(200);
+  const res = await request(t.app)
+    .get(`/v1/funds/${fundId}/balances`)
+    .set('Authorization', maker.authHeader)
+    .expect(200);
   return res.body.pots.find((p: { code: string }) => p.code === 'unrestricted').posted;
 }
 const auditActions = async (resourceId: string) =>
@@ -46,11 +49,15 @@ const auditActions = async (resourceId: string) =>
 
 beforeAll(async () => {
   t = await createTestApp();
-  const agency = await makeOrganization(t);
-  maker = await makeUser(t, 'fund_admin', agency);
-  checker = await makeUser(t, 'fund_admin', agency);
-  outsider = await makeUser(t, 'fund_admin', await makeOrganization(t, 'Other agency'));
-  auditor = await makeUser(t, 'auditor', null);
+  const agency = await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true });
+  maker = await aUser(t, { role: 'fund_admin', office: agency, direct: true });
+  checker = await aUser(t, { role: 'fund_admin', office: agency, direct: true });
+  outsider = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Other agency', direct: true }),
+    direct: true,
+  });
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
   fundId = (await post('/v1/funds', maker, { name: 'A', currency: 'THB' }, null).expect(201)).body.id;
   await post(`/v1/funds/${fundId}/receipts`, maker, {
     source: 'donation',
@@ -58,7 +65,9 @@ beforeAll(async () => {
     currency: 'THB',
     receivedOn: today,
   }).expect(201);
-  const list = await request(t.app).get(`/v1/ledger/accounts?fundId=${fundId}&limit=500`).set(maker.auth);
+  const list = await request(t.app)
+    .get(`/v1/ledger/accounts?fundId=${fundId}&limit=500`)
+    .set('Authorization', maker.authHeader);
   accounts = new Map(list.body.items.map((a: { code: string; id: string }) => [a.code, a.id]));
 });
 afterAll(async () => {
@@ -91,7 +100,11 @@ describe('a manual entry on a fund’s pots or bank', () => {
     expect(replay.body).toEqual(proposed.body);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(
-      (await request(t.app).get('/v1/ledger/entry-proposals?status=proposed').set(maker.auth)).body.items,
+      (
+        await request(t.app)
+          .get('/v1/ledger/entry-proposals?status=proposed')
+          .set('Authorization', maker.authHeader)
+      ).body.items,
     ).toHaveLength(1);
 
     const own = await post(`/v1/ledger/entry-proposals/${id}/approve`, maker).expect(403);
@@ -118,7 +131,10 @@ describe('a manual entry on a fund’s pots or bank', () => {
     expect(await auditActions(approved.body.entryId)).toEqual([
       ['ledger_entry.create', checker.actor.userId],
     ]);
-    const verify = await request(t.app).get('/v1/ledger/verify').set(auditor.auth).expect(200);
+    const verify = await request(t.app)
+      .get('/v1/ledger/verify')
+      .set('Authorization', auditor.authHeader)
+      .expect(200);
     expect(verify.body).toMatchObject({ ok: true, firstWrongBalance: null });
   });
 
@@ -133,9 +149,15 @@ describe('a manual entry on a fund’s pots or bank', () => {
       ).expect(200);
       expect(rejected.body).toMatchObject({ status: 'rejected', resolvedBy: by.actor.userId, reason: 'no' });
       await post(`/v1/ledger/entry-proposals/${id}/approve`, checker).expect(409);
-      const read = await request(t.app).get(`/v1/ledger/entry-proposals/${id}`).set(auditor.auth).expect(200);
+      const read = await request(t.app)
+        .get(`/v1/ledger/entry-proposals/${id}`)
+        .set('Authorization', auditor.authHeader)
+        .expect(200);
       expect(read.body.status).toBe('rejected');
-      await request(t.app).get(`/v1/ledger/entry-proposals/${id}`).set(outsider.auth).expect(404);
+      await request(t.app)
+        .get(`/v1/ledger/entry-proposals/${id}`)
+        .set('Authorization', outsider.authHeader)
+        .expect(404);
     }
     expect(await unrestricted()).toBe('1500.00');
   });
@@ -302,7 +324,10 @@ describe('bad input to the proposal endpoints', () => {
     ],
     [
       'list: unknown status',
-      () => request(t.app).get('/v1/ledger/entry-proposals?status=maybe').set(checker.auth),
+      () =>
+        request(t.app)
+          .get('/v1/ledger/entry-proposals?status=maybe')
+          .set('Authorization', checker.authHeader),
       400,
       'status',
     ],

@@ -1,38 +1,30 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import type { Actor, Role } from '../../src/lib/auth';
+import type { Role } from '../../src/lib/auth';
 import type { Call } from '../../src/lib/route';
-import { insertUserWithToken } from '../helpers/sql-users';
+import { aUser, anOffice, type TestUser as FactoryUser } from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
 
-/** Users and tokens inserted directly (no login flow needed), for ledger and fund tests. */
-export interface TestUser {
-  actor: Actor;
-  token: string;
-  auth: { Authorization: string };
-}
+/**
+ * @deprecated a user from `aUser(t, { role, office, direct: true })`; `auth` is its
+ * Authorization header as an object.
+ */
+export type TestUser = FactoryUser & { auth: { Authorization: string } };
 
+/** @deprecated use `anOffice(t, 'fund_agency', { name, direct: true })`. */
 export async function makeOrganization(t: TestApp, name = 'Fund agency'): Promise<string> {
-  const row = await t.ctx.db
-    .insertInto('organizations')
-    .values({ name, kind: 'fund_agency' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return (await anOffice(t, 'fund_agency', { name, direct: true })).id;
 }
 
+/** @deprecated use `aUser(t, { role, office, direct: true })`. */
 export async function makeUser(t: TestApp, role: Role, organizationId: string | null): Promise<TestUser> {
-  const { userId, tokenId, token } = await insertUserWithToken(t.ctx.db, role, organizationId);
-  return {
-    actor: { userId, role, organizationId, tokenId },
-    token,
-    auth: { Authorization: `Bearer ${token}` },
-  };
+  const user = await aUser(t, { role, office: organizationId, direct: true });
+  return { ...user, auth: { Authorization: user.authHeader } };
 }
 
 /** A service-level call, as defineRoute would build it. */
 export function callOf(
-  user: TestUser,
+  user: FactoryUser,
   body: unknown = {},
   idempotencyKey?: string,
   params: unknown = {},

@@ -8,7 +8,8 @@ import { postEntry, postReservation, reverseEntry, voidReservation } from '../..
 import { transact } from '../../src/lib/db';
 import { ConflictError } from '../../src/lib/errors';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { bookViolations, callOf, makeOrganization, makeUser, type TestUser } from './helpers';
+import { bookViolations, callOf } from './helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let admin: TestUser;
@@ -17,7 +18,11 @@ const ALL = { organizationId: null };
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
   const created = await createFund(t.ctx, callOf(admin), {
     name: 'Engine fund',
     currency: 'THB',

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { journalAccountName } from '../../src/ledger/ledger-export';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { makeOrganization, makeUser, type TestUser } from './helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let admin: TestUser;
@@ -14,23 +14,32 @@ let auditor: TestUser;
 let n = 0;
 const today = new Date().toISOString().slice(0, 10);
 const post = (p: string, body: object) =>
-  request(t.app).post(p).set(admin.auth).set('Idempotency-Key', `e-${++n}`).send(body).expect(201);
+  request(t.app)
+    .post(p)
+    .set('Authorization', admin.authHeader)
+    .set('Idempotency-Key', `e-${++n}`)
+    .send(body)
+    .expect(201);
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
-  auditor = await makeUser(t, 'auditor', null);
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
   const thb = (
     await request(t.app)
       .post('/v1/funds')
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .send({ name: 'A', currency: 'THB', currencies: ['JPY', 'KWD'] })
       .expect(201)
   ).body.id;
   const usd = (
     await request(t.app)
       .post('/v1/funds')
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .send({
         name: 'B',
         currency: 'USD',
@@ -54,7 +63,10 @@ beforeAll(async () => {
   });
   await post(`/v1/ledger/entries/${fine.body.entryId}/reverse`, { reason: 'entered twice' });
   const accounts = (
-    await request(t.app).get(`/v1/ledger/accounts?fundId=${usd}&limit=500`).set(admin.auth).expect(200)
+    await request(t.app)
+      .get(`/v1/ledger/accounts?fundId=${usd}&limit=500`)
+      .set('Authorization', admin.authHeader)
+      .expect(200)
   ).body.items;
   const id = (c: string) => accounts.find((a: any) => a.code === c).id;
   await post('/v1/ledger/entries', {
@@ -73,7 +85,7 @@ describe('export for ledger-cli', () => {
   it('is read by `ledger` and balances to the same figures as the trial balance', async () => {
     const exported = await request(t.app)
       .get('/v1/ledger/export?format=ledger')
-      .set(auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(200);
     expect(exported.headers['content-type']).toMatch(/^text\/plain/);
     const file = path.join(os.tmpdir(), `redress-export-${process.pid}.dat`);
@@ -96,8 +108,14 @@ describe('export for ledger-cli', () => {
           .split('\n')
           .map((line) => line.split('\t') as [string, string]),
       );
-      const tb = await request(t.app).get('/v1/ledger/trial-balance').set(auditor.auth).expect(200);
-      const funds = await request(t.app).get('/v1/funds?limit=500').set(auditor.auth).expect(200);
+      const tb = await request(t.app)
+        .get('/v1/ledger/trial-balance')
+        .set('Authorization', auditor.authHeader)
+        .expect(200);
+      const funds = await request(t.app)
+        .get('/v1/funds?limit=500')
+        .set('Authorization', auditor.authHeader)
+        .expect(200);
       const fundName = new Map<string, string>(funds.body.items.map((f: any) => [f.id, f.name]));
       const expected = new Map<string, string>();
       for (const a of tb.body.accounts) {
@@ -119,7 +137,10 @@ describe('export for ledger-cli', () => {
 
 describe('tamper evidence', () => {
   it('verifies an intact chain covering every entry', async () => {
-    const res = await request(t.app).get('/v1/ledger/verify').set(auditor.auth).expect(200);
+    const res = await request(t.app)
+      .get('/v1/ledger/verify')
+      .set('Authorization', auditor.authHeader)
+      .expect(200);
     const { rows } = await sql<{ n: string }>`select count(*) as n from ledger_entries`.execute(t.ctx.db);
     const accounts = await sql<{ n: string }>`select count(*) as n from ledger_accounts`.execute(t.ctx.db);
     expect(res.body).toEqual({
@@ -146,7 +167,10 @@ describe('tamper evidence', () => {
       );
       await sql`alter table ledger_postings enable trigger user`.execute(c);
     });
-    const res = await request(t.app).get('/v1/ledger/verify').set(auditor.auth).expect(200);
+    const res = await request(t.app)
+      .get('/v1/ledger/verify')
+      .set('Authorization', auditor.authHeader)
+      .expect(200);
     expect(res.body).toMatchObject({ ok: false, firstBrokenEntry: victim });
     expect(res.body.entriesChecked).toBe(
       Number(victim) -

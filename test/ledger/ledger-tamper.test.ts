@@ -6,7 +6,7 @@ import { entryContent, sealLedger } from '../../src/ledger/ledger-chain';
 import { entriesByIds } from '../../src/ledger/ledger-history.repository';
 import { runReconciliation } from '../../src/notifications/reconciliation';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { makeOrganization, makeUser, type TestUser } from './helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 // What someone with SQL access but without the chain key can do to the books, and how it shows.
 // Each scenario damages the ledger for good, so each gets its own database.
@@ -20,15 +20,23 @@ const today = new Date().toISOString().slice(0, 10);
 
 beforeEach(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
-  auditor = await makeUser(t, 'auditor', null);
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
   fundId = (
-    await request(t.app).post('/v1/funds').set(admin.auth).send({ name: 'A', currency: 'THB' }).expect(201)
+    await request(t.app)
+      .post('/v1/funds')
+      .set('Authorization', admin.authHeader)
+      .send({ name: 'A', currency: 'THB' })
+      .expect(201)
   ).body.id;
   for (const amount of ['1000.00', '250.00'])
     await request(t.app)
       .post(`/v1/funds/${fundId}/receipts`)
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .set('Idempotency-Key', `tamper-${++n}`)
       .send({ source: 'donation', amount, currency: 'THB', receivedOn: today })
       .expect(201);
@@ -39,7 +47,8 @@ afterEach(async () => {
 });
 
 async function verify() {
-  return (await request(t.app).get('/v1/ledger/verify').set(auditor.auth).expect(200)).body;
+  return (await request(t.app).get('/v1/ledger/verify').set('Authorization', auditor.authHeader).expect(200))
+    .body;
 }
 
 async function potAccount(): Promise<string> {

@@ -7,7 +7,7 @@ import { postReservation, reserve } from '../../src/ledger/ledger.service';
 import { runReconciliation } from '../../src/notifications/reconciliation';
 import { captureLogs } from '../helpers/log-capture';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { makeOrganization, makeUser, type TestUser } from './helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 /*
  * Ledger entries are sealed after commit, over whatever committed entries the sealer finds: an
@@ -28,15 +28,23 @@ beforeEach(async () => {
   const capture = captureLogs('warn');
   logs = capture.lines;
   t = await createTestApp({}, { logger: capture.logger });
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
-  auditor = await makeUser(t, 'auditor', null);
+  admin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true }),
+    direct: true,
+  });
+  auditor = await aUser(t, { role: 'auditor', office: null, direct: true });
   fundId = (
-    await request(t.app).post('/v1/funds').set(admin.auth).send({ name: 'A', currency: 'THB' }).expect(201)
+    await request(t.app)
+      .post('/v1/funds')
+      .set('Authorization', admin.authHeader)
+      .send({ name: 'A', currency: 'THB' })
+      .expect(201)
   ).body.id;
   // A receipt: its entry and audit event are written in PL/pgSQL, with the app's proofs.
   await request(t.app)
     .post(`/v1/funds/${fundId}/receipts`)
-    .set(admin.auth)
+    .set('Authorization', admin.authHeader)
     .set('Idempotency-Key', `proof-${crypto.randomUUID()}`)
     .send({ source: 'donation', amount: '1000.00', currency: 'THB', receivedOn: today })
     .expect(201);
@@ -58,7 +66,8 @@ afterEach(async () => {
 });
 
 async function verify() {
-  return (await request(t.app).get('/v1/ledger/verify').set(auditor.auth).expect(200)).body;
+  return (await request(t.app).get('/v1/ledger/verify').set('Authorization', auditor.authHeader).expect(200))
+    .body;
 }
 
 /** What anyone with EXECUTE on ledger_post_entry can do: post a balanced entry with a proof of their making. */

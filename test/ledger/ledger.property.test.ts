@@ -19,7 +19,8 @@ import type { IdempotentResult } from '../../src/lib/idempotency';
 import { formatMoney } from '../../src/lib/money';
 import type { Call } from '../../src/lib/route';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { callOf, makeOrganization, makeUser, type TestUser } from './helpers';
+import { callOf } from './helpers';
+import { aUser, anOffice, type TestUser } from '../helpers/factories';
 
 /*
  * Random sequences of operations through the service layer (the code paths the API uses),
@@ -32,9 +33,9 @@ let admin: TestUser;
 let checker: TestUser; // approves the admin's manual entries on fund money (maker-checker)
 beforeAll(async () => {
   t = await createTestApp();
-  const agency = await makeOrganization(t);
-  admin = await makeUser(t, 'fund_admin', agency);
-  checker = await makeUser(t, 'fund_admin', agency);
+  const agency = await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true });
+  admin = await aUser(t, { role: 'fund_admin', office: agency, direct: true });
+  checker = await aUser(t, { role: 'fund_admin', office: agency, direct: true });
   await createInspector();
 });
 afterAll(async () => {

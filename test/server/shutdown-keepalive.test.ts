@@ -7,7 +7,7 @@ import { verifyLedger } from '../../src/ledger/ledger-chain';
 import { bindChainKeys, parseChainKeys } from '../../src/lib/chain-keys';
 import { openDatabase, type DbHandle } from '../../src/lib/db';
 import { listeningPort, spawnServer, type ServerProcess } from '../helpers/server-process';
-import { insertUserWithToken } from '../helpers/sql-users';
+import { aUser, anOffice } from '../helpers/factories';
 import { createTestDatabase, dropTestDatabase } from '../helpers/test-app';
 
 /**
@@ -50,12 +50,11 @@ it('closes idle keep-alive connections, finishes every request in flight with Co
   const db = await createTestDatabase();
   dbName = db.name;
   handle = await openDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, DB_POOL_MAX: '2' }));
-  const org = await handle.db
-    .insertInto('organizations')
-    .values({ name: 'Drain test agency', kind: 'fund_agency' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const { token } = await insertUserWithToken(handle.db, 'fund_admin', org.id);
+  const office = await anOffice({ ctx: { db: handle.db } }, 'fund_agency', {
+    name: 'Drain test agency',
+    direct: true,
+  });
+  const { token } = await aUser({ ctx: { db: handle.db } }, { role: 'fund_admin', office, direct: true });
   // The server signs chain links with these; this handle verifies them.
   const chainKeys = `drain:${crypto.randomBytes(32).toString('base64')}`;
   bindChainKeys(handle.db, parseChainKeys(chainKeys));

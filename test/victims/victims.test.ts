@@ -1,24 +1,33 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, organization, person, snapshot, victimBody, type Person } from '../claims/support';
+import { fund, snapshot } from '../claims/support';
+import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let office: string;
-let worker: Person;
-let colleague: Person;
-let outsider: Person;
-let auditor: Person;
-let fundAdmin: Person;
+let worker: TestUser;
+let colleague: TestUser;
+let outsider: TestUser;
+let auditor: TestUser;
+let fundAdmin: TestUser;
 
 beforeAll(async () => {
   t = await createTestApp();
-  office = await organization(t, 'legal_aid');
-  worker = await person(t, 'legal_aid', office);
-  colleague = await person(t, 'legal_aid', office);
-  outsider = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  auditor = await person(t, 'auditor');
-  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  office = (await anOffice(t, 'legal_aid', { direct: true })).id;
+  worker = await aUser(t, { role: 'legal_aid', office, direct: true });
+  colleague = await aUser(t, { role: 'legal_aid', office, direct: true });
+  outsider = await aUser(t, {
+    role: 'legal_aid',
+    office: await anOffice(t, 'legal_aid', { direct: true }),
+    direct: true,
+  });
+  auditor = await aUser(t, { role: 'auditor', direct: true });
+  fundAdmin = await aUser(t, {
+    role: 'fund_admin',
+    office: await anOffice(t, 'fund_agency', { direct: true }),
+    direct: true,
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -26,8 +35,8 @@ afterAll(async () => {
 
 const REFERENCE = /^V-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{8}$/;
 
-function register(by: Person, over: Record<string, unknown> = {}) {
-  return request(t.app).post('/v1/victims').set('Authorization', by.auth).send(victimBody(over));
+function register(by: TestUser, over: Record<string, unknown> = {}) {
+  return request(t.app).post('/v1/victims').set('Authorization', by.authHeader).send(victimBody(over));
 }
 
 describe('registering a victim', () => {
@@ -133,7 +142,7 @@ describe('reading a victim', () => {
   it('shows the identifying fields to the owning organization and audits the read', async () => {
     const res = await request(t.app)
       .get(`/v1/victims/${victim.id}`)
-      .set('Authorization', colleague.auth)
+      .set('Authorization', colleague.authHeader)
       .expect(200);
     expect(res.body).toMatchObject({ id: victim.id, fullName: 'Somchai Kaewkla', dateOfBirth: '1994-03-17' });
     const audit = await t.ctx.db
@@ -147,32 +156,38 @@ describe('reading a victim', () => {
   });
 
   it('answers 404 to a legal aid worker of another organization, on every victim endpoint', async () => {
-    await request(t.app).get(`/v1/victims/${victim.id}`).set('Authorization', outsider.auth).expect(404);
+    await request(t.app)
+      .get(`/v1/victims/${victim.id}`)
+      .set('Authorization', outsider.authHeader)
+      .expect(404);
     await request(t.app)
       .patch(`/v1/victims/${victim.id}`)
-      .set('Authorization', outsider.auth)
+      .set('Authorization', outsider.authHeader)
       .send({ preferredLanguage: 'th' })
       .expect(404);
     await request(t.app)
       .get(`/v1/victims/${victim.id}/compensation`)
-      .set('Authorization', outsider.auth)
+      .set('Authorization', outsider.authHeader)
       .expect(404);
   });
 
   it('refuses auditors outright: they never receive identities', async () => {
     const res = await request(t.app)
       .get(`/v1/victims/${victim.id}`)
-      .set('Authorization', auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(403);
     expect(JSON.stringify(res.body)).not.toContain('Somchai');
   });
 
   it('shows a fund administrator only what a payment needs, and only through a claim on their fund', async () => {
-    await request(t.app).get(`/v1/victims/${victim.id}`).set('Authorization', fundAdmin.auth).expect(404);
+    await request(t.app)
+      .get(`/v1/victims/${victim.id}`)
+      .set('Authorization', fundAdmin.authHeader)
+      .expect(404);
     const fundId = await fund(t, fundAdmin);
     await request(t.app)
       .post('/v1/claims')
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({
         victimId: victim.id,
         route: 'state_fund',
@@ -184,7 +199,7 @@ describe('reading a victim', () => {
       .expect(201);
     const res = await request(t.app)
       .get(`/v1/victims/${victim.id}`)
-      .set('Authorization', fundAdmin.auth)
+      .set('Authorization', fundAdmin.authHeader)
       .expect(200);
     expect(res.body).toEqual({
       id: victim.id,
@@ -195,7 +210,7 @@ describe('reading a victim', () => {
     });
     await request(t.app)
       .patch(`/v1/victims/${victim.id}`)
-      .set('Authorization', fundAdmin.auth)
+      .set('Authorization', fundAdmin.authHeader)
       .send({ preferredLanguage: 'th' })
       .expect(403);
   });
@@ -206,7 +221,7 @@ describe('updating a victim', () => {
     const v = (await register(worker, { identityDocuments: [] }).expect(201)).body;
     const res = await request(t.app)
       .patch(`/v1/victims/${v.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({
         contact: { phone: '+66 89 000 1111', safeToContact: false },
         consent: { shareWithFundAgency: false, contactByEmail: true },
@@ -218,13 +233,13 @@ describe('updating a victim', () => {
     });
     const manual = await request(t.app)
       .patch(`/v1/victims/${v.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ witness: { isWitness: true } })
       .expect(200);
     expect(manual.body.witness).toEqual({ isWitness: true, setBy: 'manual' });
     const auto = await request(t.app)
       .patch(`/v1/victims/${v.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ witness: { automatic: true } })
       .expect(200);
     expect(auto.body.witness).toEqual({ isWitness: false, setBy: 'automatic' });
@@ -271,20 +286,24 @@ describe('bad input on the victim endpoints', () => {
   it('refuses a bad id, an empty patch and a bad witness value, writing nothing', async () => {
     const v = (await register(worker, { identityDocuments: [] }).expect(201)).body;
     const before = await snapshot(t);
-    await request(t.app).get('/v1/victims/not-a-uuid').set('Authorization', worker.auth).expect(400);
+    await request(t.app).get('/v1/victims/not-a-uuid').set('Authorization', worker.authHeader).expect(400);
     await request(t.app)
       .get('/v1/victims/not-a-uuid/compensation')
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .expect(400);
-    await request(t.app).patch(`/v1/victims/${v.id}`).set('Authorization', worker.auth).send({}).expect(400);
     await request(t.app)
       .patch(`/v1/victims/${v.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
+      .send({})
+      .expect(400);
+    await request(t.app)
+      .patch(`/v1/victims/${v.id}`)
+      .set('Authorization', worker.authHeader)
       .send({ witness: { automatic: false } })
       .expect(400);
     await request(t.app)
       .patch(`/v1/victims/${v.id}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ fullName: '' })
       .expect(400);
     await request(t.app).get(`/v1/victims/${v.id}`).expect(401);
