@@ -1,6 +1,7 @@
 import { Router, type Express } from 'express';
 import { registerAuditRoutes } from './audit/audit.http';
 import { registerAuthRoutes } from './auth/auth.http';
+import { registerCaseloadRoutes } from './caseload/caseload.http';
 import { registerClaimRoutes } from './claims/claims.http';
 import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
@@ -20,6 +21,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerLedgerRoutes(ctx, router);
   registerVictimRoutes(ctx, router);
   registerClaimRoutes(ctx, router);
+  registerCaseloadRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
   registerNotificationRoutes(ctx, router);

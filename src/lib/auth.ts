@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   // legal aid disclose their own victims' register in court
   'witness-assistance:read': ['fund_admin', 'auditor', 'legal_aid'],
   'jobs:admin': ['admin'],
+  // moving a departing worker's caseload to a colleague (who, not what: no case data is read)
+  'caseload:admin': ['admin'],
+  // a worker's own lists: legal aid their caseload, fund administrators their approvals
+  'caseload:read': ['legal_aid', 'fund_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
