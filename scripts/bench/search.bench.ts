@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { searchVictims } from '../../src/victims/victims.search';
+import { searchVictims } from '../../src/casework/victims.search';
 import { nameIndexRows } from '../../src/victims/name-index';
 import { newReference } from '../../src/victims/reference';
 import { FIELD } from '../../src/victims/victims.mapper';

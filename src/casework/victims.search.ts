@@ -5,26 +5,9 @@ import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact } from '../lib/db';
 import { ForbiddenError, ValidationError } from '../lib/errors';
-import { nameProbe, victimsNamed } from './name-index';
-import { FIELD } from './victims.mapper';
-
-export interface VictimSearchQuery {
-  /** Exact reference, e.g. V-7KQ2M9XA (case and spaces ignored). */
-  reference?: string;
-  /** Exact identity document number, through its blind index. */
-  documentNumber?: string;
-  /** The whole name, or any of its whole words. */
-  name?: string;
-  /** Only victims in my caseload (assigned to me). */
-  mine?: boolean;
-  /** Only victims of this office (organization). */
-  organizationId?: string;
-  nationality?: string;
-  /** Only victims with (true) or without (false) a claim still being pursued. */
-  hasOpenClaims?: boolean;
-  limit: number;
-  cursor?: string;
-}
+import { nameProbe, victimsNamed } from '../victims/name-index';
+import { FIELD } from '../victims/victims.mapper';
+import type { VictimSearchQuery } from '../victims/victims.schemas';
 
 export interface VictimHit {
   id: string;

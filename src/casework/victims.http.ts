@@ -10,9 +10,10 @@ import {
   victimResponse,
   victimSearchQuery,
   victimSearchResponse,
-} from './victims.schemas';
+} from '../victims/victims.schemas';
 import { searchVictims } from './victims.search';
-import { createVictim, getVictim, updateVictim } from './victims.service';
+import { getVictim } from '../victims/victims.service';
+import { createVictim, updateVictim } from './victim-records.service';
 
 const tags = ['Victims'];
 
