@@ -4,6 +4,7 @@ import { registerAuthRoutes } from './auth/auth.http';
 import { registerCaseloadRoutes } from './caseload/caseload.http';
 import { registerVictimRoutes } from './casework/victims.http';
 import { registerClaimRoutes } from './claims/claims.http';
+import { registerHearingRoutes } from './claims/hearings/hearings.http';
 import type { AppContext } from './context';
 import { registerDisbursementRoutes } from './disbursements/disbursements.http';
 import { registerFundRoutes } from './funds/funds.http';
@@ -22,6 +23,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerVictimRoutes(ctx, router);
   registerClaimRoutes(ctx, router);
   registerCaseloadRoutes(ctx, router);
+  registerHearingRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
   registerStatusRoutes(ctx, router);
   registerNotificationRoutes(ctx, router);

@@ -26,8 +26,13 @@ export async function insertHeads(trx: Trx, rows: Insertable<ClaimHeadsTable>[])
   await trx.insertInto('claim_heads').values(rows).execute();
 }
 
-export async function insertTransition(trx: Trx, row: Insertable<ClaimTransitionsTable>): Promise<void> {
-  await trx.insertInto('claim_transitions').values(row).execute();
+export async function insertTransition(trx: Trx, row: Insertable<ClaimTransitionsTable>): Promise<string> {
+  const made = await trx
+    .insertInto('claim_transitions')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return made.id;
 }
 
 export async function findClaim(db: Db | Trx, id: string): Promise<ClaimRow | undefined> {

@@ -9,6 +9,8 @@ import type { PaymentInput } from './payments.service';
 import type { SubrogationPolicy } from './claims';
 import type { TransitionInput } from './transitions.service';
 import type { PaymentParams, VoidPaymentInput } from './payment-voids.service';
+
+import { nextHearingSchema } from './hearings/hearings.schemas';
 import { listFormat } from '../lib/csv';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
@@ -230,6 +232,9 @@ export const claimResponse = Joi.object({
         'Already past when recorded (e.g. a back-dated award): it was never missed here and raises no overdue alarm',
       ),
     }).unknown(true),
+  ),
+  nextHearing: nextHearingSchema.description(
+    'The next hearing still scheduled, today or later (not shown to auditors); see /v1/claims/:id/hearings',
   ),
   otherRoutes: Joi.array()
     .items(

@@ -27,6 +27,8 @@ import {
   type ClaimRow,
 } from './claims.repository';
 import { decisionOffset } from './compensation';
+import { HEARING_STAGES } from './hearings/hearings';
+import { followClaimMove } from './hearings/hearings.moves';
 import { loadVictimMoney } from './compensation.service';
 import { maxDate, todayUtc } from '../lib/dates';
 import {
@@ -48,9 +50,6 @@ export interface TransitionInput {
   /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
   pot?: string;
 }
-
-/** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
-const HEARING_STAGES: ReadonlySet<string> = new Set(['conciliation', 'hearing', 'trial', 'appeal']);
 
 function checkRequirements(claim: ClaimRow, t: TransitionRule, input: TransitionInput, claimed: Set<string>) {
   const errors: FieldError[] = [];
@@ -195,7 +194,7 @@ export async function transitionClaim(
     const record = outcome ? await applyOutcome(trx, claim, outcome, award) : null;
     if (t.requires.includes('fully_paid')) await checkFullyPaid(trx, claim);
     const occurredOn = input.occurredOn ?? maxDate(todayUtc(), claim.status_since);
-    await insertTransition(trx, {
+    const transitionId = await insertTransition(trx, {
       claim_id: id,
       from_status: claim.status,
       to_status: t.to,
@@ -204,6 +203,14 @@ export async function transitionClaim(
       note: input.note?.trim() || null,
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
       hearing_on: input.hearingOn ?? null,
+    });
+    await followClaimMove(trx, claim, {
+      from: claim.status,
+      to: t.to,
+      occurredOn,
+      hearingOn: input.hearingOn,
+      transitionId,
+      by: actor.userId,
     });
     const updated = await setStatus(trx, id, t.to, occurredOn);
     const moves =

@@ -37,6 +37,10 @@ export const PERMISSIONS = {
   'caseload:admin': ['admin'],
   // a worker's own lists: legal aid their caseload, fund administrators their approvals
   'caseload:read': ['legal_aid', 'fund_admin'],
+  // the court calendar: whoever follows the claims; auditors see no case calendar
+  'hearings:read': ['legal_aid', 'fund_admin'],
+  'hearings:write': ['legal_aid', 'fund_admin'],
+  'calendar-feed:write': ['legal_aid', 'fund_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
