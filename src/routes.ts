@@ -1,6 +1,7 @@
 import { Router, type Express } from 'express';
 import { registerAuditRoutes } from './audit/audit.http';
 import { registerAuthRoutes } from './auth/auth.http';
+import { registerCaseloadRoutes } from './caseload/caseload.http';
 import { registerVictimRoutes } from './casework/victims.http';
 import { registerClaimRoutes } from './claims/claims.http';
 import { registerHearingRoutes } from './claims/hearings/hearings.http';
@@ -23,6 +24,7 @@ export function registerDomainRoutes(ctx: AppContext, app: Express): void {
   registerLedgerRoutes(ctx, router);
   registerVictimRoutes(ctx, router);
   registerClaimRoutes(ctx, router);
+  registerCaseloadRoutes(ctx, router);
   registerHearingRoutes(ctx, router);
   registerDisbursementRoutes(ctx, router);
   registerDocumentRoutes(ctx, router);

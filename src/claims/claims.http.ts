@@ -78,11 +78,12 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
     },
     async (call, req, res) => {
       await sendList(req, res, call.query, { filename: 'claims.csv', columns: CLAIM_CSV_COLUMNS }, (page) =>
-        listClaims(ctx, call.actor, {
-          ...call.query,
-          cursor: page.cursor,
-          limit: page.limit ?? call.query.limit,
-        }),
+        listClaims(
+          ctx,
+          call.actor,
+          { ...call.query, cursor: page.cursor, limit: page.limit ?? call.query.limit },
+          call.requestId,
+        ),
       );
     },
   );

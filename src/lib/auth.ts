@@ -36,6 +36,10 @@ export const PERMISSIONS = {
   'documents:read': ['legal_aid', 'fund_admin'],
   'documents:write': ['legal_aid', 'fund_admin'],
   'jobs:admin': ['admin'],
+  // moving a departing worker's caseload to a colleague (who, not what: no case data is read)
+  'caseload:admin': ['admin'],
+  // a worker's own lists: legal aid their caseload, fund administrators their approvals
+  'caseload:read': ['legal_aid', 'fund_admin'],
   // the court calendar: whoever follows the claims; auditors see no case calendar
   'hearings:read': ['legal_aid', 'fund_admin'],
   'hearings:write': ['legal_aid', 'fund_admin'],

@@ -48,7 +48,13 @@ describe('demo data', () => {
     }
     const logins = results.find((r) => r.length > 0)!;
     expect(results.map((r) => r.length).sort()).toEqual([0, 5]);
-    expect(logins.map((l) => l.role).sort()).toEqual(['admin', 'auditor', 'fund_admin', 'fund_admin', 'legal_aid']);
+    expect(logins.map((l) => l.role).sort()).toEqual([
+      'admin',
+      'auditor',
+      'fund_admin',
+      'fund_admin',
+      'legal_aid',
+    ]);
     expect(await count(t, 'users')).toBe(5);
     expect(await count(t, 'organizations')).toBe(2);
 

@@ -1,0 +1,152 @@
+import request from 'supertest';
+import { addDays, todayUtc } from '../../src/lib/dates';
+import { fund, organization, person, snapshot, victimBody, type Person } from '../claims/support';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let t: TestApp;
+let worker: Person;
+let colleague: Person;
+let outsider: Person;
+let auditor: Person;
+let admin: Person;
+let fundAdmin: Person;
+let victimId: string;
+const claims: Record<string, string> = {};
+
+async function file(name: string, body: Record<string, unknown>) {
+  const res = await request(t.app)
+    .post('/v1/claims')
+    .set('Authorization', worker.auth)
+    .send({
+      victimId,
+      jurisdiction: 'PH',
+      currency: 'PHP',
+      heads: [{ head: 'unpaid_wages', amount: '100.00' }],
+      ...body,
+    })
+    .expect(201);
+  claims[name] = res.body.id;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const office = await organization(t, 'legal_aid');
+  worker = await person(t, 'legal_aid', office);
+  colleague = await person(t, 'legal_aid', office);
+  outsider = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
+  auditor = await person(t, 'auditor');
+  admin = await person(t, 'admin');
+  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  victimId = (
+    await request(t.app)
+      .post('/v1/victims')
+      .set('Authorization', worker.auth)
+      .send(victimBody({ fullName: 'Maria Caseload', identityDocuments: [] }))
+      .expect(201)
+  ).body.id;
+  // PH labour: decided within 90 days of filing
+  await file('later', { route: 'labour' }); // due in 90 days
+  await file('overdue', { route: 'labour', filedOn: addDays(todayUtc(), -95) });
+  await file('soon', { route: 'labour', filedOn: addDays(todayUtc(), -85) }); // due in 5 days
+  const fundId = await fund(t, fundAdmin, 'PHP');
+  await file('fund', { route: 'state_fund', fundId });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('GET /v1/me/caseload', () => {
+  it('lists my victims and my open claims, overdue first, then by the nearest date, and what waits on me', async () => {
+    const res = await request(t.app).get('/v1/me/caseload').set('Authorization', worker.auth).expect(200);
+    expect(res.body.victims).toEqual([
+      { id: victimId, reference: expect.any(String), fullName: 'Maria Caseload', openClaims: 4 },
+    ]);
+    const order = res.body.claims.map((c: { id: string }) => c.id);
+    expect(order.slice(0, 2)).toEqual([claims.overdue, claims.soon]);
+    expect(order).toContain(claims.later);
+    expect(res.body.claims[0]).toMatchObject({ overdue: true, nextDeadline: { kind: 'decision' } });
+    expect(res.body.claims[1]).toMatchObject({
+      overdue: false,
+      nextDeadline: { dueOn: addDays(todayUtc(), 5) },
+    });
+    const waiting = res.body.waitingOnMe.map((w: { claimId: string }) => w.claimId);
+    expect(waiting).toEqual(expect.arrayContaining([claims.overdue, claims.soon]));
+    expect(waiting).not.toContain(claims.later);
+    const audit = await t.ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'details'])
+      .where('request_id', '=', String(res.headers['x-request-id']))
+      .executeTakeFirstOrThrow();
+    expect(audit).toEqual({ action: 'caseload.read', details: { victimIds: [victimId], claims: 4 } });
+  });
+
+  it("shows nothing of anyone else's caseload, and is no auditor's", async () => {
+    const res = await request(t.app).get('/v1/me/caseload').set('Authorization', outsider.auth).expect(200);
+    expect(res.body).toEqual({ victims: [], claims: [], waitingOnMe: [] });
+    await request(t.app).get('/v1/me/caseload').set('Authorization', auditor.auth).expect(403);
+  });
+});
+
+describe('GET /v1/me/approvals', () => {
+  it('counts applications by stage and lists decisions due, for my funds only', async () => {
+    const res = await request(t.app).get('/v1/me/approvals').set('Authorization', fundAdmin.auth).expect(200);
+    expect(res.body.applicationsByStage).toEqual({ submitted: 1 });
+    expect(res.body.decisionsDue).toEqual([
+      expect.objectContaining({ claimId: claims.fund, status: 'submitted' }),
+    ]);
+    expect(res.body.approvalsWaiting).toEqual([]);
+    const other = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+    const none = await request(t.app).get('/v1/me/approvals').set('Authorization', other.auth).expect(200);
+    expect(none.body).toEqual({ applicationsByStage: {}, decisionsDue: [], approvalsWaiting: [] });
+    await request(t.app).get('/v1/me/approvals').set('Authorization', worker.auth).expect(403);
+  });
+});
+
+describe('POST /v1/admin/reassignments', () => {
+  const reassign = (by: Person, body: object) =>
+    request(t.app).post('/v1/admin/reassignments').set('Authorization', by.auth).send(body);
+
+  it('refuses bad input, another office, and anyone but an admin, changing nothing', async () => {
+    const before = await snapshot(t);
+    for (const [by, body, status] of [
+      [admin, { fromUserId: worker.id, toUserId: worker.id, reason: 'x' }, 400],
+      [admin, { fromUserId: worker.id, toUserId: colleague.id }, 400],
+      [admin, { fromUserId: worker.id, toUserId: outsider.id, reason: 'leaving' }, 400],
+      [colleague, { fromUserId: worker.id, toUserId: colleague.id, reason: 'leaving' }, 403],
+    ] as const) {
+      const res = await reassign(by, body);
+      expect([body, res.status]).toEqual([body, status]);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+    const after = await snapshot(t);
+    expect({ ...after, audit_events: 0 }).toEqual({ ...before, audit_events: 0 });
+  });
+
+  it("moves a departing worker's victims and claims to a colleague, once", async () => {
+    const body = { fromUserId: worker.id, toUserId: colleague.id, reason: 'Worker left the office' };
+    expect((await reassign(admin, body).expect(200)).body).toEqual({ victimsMoved: 1, claimsMoved: 4 });
+    expect((await reassign(admin, body).expect(200)).body).toEqual({ victimsMoved: 0, claimsMoved: 0 });
+    const mine = await request(t.app).get('/v1/me/caseload').set('Authorization', colleague.auth).expect(200);
+    expect(mine.body.victims.map((v: { id: string }) => v.id)).toEqual([victimId]);
+    expect(mine.body.claims).toHaveLength(4);
+    const claim = await request(t.app)
+      .get(`/v1/claims/${claims.soon}`)
+      .set('Authorization', colleague.auth)
+      .expect(200);
+    expect(claim.body.changes).toEqual([
+      expect.objectContaining({
+        field: 'assigneeId',
+        from: worker.id,
+        to: colleague.id,
+        reason: body.reason,
+        by: admin.id,
+      }),
+    ]);
+    const events = await t.ctx.db
+      .selectFrom('audit_events')
+      .select('details')
+      .where('action', '=', 'caseload.reassign')
+      .execute();
+    expect(events).toHaveLength(2);
+  });
+});
