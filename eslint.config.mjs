@@ -22,8 +22,10 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs', '**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js'], languageOptions: { globals: { module: 'writable', require: 'readonly' } } },
+  // .dependency-cruiser.cjs: plain CommonJS config read by `depcruise` in `npm run lint`
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
   {
     // scripts/build.js runs on plain Node before anything is compiled
     files: ['scripts/*.js'],

@@ -19,25 +19,10 @@ need_cmd() { # need_cmd <command> <debian package>
   command -v "$1" >/dev/null 2>&1 || { echo "installing $2"; apt_install "$2"; }
 }
 
-pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
 
-# PostgreSQL
-if ! pg_up; then
-  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-    echo "installing postgresql"
-    apt_install postgresql
-  fi
-  version=$(ls /etc/postgresql | sort -n | tail -1)
-  # Trust auth on loopback for the local test user, as on the project's machines.
-  hba="/etc/postgresql/$version/main/pg_hba.conf"
-  if ! grep -q "redress-tests" "$hba" 2>/dev/null; then
-    $SUDO sed -i '1i host all all 127.0.0.1/32 trust # redress-tests\nlocal all all trust # redress-tests' "$hba"
-  fi
-  $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
-  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
-  pg_up || { echo "PostgreSQL did not start" >&2; exit 1; }
-fi
+# PostgreSQL: never by loosening an existing server's authentication (see ensure-postgres.sh)
+bash "$(dirname "$0")/ensure-postgres.sh"
 
 # Redis
 if ! redis_up; then

@@ -1,6 +1,7 @@
 import { Router, type Express } from 'express';
 import { registerAuditRoutes } from './audit/audit.http';
 import { registerAuthRoutes } from './auth/auth.http';
+import { registerVictimRoutes } from './casework/victims.http';
 import { registerClaimRoutes } from './claims/claims.http';
 import { registerHearingRoutes } from './claims/hearings/hearings.http';
 import type { AppContext } from './context';
@@ -9,7 +10,6 @@ import { registerFundRoutes } from './funds/funds.http';
 import { registerLedgerRoutes } from './ledger/ledger.http';
 import { registerNotificationRoutes } from './notifications/jobs-admin.http';
 import { registerStatusRoutes } from './status/status.http';
-import { registerVictimRoutes } from './victims/victims.http';
 
 /** Every domain's HTTP routes, mounted in one place. */
 export function registerDomainRoutes(ctx: AppContext, app: Express): void {

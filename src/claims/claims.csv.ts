@@ -1,16 +1,15 @@
-import { fieldColumns, type CsvColumn, type CsvValue } from '../lib/csv';
+import { fieldColumns, type CsvColumn } from '../lib/csv';
+import type { ClaimDeadlineView, ClaimView } from './claim-view';
 
 /**
  * The claims list as CSV: one row per claim, with the fields and totals its JSON item shows
  * the caller (a field the caller's role does not get, e.g. the case number, stays empty).
  */
-type ClaimItem = Record<string, unknown>;
-
-const totals = (item: ClaimItem) => (item.totals ?? {}) as Record<string, CsvValue>;
+type ClaimItem = ClaimView;
 
 /** The earliest deadline not yet met (the one the worker acts on next). */
-function nextDeadline(item: ClaimItem): { kind?: string; dueOn?: string } | undefined {
-  const open = ((item.deadlines ?? []) as Array<{ kind: string; dueOn: string; metOn: string | null }>)
+function nextDeadline(item: ClaimItem): ClaimDeadlineView | undefined {
+  const open = (item.deadlines ?? [])
     .filter((d) => d.metOn === null)
     .sort((a, b) => a.dueOn.localeCompare(b.dueOn));
   return open[0];
@@ -37,9 +36,9 @@ export const CLAIM_CSV_COLUMNS: Array<CsvColumn<ClaimItem>> = [
   ),
   ...(['claimed', 'awarded', 'received', 'heldInTrust', 'outstanding'] as const).map((k) => ({
     header: k,
-    value: (item: ClaimItem) => totals(item)[k],
+    value: (item: ClaimItem) => item.totals[k],
   })),
-  { header: 'paymentState', value: (item) => item.paymentState as CsvValue },
+  { header: 'paymentState', value: (item) => item.paymentState },
   { header: 'nextDeadline', value: (item) => nextDeadline(item)?.kind },
   { header: 'nextDeadlineOn', value: (item) => nextDeadline(item)?.dueOn },
 ];

@@ -18,6 +18,8 @@ export interface ListQuery {
   deadlineWithinDays?: number;
   limit: number;
   cursor?: string;
+  /** csv: the whole list as CSV (see sendList) */
+  format?: 'json' | 'csv';
 }
 
 function decodeCursor(cursor: string): string {

@@ -2,7 +2,13 @@ import Joi from 'joi';
 import { currencyCode, money } from '../lib/money';
 import { CRIMINAL_MODES, ROUTES, ROUTE_MACHINES } from './route-machines';
 import { HEADS, PAID_TO, PAYERS, PAYMENT_STATES, SUBROGATION_POLICIES } from './claims';
-import { isoDate, pastDate, uuid } from '../lib/schemas';
+import { isoDate, pastDate, uuid, type IdParams, type PageQuery } from '../lib/schemas';
+import type { ListQuery } from './claims.list';
+import type { CreateClaimInput } from './claims.service';
+import type { PaymentInput } from './payments.service';
+import type { SubrogationPolicy } from './claims';
+import type { TransitionInput } from './transitions.service';
+import type { PaymentParams, VoidPaymentInput } from './payment-voids.service';
 import { nextHearingSchema } from './hearings/hearings.schemas';
 import { listFormat } from '../lib/csv';
 
@@ -10,7 +16,7 @@ const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Obje
 
 const text = (max: number) => Joi.string().trim().min(1).max(max);
 
-const headLine = Joi.object({
+const headLine = Joi.object<CreateClaimInput['heads'][number], true>({
   head: Joi.string()
     .valid(...HEADS)
     .required(),
@@ -18,7 +24,7 @@ const headLine = Joi.object({
   description: text(500).when('head', { is: 'other', then: Joi.required() }),
 });
 
-export const createClaimBody = Joi.object({
+export const createClaimBody = Joi.object<CreateClaimInput, true>({
   victimId: uuid().required(),
   route: Joi.string()
     .valid(...ROUTES)
@@ -43,9 +49,9 @@ export const createClaimBody = Joi.object({
   assigneeId: uuid(),
 });
 
-export const claimIdParams = Joi.object({ id: uuid().required() });
+export const claimIdParams = Joi.object<IdParams, true>({ id: uuid().required() });
 
-export const transitionBody = Joi.object({
+export const transitionBody = Joi.object<TransitionInput, true>({
   to: Joi.string().max(40).required(),
   pot: Joi.string()
     .pattern(/^[a-z][a-z0-9_]{0,39}$/)
@@ -56,7 +62,7 @@ export const transitionBody = Joi.object({
   note: Joi.string().trim().max(2000).allow(''),
   occurredOn: pastDate(),
   hearingOn: isoDate().description('Moving to a hearing stage: the day the hearing is scheduled'),
-  award: Joi.object({
+  award: Joi.object<NonNullable<TransitionInput['award']>, true>({
     currency: currencyCode(),
     heads: Joi.array()
       .items(
@@ -75,13 +81,18 @@ export const transitionBody = Joi.object({
   }),
 });
 
-export const transitionQuery = Joi.object({
+/** After joi's default: whether the move is only previewed. */
+export interface TransitionQuery {
+  preview: boolean;
+}
+
+export const transitionQuery = Joi.object<TransitionQuery, true>({
   preview: Joi.boolean()
     .default(false)
     .description('true: answer as the move would (with drawsFrom on a State-fund claim) and change nothing'),
 });
 
-export const paymentBody = Joi.object({
+export const paymentBody = Joi.object<PaymentInput, true>({
   amount: money().positive().required(),
   currency: currencyCode(),
   head: Joi.string()
@@ -98,13 +109,16 @@ export const paymentBody = Joi.object({
   note: Joi.string().trim().max(2000),
 });
 
-export const paymentParams = Joi.object({ id: uuid().required(), paymentId: uuid().required() });
+export const paymentParams = Joi.object<PaymentParams, true>({
+  id: uuid().required(),
+  paymentId: uuid().required(),
+});
 
-export const voidPaymentBody = Joi.object({
+export const voidPaymentBody = Joi.object<VoidPaymentInput, true>({
   reason: Joi.string().trim().min(1).max(2000).required().description('Why the record was a mistake'),
 });
 
-export const paymentListQuery = Joi.object({
+export const paymentListQuery = Joi.object<PageQuery, true>({
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: uuid().description('nextCursor of the previous page'),
 });
@@ -143,7 +157,7 @@ export const paymentWithClaim = paymentView.keys({
   claim: Joi.object().unknown(true).description('The claim after the change'),
 });
 
-export const listQuery = Joi.object({
+export const listQuery = Joi.object<ListQuery, true>({
   route: Joi.string().valid(...ROUTES),
   status: Joi.string().valid(...ALL_STATES),
   victimId: uuid(),
@@ -155,7 +169,11 @@ export const listQuery = Joi.object({
   format: listFormat,
 });
 
-export const policyBody = Joi.object({
+export interface PolicyInput {
+  policy: SubrogationPolicy;
+}
+
+export const policyBody = Joi.object<PolicyInput, true>({
   policy: Joi.string()
     .valid(...SUBROGATION_POLICIES)
     .required(),

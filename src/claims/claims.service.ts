@@ -2,14 +2,17 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
-import { ConflictError, ForbiddenError, ValidationError } from '../lib/errors';
+import { ForbiddenError, ValidationError } from '../lib/errors';
+import { ConsentRequired } from './claims.errors';
 import { parseMoney } from '../lib/money';
 import { assertDateOrder, notAfter, notBefore } from '../lib/date-order';
 import { newReference } from '../victims/reference';
 import { FIELD } from '../victims/victims.mapper';
-import { refreshWitness, victimAccess } from '../victims/victims.service';
+import { victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
-import { otherRoutesFor } from './other-routes';
+import { refreshWitness } from './witness';
+import { otherRoutesFor, type OtherRoute } from './other-routes';
+import type { ClaimView } from './claim-view';
 import { nextHearingOf } from './hearings/hearings.views';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
@@ -52,7 +55,7 @@ export async function claimResponse(
   actor: Actor,
   row: ClaimRow,
   deadlines?: Deadline[],
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView> {
   const [heads, history, stored] = await Promise.all([
     headsOf(db, [row.id]),
     historyOf(db, row.id),
@@ -117,8 +120,7 @@ async function checkCreate(
     notAfter('causeOfActionOn', input.causeOfActionOn, 'the filing (filedOn)', filedOn),
   ]);
   // The seed: information is shared only with the victim's consent.
-  if (input.route === 'state_fund' && !consent)
-    throw new ConflictError('The victim has not consented to sharing with the fund agency.');
+  if (input.route === 'state_fund' && !consent) throw new ConsentRequired();
   return filedOn;
 }
 
@@ -138,7 +140,7 @@ export async function createClaim(
   actor: Actor,
   input: CreateClaimInput,
   requestId: string,
-): Promise<{ claim: Record<string, unknown>; warnings: Array<{ code: string; message: string }> }> {
+): Promise<{ claim: ClaimView; warnings: Array<{ code: string; message: string }> }> {
   if (actor.role !== 'legal_aid') await refuseFiling(ctx, actor, input.victimId);
   const heads = input.heads.map((h, i) => {
     try {
@@ -221,7 +223,7 @@ export async function getClaim(
   actor: Actor,
   id: string,
   requestId: string,
-): Promise<Record<string, unknown>> {
+): Promise<ClaimView & { otherRoutes?: OtherRoute[] }> {
   return transact(ctx.db, async (trx) => {
     const claim = await claimFor(trx, actor, id);
     const otherRoutes = await otherRoutesFor(trx, actor, claim);

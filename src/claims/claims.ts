@@ -1,3 +1,4 @@
+import type { ClaimView } from './claim-view';
 import { todayUtc } from '../lib/dates';
 import { formatMoney } from '../lib/money';
 import { pastWhenRecorded, type Deadline } from './deadlines';
@@ -112,7 +113,7 @@ export function presentClaim(
   c: ClaimRecord,
   audience: ClaimAudience,
   extra: { deadlines?: Deadline[]; history?: HistoryEntry[]; today?: string } = {},
-): Record<string, unknown> {
+): ClaimView {
   const m = (n: bigint) => formatMoney(n, c.currency);
   const totals = claimTotals(c.heads);
   const today = extra.today ?? todayUtc();

@@ -1,13 +1,13 @@
 import type { AppContext } from '../context';
-import { loadPolicy, paidAdvancesOf } from '../disbursements/disbursements.repository';
 import { syncCommitment, type CommitmentMoves } from '../funds/commitments';
 import { beneficiaryOf } from '../funds/restrictions';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
-import { ConflictError, ExceedsAwardError } from '../lib/errors';
+import { CurrencyMismatch, ExceedsAward, RecordGone } from './claims.errors';
 import { formatMoney } from '../lib/money';
 import { findVictim, lockVictim } from '../victims/victims.repository';
 import { headRowToAmounts } from './claims.access';
+import { paidAdvancesOf, potOrderOf } from './commitments.repository';
 import {
   addReceived,
   findClaim,
@@ -34,7 +34,7 @@ function stillOwed(claim: ClaimRow, heads: Array<{ awarded: bigint; received: bi
 /** Victim then claim: the lock order of every change to a claim. */
 export async function lockClaimForMoney(trx: Trx, claimId: string): Promise<ClaimRow> {
   const found = await findClaim(trx, claimId);
-  if (!found) throw new ConflictError('The claim of this payment no longer exists.');
+  if (!found) throw new RecordGone('The claim of this payment');
   await lockVictim(trx, found.victim_id);
   return (await lockClaim(trx, claimId))!;
 }
@@ -122,7 +122,7 @@ export async function commitAward(
     currency: claim.currency,
     target: stillOwed(claim, heads),
     beneficiary: beneficiaryOf(victim),
-    potOrder: (await loadPolicy(trx, claim.fund_id)).potOrder,
+    potOrder: await potOrderOf(trx, claim.fund_id),
     pot: options.pot,
     actor,
     requestId,
@@ -148,11 +148,10 @@ export async function settleAwardPayment(
     heldInTrust: boolean;
   },
 ): Promise<void> {
-  if (claim.currency !== p.currency)
-    throw new ConflictError(`The award is in ${claim.currency}; it is settled in that currency.`);
+  if (claim.currency !== p.currency) throw new CurrencyMismatch(claim.currency);
   const left = await receiveOnHeads(trx, actor, claim, p);
   if (left > 0n)
-    throw new ExceedsAwardError(
+    throw new ExceedsAward(
       `The payment is ${formatMoney(left, claim.currency)} ${claim.currency} more than the award still owes.`,
     );
 }

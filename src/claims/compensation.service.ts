@@ -1,3 +1,4 @@
+import type { CompensationView } from './compensation-view';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
@@ -91,7 +92,7 @@ export async function victimCompensation(
   actor: Actor,
   victimId: string,
   requestId: string,
-): Promise<Record<string, unknown>> {
+): Promise<CompensationView> {
   return transact(ctx.db, async (trx) => {
     await victimAccess(trx, actor, victimId);
     const { summary: s } = await victimMoneySummary(trx, victimId);

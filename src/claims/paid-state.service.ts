@@ -3,8 +3,8 @@ import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
 import { enqueueOutbox } from '../lib/outbox';
-import { refreshWitness } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { refreshWitness } from './witness';
 import { headRowToAmounts } from './claims.access';
 import { awardFullyReceived } from './claims';
 import {

@@ -1,9 +1,10 @@
 import { formatMoney } from '../lib/money';
+import type { PaymentView } from './claim-view';
 import type { ClaimAudience } from './claims';
 import type { PaymentRecordRow } from './payments.repository';
 
 /** A payment record as the API shows it; auditors get no free text (note, void reason). */
-export function paymentView(p: PaymentRecordRow, audience: ClaimAudience): Record<string, unknown> {
+export function paymentView(p: PaymentRecordRow, audience: ClaimAudience): PaymentView {
   const m = (n: string) => formatMoney(n, p.currency);
   const v = p.void;
   return {

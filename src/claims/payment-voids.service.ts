@@ -5,9 +5,12 @@ import { withLedgerErrors } from '../ledger/ledger-errors';
 import { reverseEntry } from '../ledger/ledger.service';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
-import { AlreadyReversedError, ConflictError, NotFoundError } from '../lib/errors';
+import { NotFoundError } from '../lib/errors';
+import { PaidByDisbursement, PaymentAlreadyVoided, RecordGone } from './claims.errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
+import type { PaymentView, PaymentWithClaimView } from './claim-view';
+import type { IdParams, PageQuery } from '../lib/schemas';
 import { lockVictim } from '../victims/victims.repository';
 import { audienceOf, claimFor } from './claims.access';
 import { addReceived, lockClaim } from './claims.repository';
@@ -42,7 +45,7 @@ async function reverseReceipt(
 ): Promise<string | null> {
   if (!receiptId) return null;
   const entryId = await receiptEntryId(trx, receiptId);
-  if (!entryId) throw new ConflictError('The fund receipt of this payment no longer exists.');
+  if (!entryId) throw new RecordGone('The fund receipt of this payment');
   // The claim's need-to-know was checked: the receipt is this claim's own, whoever holds the fund.
   return reverseEntry(trx, { organizationId: null }, entryId, {
     reason: `Payment record voided: ${reason}`,
@@ -55,20 +58,14 @@ async function voidIn(
   ctx: AppContext,
   actor: Actor,
   p: { claimId: string; victimId: string; paymentId: string; reason: string; requestId: string },
-): Promise<Record<string, unknown>> {
+): Promise<PaymentWithClaimView> {
   // Victim, claim, then (by the reversals) accounts: the lock order of every money change.
   await lockVictim(trx, p.victimId);
   const claim = (await lockClaim(trx, p.claimId))!;
   const payment = await findPaymentRecord(trx, claim.id, p.paymentId);
   if (!payment) throw new NotFoundError('payment');
-  if (payment.void)
-    throw new AlreadyReversedError(
-      `This payment record was voided on ${utcDateOf(payment.void.voided_at)}; a record is voided once.`,
-    );
-  if (payment.disbursement_id)
-    throw new ConflictError(
-      'This payment was recorded by a fund disbursement marked paid; it is corrected in the fund, not voided here.',
-    );
+  if (payment.void) throw new PaymentAlreadyVoided(utcDateOf(payment.void.voided_at));
+  if (payment.disbursement_id) throw new PaidByDisbursement();
   const recoveryEntry = await reverseReceipt(trx, actor, payment.fund_receipt_id, p.reason);
   const trustEntry = await reverseReceipt(trx, actor, payment.trust_receipt_id, p.reason);
   const voided = await insertPaymentVoid(trx, {
@@ -98,10 +95,18 @@ async function voidIn(
   };
 }
 
+export interface PaymentParams extends IdParams {
+  paymentId: string;
+}
+
+export interface VoidPaymentInput {
+  reason: string;
+}
+
 /** ★ POST /v1/claims/:id/payments-received/:paymentId/void {reason} → 200; a second void → 409. */
 export async function voidPaymentReceived(
   ctx: AppContext,
-  call: Call<{ reason: string }, unknown, { id: string; paymentId: string }>,
+  call: Call<VoidPaymentInput, unknown, PaymentParams>,
 ): Promise<IdempotentResult> {
   const claimId = call.params.id;
   const found = await claimFor(ctx.db, call.actor, claimId);
@@ -127,9 +132,9 @@ export async function listPaymentsReceived(
   ctx: AppContext,
   actor: Actor,
   claimId: string,
-  query: { limit: number; cursor?: string },
+  query: PageQuery,
   requestId: string,
-): Promise<{ items: Array<Record<string, unknown>>; nextCursor: string | null }> {
+): Promise<{ items: PaymentView[]; nextCursor: string | null }> {
   return transact(ctx.db, async (trx) => {
     await claimFor(trx, actor, claimId);
     const rows: PaymentRecordRow[] = await paymentRecordsOfClaim(trx, claimId, {

@@ -4,8 +4,11 @@ import type { Actor } from '../lib/auth';
 import type { Trx } from '../lib/db';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
+import type { PaymentWithClaimView } from './claim-view';
+import type { IdParams } from '../lib/schemas';
 import { assertDateOrder, notBefore } from '../lib/date-order';
-import { ConflictError, ExceedsAwardError, ValidationError, type FieldError } from '../lib/errors';
+import { ValidationError, type FieldError } from '../lib/errors';
+import { ClaimClosed, ExceedsAward, NoFundClaim, RecordGone } from './claims.errors';
 import { formatMoney, parseMoney } from '../lib/money';
 import { enqueueOutbox } from '../lib/outbox';
 import { trustPot } from '../funds/funds';
@@ -74,10 +77,7 @@ function receivingFund(money: VictimMoney, claim: ClaimRow, input: PaymentInput)
     return input.fundId;
   }
   if (funds.length === 1) return funds[0]!;
-  if (funds.length === 0)
-    throw new ConflictError(
-      `The victim has no State-fund claim in ${claim.currency}; record the money as paid to the victim.`,
-    );
+  if (funds.length === 0) throw new NoFundClaim(claim.currency);
   throw new ValidationError([
     { path: 'fundId', message: 'the victim has claims with several funds: name the fund' },
   ]);
@@ -123,7 +123,7 @@ function intoFund(
 export async function recordPaymentReceived(
   ctx: AppContext,
   call: Pick<
-    Call<PaymentInput, unknown, { id: string }>,
+    Call<PaymentInput, unknown, IdParams>,
     'actor' | 'requestId' | 'idempotencyKey' | 'params' | 'body'
   >,
 ): Promise<IdempotentResult> {
@@ -158,7 +158,7 @@ async function receiveIntoFund(
   parts: { recovery: bigint; trust: bigint; receivedOn: string; requestId: string },
 ): Promise<{ recovery: string | null; trust: string | null }> {
   let fund = await loadFund(trx, ctx.db, fundId);
-  if (!fund) throw new ConflictError('The fund of this claim no longer exists.');
+  if (!fund) throw new RecordGone('The fund of this claim');
   heldCurrency(fund, claim.currency);
   const post = async (pot: string, amount: bigint, part: string) =>
     (
@@ -193,21 +193,20 @@ async function recordIn(
   input: PaymentInput,
   amount: bigint,
   requestId: string,
-): Promise<Record<string, unknown>> {
+): Promise<PaymentWithClaimView> {
   const claimId = found.id;
   await lockVictim(trx, found.victim_id);
   const claim = (await lockClaim(trx, claimId))!;
   const head = (await headsOf(trx, [claimId])).map(headRowToAmounts).find((h) => h.head === input.head);
   if (!head)
     throw new ValidationError([{ path: 'head', message: `'${input.head}' was not claimed on this claim` }]);
-  if (claim.status === 'withdrawn' || claim.status === 'closed')
-    throw new ConflictError(`The claim is ${claim.status}; no payment can be recorded on it.`);
+  if (claim.status === 'withdrawn' || claim.status === 'closed') throw new ClaimClosed(claim.status);
   // Before an award (conciliation back-pay, an employer's interim payment) money is counted
   // against what was claimed, and against the award once there is one.
   const beforeAward = stateRule(claim.route as Route, claim.status)?.beforeDecision === true;
   const cap = beforeAward ? head.claimed : head.awarded;
   if (head.received + amount > cap)
-    throw new ExceedsAwardError(
+    throw new ExceedsAward(
       beforeAward
         ? `Before an award, money is recorded up to the amount claimed: only ${formatMoney(cap - head.received, claim.currency)} of the ${input.head} claim is not yet received.`
         : `Only ${formatMoney(head.awarded - head.received, claim.currency)} of the ${input.head} award is outstanding.`,

@@ -1,22 +1,18 @@
+import type { TransitionView } from './claim-view';
 import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { kickLedgerSealer } from '../ledger/ledger-chain';
 import type { Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
 import { dryRun } from '../lib/preview';
-import {
-  ConflictError,
-  ForbiddenError,
-  TransitionNotAllowedError,
-  ValidationError,
-  type FieldError,
-} from '../lib/errors';
+import { ForbiddenError, ValidationError, type FieldError } from '../lib/errors';
+import { AwardBelowReceived, AwardOutstanding, TransitionNotAllowed } from './claims.errors';
 import { assertDateOrder, notBefore, type DateRule } from '../lib/date-order';
 import { enqueueOutbox } from '../lib/outbox';
 import { formatMoney, parseMoney } from '../lib/money';
 import { lockVictim } from '../victims/victims.repository';
-import { refreshWitness } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
+import { refreshWitness } from './witness';
 import { claimFor, headRowToAmounts } from './claims.access';
 import type { AwardRecord } from './claims.table';
 import { claimResponse } from './claims.service';
@@ -137,7 +133,7 @@ async function applyOutcome(
       : 0n;
     const awarded = amount - offset;
     if (awarded < h.received)
-      throw new ConflictError(
+      throw new AwardBelowReceived(
         `${formatMoney(h.received, claim.currency)} was already received for ${h.head}; the award cannot be less.`,
       );
     await setHeadAward(trx, claim.id, h.head, { decided: money ? amount : null, offset, awarded });
@@ -152,7 +148,7 @@ async function checkFullyPaid(trx: Trx, claim: ClaimRow): Promise<void> {
   const awarded = heads.reduce((a, h) => a + h.awarded, 0n);
   const short = heads.reduce((a, h) => a + (h.awarded > h.received ? h.awarded - h.received : 0n), 0n);
   if (awarded === 0n || short > 0n)
-    throw new ConflictError(
+    throw new AwardOutstanding(
       awarded === 0n
         ? 'Nothing was awarded, so the claim cannot be paid.'
         : `${formatMoney(short, claim.currency)} of the award is still outstanding; record the payments first.`,
@@ -171,7 +167,7 @@ export async function transitionClaim(
   input: TransitionInput,
   requestId: string,
   preview = false,
-): Promise<Record<string, unknown>> {
+): Promise<TransitionView> {
   const found = await claimFor(ctx.db, actor, id);
   const route = found.route as Route;
   if (!stateRule(route, input.to))
@@ -185,9 +181,9 @@ export async function transitionClaim(
     const t = findTransition(route, claim.status, input.to);
     if (!t) {
       const allowed = allowedTargets(route, claim.status);
-      throw new TransitionNotAllowedError(
+      throw new TransitionNotAllowed(
         `A ${route} claim in '${claim.status}' cannot move to '${input.to}'. Allowed: ${allowed.length ? allowed.join(', ') : 'none (closed)'}.`,
-        { allowedTransitions: allowed },
+        allowed,
       );
     }
     if (!t.by.includes(actor.role))

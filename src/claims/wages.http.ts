@@ -12,13 +12,18 @@ import { calculateWages, type WageInput } from './wages';
 const quantity = Joi.number().min(0).max(100000).precision(2);
 const amount = money().currency(Joi.ref('/currency'));
 
-const wageBody = Joi.object({
+/** A wage calculation as sent: without `calculateOn` it is calculated as of today. */
+export type WageBody = Omit<WageInput, 'calculateOn'> & { calculateOn?: string };
+type WagePeriod = WageInput['periods'][number];
+type WageDeduction = NonNullable<WageInput['deductions']>[number];
+
+const wageBody = Joi.object<WageBody, true>({
   jurisdiction: Joi.string()
     .pattern(/^[A-Z]{2}$/)
     .required(),
   currency: currencyCode().required(),
   calculateOn: pastDate(),
-  wage: Joi.object({
+  wage: Joi.object<WageInput['wage'], true>({
     amount: amount.positive().required(),
     per: Joi.string().valid('hour', 'day', 'month').required(),
   }).required(),
@@ -26,7 +31,7 @@ const wageBody = Joi.object({
   overtimeMultiplier: Joi.string().pattern(/^[1-9](\.\d{1,4})?$/),
   periods: Joi.array()
     .items(
-      Joi.object({
+      Joi.object<WagePeriod, true>({
         from: pastDate().required(),
         to: pastDate().required(),
         dueOn: isoDate(),
@@ -40,11 +45,16 @@ const wageBody = Joi.object({
     .max(240)
     .required(),
   payments: Joi.array()
-    .items(Joi.object({ paidOn: pastDate().required(), amount: amount.positive().required() }))
+    .items(
+      Joi.object<NonNullable<WageInput['payments']>[number], true>({
+        paidOn: pastDate().required(),
+        amount: amount.positive().required(),
+      }),
+    )
     .max(1000),
   deductions: Joi.array()
     .items(
-      Joi.object({
+      Joi.object<WageDeduction, true>({
         kind: Joi.string().valid('recruitment_fee', 'document_fee', 'debt', 'other').required(),
         amount: amount.positive().required(),
         paidOn: pastDate().required(),
@@ -96,7 +106,7 @@ export function registerWageRoutes(ctx: AppContext, router: Router): void {
       },
     },
     async (call, _req, res) => {
-      const input = { ...call.body, calculateOn: call.body.calculateOn ?? todayUtc() } as WageInput;
+      const input: WageInput = { ...call.body, calculateOn: call.body.calculateOn ?? todayUtc() };
       crossCheck(input);
       res.json(calculateWages(input));
     },

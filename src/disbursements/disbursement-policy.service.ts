@@ -2,7 +2,8 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { fundInReach, heldCurrency, potOf } from '../funds/funds.service';
 import { transact, type Trx } from '../lib/db';
-import { ApprovalThresholdUnreachableError, ValidationError } from '../lib/errors';
+import { ValidationError } from '../lib/errors';
+import { ApprovalThresholdUnreachable } from './disbursements.errors';
 import { formatMoney, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
 import { administratorsNeeded, type Policy } from './disbursements';
@@ -38,7 +39,7 @@ async function refuseUnreachableThreshold(trx: Trx, organizationId: string, hasT
   const active = await activeFundAdminsOf(trx, organizationId);
   const needed = administratorsNeeded(true);
   if (active < needed)
-    throw new ApprovalThresholdUnreachableError(
+    throw new ApprovalThresholdUnreachable(
       `A second-approval threshold needs ${needed} active fund administrators (the requester and two different approvers); this fund has ${active}.`,
       { activeAdministrators: active, administratorsNeeded: needed },
     );

@@ -238,33 +238,3 @@ export async function listDisbursementRows(
     );
   return q.orderBy('d.requested_at', 'desc').orderBy('d.id', 'desc').limit(f.limit).execute();
 }
-
-/** Interim payments on a claim that are paid, with how much of each is already an advance received on it. */
-export async function paidAdvancesOf(
-  trx: Trx,
-  claimId: string,
-): Promise<Array<{ id: string; amount: bigint; applied: bigint; paidOn: string; reference: string }>> {
-  const rows = await trx
-    .selectFrom('disbursements as d')
-    .leftJoin('payments_received as p', 'p.disbursement_id', 'd.id')
-    .select(({ fn }) => [
-      'd.id',
-      'd.amount',
-      'd.paid_on',
-      'd.payment_reference',
-      fn.coalesce(fn.sum<string>('p.amount_minor'), sql<string>`0`).as('applied'),
-    ])
-    .where('d.claim_id', '=', claimId)
-    .where('d.purpose', '=', 'interim_assistance')
-    .where('d.status', '=', 'paid')
-    .groupBy(['d.id', 'd.amount', 'd.paid_on', 'd.payment_reference', 'd.resolved_at'])
-    .orderBy('d.resolved_at')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    amount: BigInt(r.amount),
-    applied: BigInt(r.applied),
-    paidOn: r.paid_on!,
-    reference: r.payment_reference,
-  }));
-}

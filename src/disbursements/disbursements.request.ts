@@ -4,7 +4,8 @@ import type { AppContext } from '../context';
 import { awardPotCode, type Fund } from '../funds/funds';
 import { fundHolding, fundWithPots } from '../funds/funds.repository';
 import { fundInReach, heldCurrency, potOf } from '../funds/funds.service';
-import { ConflictError, ValidationError } from '../lib/errors';
+import { ValidationError } from '../lib/errors';
+import { NotPayable } from './disbursements.errors';
 import { enqueueOutbox } from '../lib/outbox';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import { parseMoney } from '../lib/money';
@@ -136,6 +137,6 @@ function payoutOf(fund: Fund, amount: bigint, body: RequestBody): Payout {
 
 /** Nothing committed to pay from is a state of the claim (409); a wrong pot is bad input (400). */
 export function refuseDedicated(d: { refusal: string; path: string }): never {
-  if (d.path === 'claimId') throw new ConflictError(`Nothing can be paid on this award: ${d.refusal}.`);
+  if (d.path === 'claimId') throw new NotPayable('award', d.refusal);
   throw new ValidationError([{ path: d.path, message: d.refusal }]);
 }

@@ -5,7 +5,9 @@ import { fxResultSpecs, type FxPayout } from '../funds/fx';
 import { beneficiaryOf, noPotReason, payingPots, type Beneficiary } from '../funds/restrictions';
 import type { Db, Trx } from '../lib/db';
 import { findVictim } from '../victims/victims.repository';
-import { ConflictError, InsufficientFundsError, RestrictionExcludesUseError } from '../lib/errors';
+import { InsufficientFunds } from '../ledger/ledger-errors';
+import { RestrictionExcludesUse } from '../funds/funds.errors';
+import { NotPayable } from './disbursements.errors';
 import { formatMoney } from '../lib/money';
 import { choosePot, dedicatedPot, type Policy } from './disbursements';
 import { lockPotBalances, readPotBalances, type DisbursementRow } from './disbursements.repository';
@@ -48,9 +50,7 @@ export async function planReservation(
     holdInTrust: row.hold_in_trust,
   });
   if (dedicated && 'refusal' in dedicated) {
-    if (dedicated.path === 'claimId')
-      throw new ConflictError(`Nothing can be paid on this award: ${dedicated.refusal}.`);
-    throw new ConflictError(`This disbursement cannot be paid: ${dedicated.refusal}.`);
+    throw new NotPayable(dedicated.path === 'claimId' ? 'award' : 'disbursement', dedicated.refusal);
   }
   // Read now, not at the request: a child's pot stops paying a victim who has come of age.
   const beneficiary = beneficiaryOf((await findVictim(trx, row.victim_id))!);
@@ -62,7 +62,7 @@ export async function planReservation(
   const amount = BigInt(row.amount);
   const m = (v: bigint) => `${formatMoney(v, row.currency)} ${row.currency}`;
   if (candidates.length === 0)
-    throw new RestrictionExcludesUseError(
+    throw new RestrictionExcludesUse(
       `Nothing can be paid: ${noPotReason(fund.pots, use, row.requested_pot)}.`,
       { purpose: row.purpose },
     );
@@ -80,7 +80,7 @@ export async function planReservation(
       choice.reason === 'insufficient'
         ? choice.available.map((a) => `"${a.pot}" ${m(a.available)}`).join(', ')
         : '';
-    throw new InsufficientFundsError(
+    throw new InsufficientFunds(
       `Insufficient funds: no pot that allows the purpose "${row.purpose}" has ${m(amount)} available for this beneficiary (available: ${have}).`,
       { purpose: row.purpose, requested: formatMoney(amount, row.currency), currency: row.currency },
     );

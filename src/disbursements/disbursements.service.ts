@@ -9,13 +9,8 @@ import { postReservation, voidReservation } from '../ledger/ledger.service';
 import { assertDateOrder, notBefore, type DateRule } from '../lib/date-order';
 import { earliestDateOf, latestToday } from '../lib/dates';
 import { transact, type Trx } from '../lib/db';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  TransitionNotAllowedError,
-  ValidationError,
-} from '../lib/errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { AlreadyApproved, TransitionNotAllowed } from './disbursements.errors';
 import { enqueueOutbox } from '../lib/outbox';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import type { Call } from '../lib/route';
@@ -55,10 +50,7 @@ function paidOnRules(row: DisbursementRow, paidOn: string): DateRule[] {
 }
 
 function refuseMove(row: DisbursementRow, to: Status): void {
-  if (!canMove(row.status, to))
-    throw new TransitionNotAllowedError(`The disbursement is ${row.status}; it cannot become ${to}.`, {
-      currentStatus: row.status,
-    });
+  if (!canMove(row.status, to)) throw new TransitionNotAllowed(row.status, to);
 }
 
 /**
@@ -91,10 +83,7 @@ async function approveIn(ctx: AppContext, trx: Trx, call: Call, id: string) {
       'The requester of a disbursement may not approve it; another fund administrator must.',
     );
   const approvals = await approvalsOf(trx, [row.id]);
-  if (approvals.some((a) => a.approver_id === call.actor.userId))
-    throw new ConflictError(
-      'You have already approved this disbursement; a second, different approver is needed.',
-    );
+  if (approvals.some((a) => a.approver_id === call.actor.userId)) throw new AlreadyApproved();
   await insertApproval(trx, row.id, call.actor.userId);
   // A threshold lowered after the request applies too; one raised never weakens the check.
   const policy = await loadPolicy(trx, fund.id);

@@ -2,7 +2,9 @@ import { recordAudit } from '../audit/audit.service';
 import { postEntry } from '../ledger/ledger.service';
 import type { Actor } from '../lib/auth';
 import type { Db, Trx } from '../lib/db';
-import { InsufficientFundsError, NotFoundError, RestrictionExcludesUseError } from '../lib/errors';
+import { InsufficientFunds } from '../ledger/ledger-errors';
+import { NotFoundError } from '../lib/errors';
+import { RestrictionExcludesUse } from './funds.errors';
 import { formatMoney } from '../lib/money';
 import { code, committedPot, transferPostings, type Fund, type Pot } from './funds';
 import { potOf } from './funds.service';
@@ -81,7 +83,7 @@ export async function syncCommitment(trx: Trx, cacheKey: Db, t: CommitmentTarget
   moves.delta = delta;
   const m = (v: bigint) => `${formatMoney(v, t.currency)} ${t.currency}`;
   if (delta > 0n && sources.length === 0)
-    throw new RestrictionExcludesUseError(
+    throw new RestrictionExcludesUse(
       `The award cannot be committed: ${noPotReason(fund.pots, use, t.pot ?? null)}.`,
       { purpose: use.purpose },
     );
@@ -92,7 +94,7 @@ export async function syncCommitment(trx: Trx, cacheKey: Db, t: CommitmentTarget
     };
     const from = sources.find((p) => available(p) >= delta);
     if (!from)
-      throw new InsufficientFundsError(
+      throw new InsufficientFunds(
         `Insufficient funds to commit the award: ${m(delta)} is needed in one pot that may pay this award (available: ${sources.map((p) => `"${p.code}" ${m(available(p))}`).join(', ')}).`,
         { requested: formatMoney(delta, t.currency), currency: t.currency },
       );

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import { insertAccounts } from '../ledger/ledger.repository';
 import { transact } from '../lib/db';
-import { ConflictError } from '../lib/errors';
+import { CurrencyInUse } from './funds.errors';
 import type { Call } from '../lib/route';
 import { accountPlan } from './funds';
 import { forgetFund, loadFund, lockFundRow } from './funds.repository';
@@ -26,11 +26,7 @@ export async function updateFundCurrencies(
     forgetFund(ctx.db, fundId);
     const current = (await loadFund(trx, {}, fundId))!;
     const dropped = current.currencies.filter((c) => !body.currencies.includes(c));
-    if (dropped.length > 0)
-      throw new ConflictError(
-        `A currency the fund holds has accounts and cannot be removed: ${dropped.join(', ')}. List every currency the fund holds, plus the ones to add.`,
-        { currencies: current.currencies },
-      );
+    if (dropped.length > 0) throw new CurrencyInUse(dropped, current.currencies);
     const added = body.currencies.filter((c) => !current.currencies.includes(c));
     if (added.length === 0) return current;
     const currencies = [...current.currencies, ...added];

@@ -6,7 +6,8 @@ import { withLedgerErrors } from '../ledger/ledger-errors';
 import { postEntry } from '../ledger/ledger.service';
 import type { Actor } from '../lib/auth';
 import type { Db } from '../lib/db';
-import { ConflictError, ValidationError } from '../lib/errors';
+import { ValidationError } from '../lib/errors';
+import { NoFxPosition, SettlementRefused } from './funds.errors';
 import { idempotent, type IdempotentResult } from '../lib/idempotency';
 import { formatMoney, parseMoney } from '../lib/money';
 import type { Call } from '../lib/route';
@@ -75,13 +76,10 @@ export async function settleFx(
       heldCurrency(fund, b, 'bought.currency');
       const fxA = fund.accounts.get(code.fx(a, b, a));
       const fxB = fund.accounts.get(code.fx(a, b, b));
-      if (!fxA || !fxB)
-        throw new ConflictError(
-          `This fund has never paid out between ${a} and ${b}: there is no position to settle.`,
-        );
+      if (!fxA || !fxB) throw new NoFxPosition(a, b);
       const posted = await lockPosted(trx, [fxA, fxB]);
       const plan = planSettlement(s, { sold: posted.get(fxA)!, bought: posted.get(fxB)! });
-      if ('refusal' in plan) throw new ConflictError(`The settlement cannot be booked: ${plan.refusal}.`);
+      if ('refusal' in plan) throw new SettlementRefused(plan.refusal);
       if (plan.realized) fund = await ensureAccounts(trx, ctx.db, fund, fxResultSpecs(fund.id, a));
       const realized: Record<string, string> = plan.realized
         ? {

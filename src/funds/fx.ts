@@ -1,8 +1,7 @@
 import Decimal from 'decimal.js';
 import type { PostingInput } from '../ledger/ledger';
 import type { AccountSpec } from '../ledger/ledger.repository';
-import type { AccountOverdrawnError } from '../ledger/ledger-errors';
-import { InsufficientFundsError } from '../lib/errors';
+import { InsufficientFunds, type AccountOverdrawnError } from '../ledger/ledger-errors';
 import { formatMoney, toDecimal } from '../lib/money';
 import { code, type Fund } from './funds';
 
@@ -186,7 +185,7 @@ export function bankShortfall(fund: Fund, c: string, err: AccountOverdrawnError,
     advanced > 0n
       ? ` It paid ${m(advanced)} for payouts of other currencies, which comes back when that FX position is settled (GET /v1/funds/${fund.id}/fx-positions); until then the ${c} pots own more than the bank can pay (see "payable" in the balances).`
       : '';
-  return new InsufficientFundsError(
+  return new InsufficientFunds(
     `Insufficient funds: the ${c} bank and cash can pay ${String(err.extra.available)} ${c} now; ${String(err.extra.requested)} ${c} requested.${why}`,
     { ...err.extra, pot: null, fxAdvanced: formatMoney(advanced, c) },
   );

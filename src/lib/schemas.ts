@@ -87,3 +87,14 @@ export function programmeCode(): Joi.StringSchema {
       'string.pattern.base': '{{#label}} must be a programme code (lower case letters, digits, _)',
     });
 }
+
+/** The `:id` of a route on one record, as its handler receives it. */
+export interface IdParams {
+  id: string;
+}
+
+/** A keyset page request (see pageQuery), after joi's default fills `limit`. */
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}

@@ -1,6 +1,6 @@
 import Joi from 'joi';
-import { countryCode, pastDate, programmeCode, uuid } from '../lib/schemas';
-import { DOCUMENT_TYPES } from './victims';
+import { countryCode, pastDate, programmeCode, uuid, type IdParams } from '../lib/schemas';
+import { DOCUMENT_TYPES, type Consent, type VictimInput, type VictimPatch } from './victims';
 import { emailSchema } from '../lib/email';
 
 const language = Joi.string()
@@ -8,7 +8,7 @@ const language = Joi.string()
   .max(35)
   .messages({ 'string.pattern.base': '{{#label}} must be a language tag such as "th" or "fil"' });
 
-const contact = Joi.object({
+const contact = Joi.object<NonNullable<VictimInput['contact']>, true>({
   email: emailSchema,
   phone: Joi.string()
     .trim()
@@ -17,12 +17,14 @@ const contact = Joi.object({
   safeToContact: Joi.boolean().required(),
 });
 
-const guardian = Joi.object({
+const guardian = Joi.object<NonNullable<VictimInput['guardian']>, true>({
   name: Joi.string().trim().min(1).max(200).required(),
   relationship: Joi.string().trim().min(1).max(100),
 });
 
-const identityDocument = Joi.object({
+type IdentityDocumentInput = NonNullable<VictimInput['identityDocuments']>[number];
+
+const identityDocument = Joi.object<IdentityDocumentInput, true>({
   type: Joi.string()
     .valid(...DOCUMENT_TYPES)
     .required(),
@@ -30,7 +32,7 @@ const identityDocument = Joi.object({
   issuingCountry: countryCode(),
 });
 
-const consent = Joi.object({
+const consent = Joi.object<Consent, true>({
   shareWithFundAgency: Joi.boolean().required(),
   contactByEmail: Joi.boolean().required(),
 });
@@ -52,7 +54,7 @@ const fields = {
     .description('Programmes the victim is enrolled in (a restricted pot may pay only their members)'),
 };
 
-export const createVictimBody = Joi.object({
+export const createVictimBody = Joi.object<VictimInput, true>({
   ...fields,
   fullName: fields.fullName.required(),
   preferredLanguage: fields.preferredLanguage.required(),
@@ -61,7 +63,7 @@ export const createVictimBody = Joi.object({
   identifiedOn: pastDate(),
 });
 
-export const patchVictimBody = Joi.object({
+export const patchVictimBody = Joi.object<VictimPatch, true>({
   ...fields,
   witness: Joi.alternatives(
     Joi.object({ isWitness: Joi.boolean().required() }),
@@ -69,7 +71,7 @@ export const patchVictimBody = Joi.object({
   ),
 }).min(1);
 
-export const victimIdParams = Joi.object({ id: uuid().required() });
+export const victimIdParams = Joi.object<IdParams, true>({ id: uuid().required() });
 
 export const victimResponse = Joi.object({
   id: Joi.string(),

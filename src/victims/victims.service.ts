@@ -1,38 +1,11 @@
 import { recordAudit } from '../audit/audit.service';
-import { refreshVictimDeadlines } from '../claims/claim-deadlines';
-import { todayUtc } from '../lib/dates';
-import { isWitnessState, statesOf } from '../claims/route-machines';
-import { rulesFor } from '../claims/rules';
 import type { AppContext } from '../context';
 import { sameOrganization, type Actor } from '../lib/auth';
 import { transact, type Trx } from '../lib/db';
-import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
-import { newReference } from './reference';
-import { checkBirthDateChange, checkNewVictimDates } from './victim-dates';
-import { documentHashes, encryptedColumns, FIELD, rowToVictim, touchedFields } from './victims.mapper';
-import {
-  findDocumentMatches,
-  findVictim,
-  hasClaimIn,
-  insertVictim,
-  lockVictim,
-  recordWitnessChange,
-  referenceTaken,
-  replaceDocumentIndex,
-  updateVictimRow,
-  victimHasClaimWithFundsOf,
-  type VictimRow,
-} from './victims.repository';
-import {
-  effectiveWitness,
-  isMinorOn,
-  paymentView,
-  type Victim,
-  type VictimInput,
-  type VictimPatch,
-  type VictimPaymentView,
-  type Warning,
-} from './victims';
+import { NotFoundError } from '../lib/errors';
+import { rowToVictim } from './victims.mapper';
+import { findVictim, lockVictim, victimHasClaimWithFundsOf, type VictimRow } from './victims.repository';
+import { paymentView, type Victim, type VictimPaymentView } from './victims';
 
 export type VictimView = 'full' | 'payment';
 
@@ -61,91 +34,6 @@ export async function victimAccess(
   throw new NotFoundError('victim');
 }
 
-function checkChildFields(dateOfBirth: string | null, isChild: boolean, hasGuardian: boolean): void {
-  if (dateOfBirth && isMinorOn(dateOfBirth, todayUtc()) !== isChild)
-    throw new ValidationError([
-      { path: 'isChild', message: `isChild must be ${String(!isChild)} for the given dateOfBirth` },
-    ]);
-  if (hasGuardian && !isChild)
-    throw new ValidationError([{ path: 'guardian', message: 'a guardian is recorded only for a child' }]);
-}
-
-async function duplicateWarnings(
-  trx: Trx,
-  ctx: AppContext,
-  orgId: string,
-  input: VictimPatch,
-  self: string | null,
-) {
-  const refs = await findDocumentMatches(
-    trx,
-    orgId,
-    documentHashes(ctx.cipher, input.identityDocuments),
-    self,
-  );
-  const warnings: Warning[] = refs.length
-    ? [
-        {
-          code: 'possible_duplicate',
-          message: 'Another victim of your organization has the same identity document number.',
-          references: refs,
-        },
-      ]
-    : [];
-  return warnings;
-}
-
-async function uniqueReference(trx: Trx): Promise<string> {
-  for (;;) {
-    const ref = newReference('V');
-    if (!(await referenceTaken(trx, ref))) return ref;
-  }
-}
-
-export async function createVictim(
-  ctx: AppContext,
-  actor: Actor,
-  input: VictimInput,
-  requestId: string,
-): Promise<{ victim: Victim; warnings: Warning[] }> {
-  if (!actor.organizationId)
-    throw new ForbiddenError('Only a member of an organization may register victims.');
-  const orgId = actor.organizationId;
-  const isChild = input.isChild ?? (input.dateOfBirth ? isMinorOn(input.dateOfBirth, todayUtc()) : false);
-  checkChildFields(input.dateOfBirth ?? null, isChild, !!input.guardian);
-  checkNewVictimDates(input);
-  return transact(ctx.db, async (trx) => {
-    const warnings = await duplicateWarnings(trx, ctx, orgId, input, null);
-    const reflection = input.jurisdiction ? rulesFor(input.jurisdiction).reflection.days : null;
-    const row = await insertVictim(trx, {
-      ...encryptedColumns(ctx.cipher, { ...input, isChild }),
-      full_name_enc: ctx.cipher.encrypt(FIELD.fullName, input.fullName),
-      preferred_language: input.preferredLanguage,
-      is_child: isChild,
-      safe_to_contact: input.contact?.safeToContact ?? false,
-      consent_share_with_fund_agency: input.consent.shareWithFundAgency,
-      consent_contact_by_email: input.consent.contactByEmail,
-      organization_id: orgId,
-      reference: await uniqueReference(trx),
-      jurisdiction: input.jurisdiction ?? null,
-      identified_on: input.jurisdiction ? (input.identifiedOn ?? todayUtc()) : null,
-      reflection_days: reflection,
-      witness_override: null,
-      created_by: actor.userId,
-    });
-    await replaceDocumentIndex(trx, row.id, orgId, documentHashes(ctx.cipher, input.identityDocuments));
-    await recordAudit(trx, {
-      actor,
-      action: 'victim.create',
-      resourceType: 'victim',
-      resourceId: row.id,
-      requestId,
-      details: { fields: touchedFields(input), possibleDuplicates: warnings.length > 0 },
-    });
-    return { victim: rowToVictim(ctx.cipher, row), warnings };
-  });
-}
-
 export async function getVictim(
   ctx: AppContext,
   actor: Actor,
@@ -165,72 +53,4 @@ export async function getVictim(
     const victim = rowToVictim(ctx.cipher, row);
     return view === 'full' ? victim : paymentView(victim);
   });
-}
-
-export async function updateVictim(
-  ctx: AppContext,
-  actor: Actor,
-  id: string,
-  patch: VictimPatch,
-  requestId: string,
-): Promise<{ victim: Victim; warnings: Warning[] }> {
-  return transact(ctx.db, async (trx) => {
-    const { row, view } = await victimAccess(trx, actor, id, true);
-    if (view !== 'full') throw new NotFoundError('victim');
-    const current = rowToVictim(ctx.cipher, row);
-    const dateOfBirth = patch.dateOfBirth ?? current.dateOfBirth;
-    const isChild =
-      patch.isChild ?? (patch.dateOfBirth ? isMinorOn(patch.dateOfBirth, todayUtc()) : current.isChild);
-    checkChildFields(dateOfBirth, isChild, !!(patch.guardian ?? (isChild ? current.guardian : null)));
-    await checkBirthDateChange(trx, row, patch.dateOfBirth);
-    const warnings = patch.identityDocuments
-      ? await duplicateWarnings(trx, ctx, row.organization_id, patch, id)
-      : [];
-    const { witness, ...fields } = patch;
-    const columns = encryptedColumns(ctx.cipher, { ...fields, isChild });
-    if (!isChild) columns.guardian_enc = null;
-    if (witness) columns.witness_override = 'automatic' in witness ? null : witness.isWitness;
-    let updated = await updateVictimRow(trx, id, columns);
-    if (patch.identityDocuments)
-      await replaceDocumentIndex(
-        trx,
-        id,
-        row.organization_id,
-        documentHashes(ctx.cipher, patch.identityDocuments),
-      );
-    if (witness) updated = await refreshWitness(trx, id, actor.userId);
-    if (patch.dateOfBirth !== undefined || isChild !== row.is_child)
-      await refreshVictimDeadlines(trx, ctx.cipher, updated);
-    await recordAudit(trx, {
-      actor,
-      action: 'victim.update',
-      resourceType: 'victim',
-      resourceId: id,
-      requestId,
-      details: { fields: touchedFields(patch) },
-    });
-    return { victim: rowToVictim(ctx.cipher, updated), warnings };
-  });
-}
-
-const CRIMINAL_WITNESS_STATES = statesOf('criminal').filter((s) => isWitnessState('criminal', s));
-
-/**
- * A victim is a witness while one of their criminal claims is in proceedings where they may
- * testify, unless a person set it by hand. Each change is kept with its source and time.
- */
-export async function refreshWitness(trx: Trx, victimId: string, by: string | null): Promise<VictimRow> {
-  const row = await lockVictim(trx, victimId);
-  if (!row) throw new NotFoundError('victim');
-  const automatic = await hasClaimIn(trx, victimId, 'criminal', CRIMINAL_WITNESS_STATES);
-  const witness = effectiveWitness(automatic, row.witness_override);
-  if (witness === row.is_witness) return row;
-  await recordWitnessChange(
-    trx,
-    victimId,
-    witness,
-    row.witness_override === null ? 'automatic' : 'manual',
-    by,
-  );
-  return updateVictimRow(trx, victimId, { is_witness: witness });
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ensureBootstrapAdmin } from '../../src/auth/bootstrap';
-import { createOrganization, createUser } from '../helpers/factories';
+import { anOffice, aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeWorld, post, receipt } from '../disbursements/support';
 
@@ -27,8 +27,8 @@ describe('internal mail domains', () => {
   });
 
   it('an admin creates staff on .internal and .local addresses', async () => {
-    const admin = await createUser(t, { role: 'admin' });
-    const office = await createOrganization(t, 'legal_aid');
+    const admin = await aUser(t, { role: 'admin' });
+    const office = await anOffice(t, 'legal_aid');
     for (const email of ['Worker@Legal-Aid.Internal', 'clerk@office.local']) {
       const res = await request(t.app)
         .post('/v1/users')
@@ -46,7 +46,7 @@ describe('internal mail domains', () => {
   });
 
   it("a victim's contact address may be on a .local domain", async () => {
-    const worker = await createUser(t, { role: 'legal_aid' });
+    const worker = await aUser(t, { role: 'legal_aid' });
     const res = await request(t.app)
       .post('/v1/victims')
       .set('Authorization', worker.authHeader)
@@ -81,7 +81,7 @@ describe('internal mail domains', () => {
   });
 
   it('still refuses an address that is not one, with 400 naming the field', async () => {
-    const admin = await createUser(t, { role: 'admin' });
+    const admin = await aUser(t, { role: 'admin' });
     const res = await request(t.app)
       .post('/v1/users')
       .set('Authorization', admin.authHeader)

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { accountKeyOf } from '../../src/auth/auth';
 import { retryAfterSeconds } from '../../src/auth/login.repository';
-import { createUser } from '../helpers/factories';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -32,7 +32,7 @@ const login = (app: Express, address: string, email: string, password: string) =
 
 describe('a stranger failing to log in as someone else', () => {
   it('never keeps the owner out from another address', async () => {
-    const owner = await createUser(t, { role: 'fund_admin' });
+    const owner = await aUser(t, { role: 'fund_admin' });
     const stranger = newAddress();
     for (let i = 0; i < PER_ACCOUNT; i++) await login(t.app, stranger, owner.email, `guess ${i}`).expect(401);
     await login(t.app, stranger, owner.email, 'another guess').expect(429);
@@ -40,7 +40,7 @@ describe('a stranger failing to log in as someone else', () => {
   });
 
   it('waits twice as long for each further allowance used up within a day', async () => {
-    const owner = await createUser(t, { role: 'auditor' });
+    const owner = await aUser(t, { role: 'auditor' });
     const stranger = newAddress();
     // an earlier round, outside the window but within the day
     const earlier = new Date(Date.now() - 3 * WINDOW_MINUTES * 60_000);

@@ -9,7 +9,7 @@ import { parseKeyRing } from '../../src/lib/crypto';
 import { transact } from '../../src/lib/db';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
-import { createUser, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 // Small limits so the tests reach them quickly. TRUST_PROXY lets each request name its client
@@ -50,7 +50,7 @@ async function failuresOf(user: Pick<TestUser, 'email'>): Promise<number> {
 
 describe('failed-login limits', () => {
   it('refuses an account from an address with 429 after its allowed failures there, even with the right password', async () => {
-    const user = await createUser(t, { role: 'legal_aid' });
+    const user = await aUser(t, { role: 'legal_aid' });
     const address = newAddress();
     for (let i = 0; i < PER_ACCOUNT; i++)
       await login(t.app, address, user.email, 'wrong password').expect(401);
@@ -78,7 +78,7 @@ describe('failed-login limits', () => {
   });
 
   it('lets the owner start afresh after a successful login', async () => {
-    const user = await createUser(t, { role: 'auditor' });
+    const user = await aUser(t, { role: 'auditor' });
     const address = newAddress();
     // 2 failures, a success, 2 failures, a success: 4 failures in the window, never 3 in a row
     for (const password of ['bad', 'bad', user.password, 'bad', 'bad', user.password]) {
@@ -87,9 +87,9 @@ describe('failed-login limits', () => {
   });
 
   it('leaves other accounts on the same address alone until the address limit, then refuses them all', async () => {
-    const locked = await createUser(t, { role: 'legal_aid' });
-    const colleague = await createUser(t, { role: 'legal_aid', organizationId: locked.organizationId });
-    const other = await createUser(t, { role: 'fund_admin' });
+    const locked = await aUser(t, { role: 'legal_aid' });
+    const colleague = await aUser(t, { role: 'legal_aid', office: locked.organizationId });
+    const other = await aUser(t, { role: 'fund_admin' });
     const office = newAddress();
 
     for (let i = 0; i < PER_ACCOUNT; i++) await login(t.app, office, locked.email, 'wrong').expect(401);
@@ -110,10 +110,10 @@ describe('failed-login limits', () => {
   });
 
   it('never limits successful logins: 50 by colleagues behind one office address all succeed', async () => {
-    const first = await createUser(t, { role: 'legal_aid' });
+    const first = await aUser(t, { role: 'legal_aid' });
     const colleagues = [first];
     for (let i = 0; i < 4; i++) {
-      colleagues.push(await createUser(t, { role: 'legal_aid', organizationId: first.organizationId }));
+      colleagues.push(await aUser(t, { role: 'legal_aid', office: first.organizationId }));
     }
     const office = newAddress();
     // one failure short of the address limit first, to show successes add nothing to it
@@ -136,7 +136,7 @@ describe('failed-login limits', () => {
     });
     try {
       const otherApp = createApp(second.ctx);
-      const user = await createUser(t, { role: 'admin' });
+      const user = await aUser(t, { role: 'admin' });
       const apps = [t.app, otherApp];
       // ten guesses at once from one address, half through each "process"
       const address = newAddress();
@@ -158,7 +158,7 @@ describe('failed-login limits', () => {
   }, 60_000);
 
   it('answers 429, never 500, when an attempt cannot get its turn within the lock timeout', async () => {
-    const user = await createUser(t, { role: 'auditor' });
+    const user = await aUser(t, { role: 'auditor' });
     const address = newAddress();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { hashToken, TOKEN_CACHE_MS } from '../../src/lib/auth';
-import { createUser, loginAs } from '../helpers/factories';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
@@ -19,7 +19,7 @@ const login = (email: string, password: string) =>
 
 describe('POST /v1/auth/login', () => {
   it('signs in with the right password and returns a working, expiring token', async () => {
-    const admin = await createUser(t, { role: 'admin' });
+    const admin = await aUser(t, { role: 'admin' });
     const before = Date.now();
     const res = await login(admin.email, admin.password).expect(200);
     expect(res.body).toEqual({
@@ -36,7 +36,7 @@ describe('POST /v1/auth/login', () => {
   });
 
   it('finds the account whatever the case of the e-mail address', async () => {
-    const worker = await createUser(t, { role: 'legal_aid' });
+    const worker = await aUser(t, { role: 'legal_aid' });
     const res = await login(`  ${worker.email.toUpperCase()}`, worker.password).expect(200);
     expect(res.body.user).toEqual({
       id: worker.id,
@@ -47,7 +47,7 @@ describe('POST /v1/auth/login', () => {
   });
 
   it('answers a wrong password and an unknown e-mail identically with 401', async () => {
-    const user = await createUser(t, { role: 'auditor' });
+    const user = await aUser(t, { role: 'auditor' });
     const wrong = await login(user.email, `${user.password}x`).expect(401);
     const unknown = await login(`nobody-${crypto.randomUUID()}@test.example.org`, user.password).expect(401);
     expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -62,7 +62,7 @@ describe('POST /v1/auth/login', () => {
   });
 
   it('refuses a deactivated account with the same 401, and ends its open sessions', async () => {
-    const user = await createUser(t, { role: 'fund_admin' });
+    const user = await aUser(t, { role: 'fund_admin' });
     await t.ctx.db.updateTable('users').set({ active: false }).where('id', '=', user.id).execute();
     const res = await login(user.email, user.password).expect(401);
     expect(res.body.detail).toBe('The e-mail address or password is wrong.');
@@ -70,7 +70,7 @@ describe('POST /v1/auth/login', () => {
   });
 
   it('records the success and the failure in the audit trail, with a hash in place of the e-mail', async () => {
-    const user = await createUser(t, { role: 'legal_aid' });
+    const user = await aUser(t, { role: 'legal_aid' });
     await login(user.email, 'not the password at all').expect(401);
     await login(user.email, user.password).expect(200);
     const events = await t.ctx.db
@@ -107,7 +107,7 @@ describe('POST /v1/auth/login', () => {
 
 describe('bearer tokens', () => {
   it('are stored only as their SHA-256, and passwords only as scrypt hashes', async () => {
-    const user = await createUser(t, { role: 'admin' });
+    const user = await aUser(t, { role: 'admin' });
     const res = await login(user.email, user.password).expect(200);
     const token: string = res.body.token;
 
@@ -133,7 +133,7 @@ describe('bearer tokens', () => {
   });
 
   it('stop working once expired', async () => {
-    const admin = await loginAs(t, 'admin');
+    const admin = await aUser(t, { role: 'admin' });
     await t.ctx.db
       .updateTable('auth_tokens')
       .set({ expires_at: sql<Date>`now() - interval '1 second'` })
@@ -145,7 +145,7 @@ describe('bearer tokens', () => {
   });
 
   it('stop working within the token cache period when expired behind the back of a process that just used them', async () => {
-    const admin = await loginAs(t, 'admin');
+    const admin = await aUser(t, { role: 'admin' });
     await request(t.app).get('/v1/users').set('Authorization', admin.authHeader).expect(200);
     await t.ctx.db
       .updateTable('auth_tokens')
@@ -176,7 +176,7 @@ describe('bearer tokens', () => {
 
 describe('POST /v1/auth/logout', () => {
   it('answers 204 and the token stops working at once; other sessions go on', async () => {
-    const admin = await createUser(t, { role: 'admin' });
+    const admin = await aUser(t, { role: 'admin' });
     const second = (await login(admin.email, admin.password).expect(200)).body.token as string;
 
     await request(t.app).post('/v1/auth/logout').set('Authorization', admin.authHeader).expect(204, '');
@@ -193,7 +193,7 @@ describe('POST /v1/auth/logout', () => {
   });
 
   it('is recorded in the audit trail with the caller as actor', async () => {
-    const auditor = await loginAs(t, 'auditor');
+    const auditor = await aUser(t, { role: 'auditor' });
     await request(t.app).post('/v1/auth/logout').set('Authorization', auditor.authHeader).expect(204);
     const event = await t.ctx.db
       .selectFrom('audit_events')

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createOrganization, createUser, type TestUser } from '../helpers/factories';
+import { anOffice, aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import {
   get,
@@ -28,8 +28,8 @@ let civilClaimId: string;
 beforeAll(async () => {
   t = await createTestApp();
   w = await makeWorld(t);
-  admin = await createUser(t, { role: 'admin' });
-  otherOffice = await createUser(t, { role: 'legal_aid' });
+  admin = await aUser(t, { role: 'admin' });
+  otherOffice = await aUser(t, { role: 'legal_aid' });
   civilClaimId = (
     await request(t.app)
       .post('/v1/claims')
@@ -50,9 +50,9 @@ beforeAll(async () => {
       .expect(201)
   ).body.id;
   // a second agency whose fund also helped the victim while a witness
-  const agency2 = await createOrganization(t, 'fund_agency');
-  secondAgencyAdmin = await createUser(t, { role: 'fund_admin', organizationId: agency2.id });
-  const checker2 = await createUser(t, { role: 'fund_admin', organizationId: agency2.id });
+  const agency2 = await anOffice(t, 'fund_agency');
+  secondAgencyAdmin = await aUser(t, { role: 'fund_admin', office: agency2.id });
+  const checker2 = await aUser(t, { role: 'fund_admin', office: agency2.id });
   const fund2 = await request(t.app)
     .post('/v1/funds')
     .set('Authorization', secondAgencyAdmin.authHeader)

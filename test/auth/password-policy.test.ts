@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ensureBootstrapAdmin } from '../../src/auth/bootstrap';
 import { passwordProblem } from '../../src/auth/password-policy';
-import { createUser, loginAs, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** NIST SP 800-63B 5.1.1.2: no blank-ish, repetitive, common or breached passwords. */
@@ -9,7 +9,7 @@ let t: TestApp;
 let admin: TestUser;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await loginAs(t, 'admin');
+  admin = await aUser(t, { role: 'admin' });
 });
 afterAll(async () => {
   await t.close();
@@ -82,7 +82,7 @@ describe('the rule beyond HTTP', () => {
   });
 
   it('still lets existing accounts sign in (the rule applies when a password is chosen)', async () => {
-    const old = await createUser(t, { role: 'auditor', password: 'password1234' });
+    const old = await aUser(t, { role: 'auditor', password: 'password1234' });
     await request(t.app)
       .post('/v1/auth/login')
       .send({ email: old.email, password: old.password })

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { ROLES, roleMay, type Permission, type Role } from '../../src/lib/auth';
-import { createUser } from '../helpers/factories';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
@@ -85,7 +85,7 @@ describe('every role against the permission table', () => {
     ROLES.map((role) => [role, `${r.method.toUpperCase()} ${r.path}`, r] as [Role, string, RouteCase]),
   );
   it.each(cases)('%s calling %s is allowed or refused as the table says', async (role, _label, r) => {
-    const user = await createUser(t, { role });
+    const user = await aUser(t, { role });
     const before = r.writes ? await rowCount(r.writes) : 0;
     const url = r.url ? r.url(user.id) : r.path;
     let req = request(t.app)[r.method](url).set('Authorization', user.authHeader);

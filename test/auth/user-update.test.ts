@@ -1,29 +1,29 @@
 import request from 'supertest';
-import { createUser, type TestUser } from '../helpers/factories';
+import { aUser, type UserWithPassword } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 // PATCH /v1/users/:id: deactivating an account signs it out everywhere and keeps it out.
 
 let t: TestApp;
-let admin: TestUser;
+let admin: UserWithPassword;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await createUser(t, { role: 'admin' });
+  admin = await aUser(t, { role: 'admin' });
 });
 afterAll(() => t.close());
 
-const patch = (by: TestUser, id: string, body: unknown) =>
+const patch = (by: UserWithPassword, id: string, body: unknown) =>
   request(t.app)
     .patch(`/v1/users/${id}`)
     .set('Authorization', by.authHeader)
     .send(body as object);
-const me = (user: TestUser) => request(t.app).get('/v1/claims').set('Authorization', user.authHeader);
-const login = (user: TestUser) =>
+const me = (user: UserWithPassword) => request(t.app).get('/v1/claims').set('Authorization', user.authHeader);
+const login = (user: UserWithPassword) =>
   request(t.app).post('/v1/auth/login').send({ email: user.email, password: user.password });
 
 describe('deactivating and reactivating an account', () => {
   it('revokes every token at once, refuses sign-in while inactive, and lets sign-in work again after reactivation', async () => {
-    const worker = await createUser(t, { role: 'legal_aid' });
+    const worker = await aUser(t, { role: 'legal_aid' });
     const second = (await login(worker).expect(200)).body.token as string;
     await me(worker).expect(200); // the token is now in this process's cache
 
@@ -59,7 +59,7 @@ describe('deactivating and reactivating an account', () => {
   });
 
   it('lets only an administrator change `active`, never on their own account, and refuses an empty change', async () => {
-    const worker = await createUser(t, { role: 'legal_aid' });
+    const worker = await aUser(t, { role: 'legal_aid' });
     const res = await patch(worker, worker.id, { active: false }).expect(403);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     await patch(admin, admin.id, { active: false }).expect(409);
@@ -81,7 +81,7 @@ describe('deactivating and reactivating an account', () => {
     ['a field that does not exist', { role: 'admin' }],
     ['an array', [{ active: false }]],
   ])('refuses %s with 400 problem+json and changes nothing', async (_label, body) => {
-    const worker = await createUser(t, { role: 'legal_aid' });
+    const worker = await aUser(t, { role: 'legal_aid' });
     const row = () =>
       t.ctx.db.selectFrom('users').selectAll().where('id', '=', worker.id).executeTakeFirstOrThrow();
     const before = await row();

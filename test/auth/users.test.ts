@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { createOrganization, loginAs, type TestUser } from '../helpers/factories';
+import { anOffice, aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
 let admin: TestUser;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await loginAs(t, 'admin');
+  admin = await aUser(t, { role: 'admin' });
 });
 afterAll(async () => {
   await t.close();
@@ -77,7 +77,7 @@ describe('organizations', () => {
 
 describe('users', () => {
   it('creates a user (201), stores only a password hash, queues a welcome e-mail with only the id, and audits it', async () => {
-    const office = await createOrganization(t, 'legal_aid');
+    const office = await anOffice(t, 'legal_aid');
     const password = 'a long enough passphrase';
     const email = uniqueEmail('Worker');
     const kicks: Array<Promise<number>> = [];
@@ -185,7 +185,7 @@ describe('users', () => {
       name: 'Inspector',
       password: 'twelve chars!',
       role: 'auditor',
-      organizationId: (await createOrganization(t, 'other')).id,
+      organizationId: (await anOffice(t, 'other')).id,
     });
     expect(auditorInOffice.status).toBe(201);
   });
@@ -212,7 +212,7 @@ describe('users', () => {
         ? undefined
         : orgKind === 'missing'
           ? crypto.randomUUID()
-          : (await createOrganization(t, orgKind)).id;
+          : (await anOffice(t, orgKind)).id;
     const email = uniqueEmail('refused');
     const res = await post('/v1/users', {
       email,
@@ -228,7 +228,7 @@ describe('users', () => {
   });
 
   it('lists users by e-mail without any password hash, filtered and a page at a time', async () => {
-    const office = await createOrganization(t, 'fund_agency');
+    const office = await anOffice(t, 'fund_agency');
     const created: string[] = [];
     for (const name of ['c', 'a', 'b']) {
       const res = await post('/v1/users', {

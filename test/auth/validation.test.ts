@@ -1,12 +1,12 @@
 import request from 'supertest';
-import { loginAs, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
 let admin: TestUser;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await loginAs(t, 'admin');
+  admin = await aUser(t, { role: 'admin' });
 });
 afterAll(async () => {
   await t.close();

@@ -1,9 +1,22 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
+
+/**
+ * Where scripts/ensure-postgres.sh writes the URL of the private cluster it starts when the
+ * machine's PostgreSQL does not let the tests in without a password (it never loosens that).
+ */
+export const PRIVATE_URL_FILE = path.join(__dirname, '..', '..', '.test-database-url');
+
+function baseUrl(): string {
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  if (fs.existsSync(PRIVATE_URL_FILE)) return fs.readFileSync(PRIVATE_URL_FILE, 'utf8').trim();
+  return 'postgres://postgres@127.0.0.1:5432/postgres';
+}
 
 /** Server-level connection string (no database) for the test PostgreSQL. */
 export function adminUrl(database = 'postgres'): string {
-  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const url = new URL(base);
+  const url = new URL(baseUrl());
   url.pathname = `/${database}`;
   return url.toString();
 }

@@ -3,8 +3,14 @@ import { compensationResponse } from '../claims/compensation.schemas';
 import { victimCompensation } from '../claims/compensation.service';
 import type { AppContext } from '../context';
 import { defineRoute } from '../lib/route';
-import { createVictimBody, patchVictimBody, victimIdParams, victimResponse } from './victims.schemas';
-import { createVictim, getVictim, updateVictim } from './victims.service';
+import {
+  createVictimBody,
+  patchVictimBody,
+  victimIdParams,
+  victimResponse,
+} from '../victims/victims.schemas';
+import { getVictim } from '../victims/victims.service';
+import { createVictim, updateVictim } from './victim-records.service';
 
 const tags = ['Victims'];
 
