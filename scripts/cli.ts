@@ -10,6 +10,7 @@ import type { AppContext } from '../src/context';
 import { AppError, ConflictError, ValidationError } from '../src/lib/errors';
 import { toFieldErrors } from '../src/lib/validate';
 import { i18nReport } from '../src/notifications/i18n-report';
+import { reindexVictimNames } from '../src/victims/reindex';
 import { createRoles } from './create-roles';
 
 /**
@@ -79,6 +80,15 @@ const COMMANDS: Record<string, Command> = {
         organizationId: v.organization,
       }),
     run: async (ctx, input) => (await createUser(ctx, input, caller)).id,
+  },
+  'reindex-victims': {
+    summary:
+      'Build the name search index of victims that have none; with --all rebuild every one\n' +
+      '      (after BLIND_INDEX_KEY changed); prints how many victims were indexed',
+    usage: '[--all]',
+    options: { all: { type: 'boolean' } },
+    input: (v) => ({ all: v.all === true }),
+    run: async (ctx, input: { all: boolean }) => String(await reindexVictimNames(ctx, input)),
   },
   'i18n-check': {
     summary: 'List texts missing from the translation catalogs (exit 1 when any is missing)',

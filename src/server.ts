@@ -9,6 +9,7 @@ import { shareMetricsWithPrimary } from './lib/metrics';
 import type { AppContext } from './context';
 import { ConfigError, loadConfig } from './config';
 import { ensureBootstrapAdmin } from './auth/bootstrap';
+import { reindexVictimNames } from './victims/reindex';
 import { jobsModeFor, startJobs } from '../jobs/start';
 import { formatDemoLogins, seedDemoData, type DemoLogin } from '../db/seeds/demo';
 import { seedDemoCaseworkFor } from '../db/seeds/demo-casework';
@@ -77,6 +78,9 @@ async function main(): Promise<void> {
 /** Once per start, whatever the number of API processes: the first admin and the demo logins. */
 async function prepareDatabase(ctx: AppContext): Promise<DemoLogin[]> {
   await ensureBootstrapAdmin(ctx);
+  const indexed = await reindexVictimNames(ctx);
+  if (indexed > 0)
+    ctx.logger.info({ victims: indexed }, 'indexed the names of victims that had no name index');
   if (!ctx.config.demoData) return [];
   const logins = await seedDemoData(ctx);
   if (logins.length > 0) process.stdout.write(formatDemoLogins(logins));

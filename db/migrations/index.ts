@@ -28,6 +28,7 @@ import * as ledgerEntryProposals from './2026_12_02_900100_ledger_entry_proposal
 import * as reversalProposals from './2026_12_02_900200_reversal_proposals';
 import * as appRole from './2026_12_02_950000_app_role';
 import * as writeProofs from './2026_12_02_960000_write_proofs';
+import * as victimSearch from './2026_12_03_100000_victim_search';
 import * as hearingRecords from './2026_12_03_200000_hearing_records';
 import * as listFilterIndexes from './2026_12_03_400000_list_filter_indexes';
 
@@ -65,6 +66,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_900200_reversal_proposals': reversalProposals,
   '2026_12_02_950000_app_role': appRole,
   '2026_12_02_960000_write_proofs': writeProofs,
+  '2026_12_03_100000_victim_search': victimSearch,
   '2026_12_03_200000_hearing_records': hearingRecords,
   '2026_12_03_400000_list_filter_indexes': listFilterIndexes,
 };

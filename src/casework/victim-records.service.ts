@@ -7,6 +7,7 @@ import type { Actor } from '../lib/auth';
 import { todayUtc } from '../lib/dates';
 import { transact, type Trx } from '../lib/db';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
+import { replaceNameIndex } from '../victims/name-index';
 import { newReference } from '../victims/reference';
 import { checkBirthDateChange, checkNewVictimDates } from '../victims/victim-dates';
 import { isMinorOn, type Victim, type VictimInput, type VictimPatch, type Warning } from '../victims/victims';
@@ -100,8 +101,10 @@ export async function createVictim(
       reflection_days: reflection,
       witness_override: null,
       created_by: actor.userId,
+      assignee_id: actor.userId,
     });
     await replaceDocumentIndex(trx, row.id, orgId, documentHashes(ctx.cipher, input.identityDocuments));
+    await replaceNameIndex(trx, ctx.cipher, { id: row.id, organizationId: orgId, fullName: input.fullName });
     await recordAudit(trx, {
       actor,
       action: 'victim.create',
@@ -145,6 +148,12 @@ export async function updateVictim(
         row.organization_id,
         documentHashes(ctx.cipher, patch.identityDocuments),
       );
+    if (patch.fullName !== undefined)
+      await replaceNameIndex(trx, ctx.cipher, {
+        id,
+        organizationId: row.organization_id,
+        fullName: patch.fullName,
+      });
     if (witness) updated = await refreshWitness(trx, id, actor.userId);
     if (patch.dateOfBirth !== undefined || isChild !== row.is_child)
       await refreshVictimDeadlines(trx, ctx.cipher, updated);

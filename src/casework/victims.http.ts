@@ -8,7 +8,10 @@ import {
   patchVictimBody,
   victimIdParams,
   victimResponse,
+  victimSearchQuery,
+  victimSearchResponse,
 } from '../victims/victims.schemas';
+import { searchVictims } from './victims.search';
 import { getVictim } from '../victims/victims.service';
 import { createVictim, updateVictim } from './victim-records.service';
 
@@ -30,6 +33,24 @@ export function registerVictimRoutes(ctx: AppContext, router: Router): void {
     async (call, _req, res) => {
       const { victim, warnings } = await createVictim(ctx, call.actor, call.body, call.requestId);
       res.status(201).json({ ...victim, warnings });
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'get',
+      path: '/v1/victims',
+      summary:
+        'Find victims in reach (audited): by reference, document number or name (whole name or any whole word, through blind indexes), and filters. Fund administrators: by reference and filters, without names.',
+      tags,
+      permission: 'victims:read',
+      query: victimSearchQuery,
+      responses: { 200: { description: 'A page of victims, by reference', schema: victimSearchResponse } },
+    },
+    async (call, _req, res) => {
+      res.json(await searchVictims(ctx, call.actor, call.query, call.requestId));
     },
   );
 

@@ -22,6 +22,7 @@ import {
   voidPaymentBody,
 } from './claims.schemas';
 import { createClaim, getClaim } from './claims.service';
+import { claimPatchBody, patchClaim } from './claim-changes';
 import { getPolicy, putPolicy } from './policy.service';
 import { recordPaymentReceived } from './payments.service';
 import { listPaymentsReceived, voidPaymentReceived } from './payment-voids.service';
@@ -60,7 +61,7 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
       method: 'get',
       path: '/v1/claims',
       summary:
-        'List claims in reach, newest first (filters: route, status, victim, assignee, fund, deadline within N days)',
+        'List claims in reach, newest first (filters: route, status, victim, assignee, fund, deadline within N days; search: case number, court). A search by case number or court is audited.',
       tags,
       permission: 'claims:read',
       query: listQuery,
@@ -100,6 +101,30 @@ export function registerClaimRoutes(ctx: AppContext, router: Router): void {
     },
     async (call, _req, res) => {
       res.json(await getClaim(ctx, call.actor, call.params.id, call.requestId));
+    },
+  );
+
+  defineRoute(
+    ctx,
+    router,
+    {
+      method: 'patch',
+      path: '/v1/claims/:id',
+      summary:
+        'Correct case number, forum, respondent, assignee or notes (legal aid of the claim’s office); `reason` is required and each change is kept in `changes`',
+      tags,
+      permission: 'claims:write',
+      params: claimIdParams,
+      body: claimPatchBody,
+      responses: {
+        200: {
+          description: 'The claim, with `notes` and `changes` [{field, from, to, reason, by, at}]',
+          schema: claimResponse,
+        },
+      },
+    },
+    async (call, _req, res) => {
+      res.json(await patchClaim(ctx, call.actor, call.params.id, call.body, call.requestId));
     },
   );
 

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
-import { ValidationError } from '../lib/errors';
+import { recordAudit } from '../audit/audit.service';
+import { transact } from '../lib/db';
+import { ForbiddenError, ValidationError } from '../lib/errors';
 import { audienceOf, loadRecords } from './claims.access';
 import { presentClaim } from './claims';
 import { deadlinesOf } from './claims.repository';
@@ -15,6 +17,8 @@ export interface ListQuery {
   victimId?: string;
   assigneeId?: string;
   fundId?: string;
+  caseNumber?: string;
+  court?: string;
   deadlineWithinDays?: number;
   limit: number;
   cursor?: string;
@@ -36,7 +40,10 @@ const encodeCursor = (seq: string) => Buffer.from(`s:${seq}`).toString('base64ur
  * starts with the scope and ends with `seq`, so a page is an index range scan at any size.
  * `deadlineWithinDays`: an unmet deadline due by today + N days (overdue ones included).
  */
-export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery) {
+export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery, requestId = '') {
+  // Auditors see no case numbers: looking one up would tie it to a claim all the same.
+  if (query.caseNumber !== undefined && actor.role === 'auditor')
+    throw new ForbiddenError('Auditors do not search by case number.');
   let q = ctx.db.selectFrom('claims as c').selectAll('c');
   if (actor.role === 'legal_aid') q = q.where('c.organization_id', '=', actor.organizationId ?? '');
   else if (actor.role === 'fund_admin')
@@ -53,6 +60,8 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
   if (query.victimId) q = q.where('c.victim_id', '=', query.victimId);
   if (query.assigneeId) q = q.where('c.assignee_id', '=', query.assigneeId);
   if (query.fundId) q = q.where('c.fund_id', '=', query.fundId);
+  if (query.caseNumber) q = q.where(sql`lower(c.case_number)`, '=', query.caseNumber.toLowerCase());
+  if (query.court) q = q.where('c.forum', 'ilike', `%${query.court.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
   if (query.deadlineWithinDays !== undefined) {
     const until = addDays(todayUtc(), query.deadlineWithinDays);
     q = q.where((eb) =>
@@ -80,6 +89,19 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
     deadlinesOf(ctx.db, ids),
     audience === 'case' ? nextHearingOf(ctx.db, ids, today) : undefined,
   ]);
+  if (query.caseNumber !== undefined || query.court !== undefined)
+    await transact(ctx.db, (trx) =>
+      recordAudit(trx, {
+        actor,
+        action: 'claim.search',
+        resourceType: 'claim',
+        requestId,
+        details: {
+          criteria: ['caseNumber', 'court'].filter((k) => query[k as keyof ListQuery] !== undefined),
+          claimIds: page.map((r) => r.id),
+        },
+      }),
+    );
   return {
     items: records.map((r) => ({
       ...presentClaim(r, audience, {

@@ -163,6 +163,8 @@ export const listQuery = Joi.object<ListQuery, true>({
   victimId: uuid(),
   assigneeId: uuid(),
   fundId: uuid(),
+  caseNumber: text(100).description('Exact case number (case-insensitive); not for auditors'),
+  court: text(200).description('Part of the forum (court or tribunal) name, case-insensitive'),
   deadlineWithinDays: Joi.number().integer().min(0).max(3650),
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(100),

@@ -11,6 +11,7 @@ import { FIELD } from '../victims/victims.mapper';
 import { victimAccess } from '../victims/victims.service';
 import { refreshDeadlines } from './claim-deadlines';
 import { refreshWitness } from './witness';
+import { particulars } from './claim-particulars';
 import { otherRoutesFor, type OtherRoute } from './other-routes';
 import type { ClaimView } from './claim-view';
 import { nextHearingOf } from './hearings/hearings.views';
@@ -235,7 +236,10 @@ export async function getClaim(
       requestId,
       ...(otherRoutes ? { details: { otherRoutes: otherRoutes.length } } : {}),
     });
-    const body = await claimResponse(trx, actor, claim);
+    const body = {
+      ...(await claimResponse(trx, actor, claim)),
+      ...(await particulars(trx, ctx.cipher, actor, claim)),
+    };
     return otherRoutes ? { ...body, otherRoutes } : body;
   });
 }

@@ -20,6 +20,8 @@ export interface ClaimsTable {
   filed_on: string;
   cause_of_action_on: string | null;
   assignee_id: string | null;
+  /** FieldCipher ciphertext: notes may name people. */
+  notes_enc: string | null;
   created_by: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -57,6 +59,19 @@ export interface ClaimTransitionsTable {
   award: JSONColumnType<AwardRecord> | null;
   /** The day a hearing of this stage is scheduled (may be in the future). */
   hearing_on: string | null;
+}
+
+/** A correction of a claim's particulars (PATCH /v1/claims/:id), one row per field changed. */
+export interface ClaimChangesTable {
+  id: Generated<string>;
+  claim_id: string;
+  field: 'caseNumber' | 'forum' | 'respondent' | 'assigneeId' | 'notes';
+  /** For `notes`, FieldCipher ciphertext. */
+  from_value: string | null;
+  to_value: string | null;
+  reason: string;
+  changed_by: string;
+  changed_at: Generated<Date>;
 }
 
 export interface ClaimDeadlinesTable {
@@ -113,6 +128,7 @@ export interface ClaimsTables extends HearingTables {
   claims: ClaimsTable;
   claim_heads: ClaimHeadsTable;
   claim_transitions: ClaimTransitionsTable;
+  claim_changes: ClaimChangesTable;
   claim_deadlines: ClaimDeadlinesTable;
   payments_received: PaymentsReceivedTable;
   payment_voids: PaymentVoidsTable;

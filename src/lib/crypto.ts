@@ -18,6 +18,11 @@ export interface FieldCipher {
   encryptNullable(field: string, plaintext: string | null | undefined): string | null;
   decryptNullable(field: string, ciphertext: string | null | undefined): string | null;
   blindIndex(field: string, value: string): string;
+  /**
+   * HMAC-SHA256 (hex) of `value` as given, under a key of its own for `purpose`, derived from
+   * BLIND_INDEX_KEY (never an encryption key): one purpose's hashes say nothing about another's.
+   */
+  purposeHmac(purpose: string, value: string): string;
   activeKeyId: string;
 }
 
@@ -106,8 +111,20 @@ export function createFieldCipher(material: KeyMaterial): FieldCipher {
     );
   };
 
+  const purposeKeys = new Map<string, Buffer>();
+  const purposeKey = (purpose: string): Buffer => {
+    let key = purposeKeys.get(purpose);
+    if (!key) {
+      key = crypto.createHmac('sha256', material.blindIndexKey).update(`redress/purpose/${purpose}`).digest();
+      purposeKeys.set(purpose, key);
+    }
+    return key;
+  };
+
   return {
     activeKeyId: active.id,
+    purposeHmac: (purpose, value) =>
+      crypto.createHmac('sha256', purposeKey(purpose)).update(value).digest('hex'),
     encrypt,
     decrypt,
     encryptNullable: (field, p) => (p === null || p === undefined ? null : encrypt(field, p)),

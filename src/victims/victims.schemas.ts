@@ -88,3 +88,49 @@ export const victimResponse = Joi.object({
     Joi.object({ code: Joi.string(), message: Joi.string(), references: Joi.array() }),
   ),
 }).unknown(true);
+
+export interface VictimSearchQuery {
+  /** Exact reference, e.g. V-7KQ2M9XA (case and spaces ignored). */
+  reference?: string;
+  /** Exact identity document number, through its blind index. */
+  documentNumber?: string;
+  /** The whole name, or any of its whole words. */
+  name?: string;
+  /** Only victims in my caseload (assigned to me). */
+  mine?: boolean;
+  /** Only victims of this office (organization). */
+  organizationId?: string;
+  nationality?: string;
+  /** Only victims with (true) or without (false) a claim still being pursued. */
+  hasOpenClaims?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+export const victimSearchQuery = Joi.object<VictimSearchQuery, true>({
+  reference: Joi.string().trim().max(20).description('Exact reference, e.g. V-7KQ2M9XA'),
+  documentNumber: Joi.string().trim().min(3).max(40).description('Exact identity document number'),
+  name: Joi.string().trim().min(1).max(200).description('The whole name, or any whole word of it'),
+  mine: Joi.boolean().description('Only victims assigned to me'),
+  organizationId: uuid().description('Only victims of this office'),
+  nationality: countryCode(),
+  hasOpenClaims: Joi.boolean(),
+  limit: Joi.number().integer().min(1).max(200).default(50),
+  cursor: Joi.string().max(100),
+});
+
+export const victimSearchResponse = Joi.object({
+  items: Joi.array().items(
+    Joi.object({
+      id: Joi.string(),
+      reference: Joi.string(),
+      organizationId: Joi.string(),
+      fullName: Joi.string().description('Legal aid of the victim’s office only'),
+      nationality: Joi.string().allow(null),
+      assigneeId: Joi.string().allow(null),
+      isChild: Joi.boolean(),
+      openClaims: Joi.number().integer(),
+    }),
+  ),
+  nextCursor: Joi.string().allow(null),
+});

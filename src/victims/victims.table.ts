@@ -23,6 +23,8 @@ export interface VictimsTable {
   is_witness: Generated<boolean>;
   witness_override: boolean | null;
   created_by: string;
+  /** Whose caseload the victim is in; null only when set so by hand. */
+  assignee_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -31,6 +33,14 @@ export interface VictimDocumentIndexTable {
   victim_id: string;
   organization_id: string;
   number_hash: string;
+}
+
+/** Keyed HMACs of the normalised full name and of each of its words (src/victims/name-index.ts). */
+export interface VictimNameIndexTable {
+  victim_id: string;
+  organization_id: string;
+  kind: 'full' | 'token';
+  token_hmac: string;
 }
 
 export interface VictimWitnessHistoryTable {
@@ -45,5 +55,6 @@ export interface VictimWitnessHistoryTable {
 export interface VictimsTables {
   victims: VictimsTable;
   victim_document_index: VictimDocumentIndexTable;
+  victim_name_index: VictimNameIndexTable;
   victim_witness_history: VictimWitnessHistoryTable;
 }
