@@ -79,6 +79,8 @@ export interface ClaimView {
   nextHearing?: NextHearing | null;
   createdAt: string;
   updatedAt: string;
+  /** Not for auditors: the next hearing still scheduled, today or later. */
+  nextHearing?: NextHearing | null;
 }
 
 /** A payment record as the API shows it (paymentView); auditors get no note and no void reason. */
