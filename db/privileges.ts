@@ -67,6 +67,12 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
   fund_pot_transfers: ADD_ONLY,
   fund_fx_settlements: ADD_ONLY,
   victims: MUTABLE,
+  // Metadata is kept for good; voiding a document, linking it to an info-request answer and
+  // re-wrapping its key under a newer PII key are the only changes. Voiding removes the content.
+  documents: {
+    update: ['voided_at', 'voided_by', 'void_reason_enc', 'answers_transition_id', 'key_id', 'wrapped_key'],
+  },
+  document_contents: { delete: true },
   victim_document_index: { delete: true },
   victim_witness_history: ADD_ONLY,
   victim_name_index: { delete: true },
@@ -75,6 +81,9 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
   claim_transitions: ADD_ONLY,
   claim_changes: ADD_ONLY,
   claim_deadlines: { delete: true },
+  hearings: MUTABLE,
+  hearing_events: ADD_ONLY,
+  calendar_feeds: { update: true, delete: true },
   payments_received: ADD_ONLY,
   payment_voids: ADD_ONLY,
   fund_subrogation_policies: MUTABLE,

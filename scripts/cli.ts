@@ -7,6 +7,7 @@ import { createOrganization, createUser } from '../src/auth/users.service';
 import { buildRuntime } from '../src/bootstrap';
 import { ConfigError, loadConfig } from '../src/config';
 import type { AppContext } from '../src/context';
+import { rewrapDocumentKeys } from '../src/documents/documents.download';
 import { AppError, ConflictError, ValidationError } from '../src/lib/errors';
 import { toFieldErrors } from '../src/lib/validate';
 import { i18nReport } from '../src/notifications/i18n-report';
@@ -109,6 +110,22 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     input: () => ({}),
     run: async (ctx) => (await scanDeadlinesNow(ctx, { actor: null, requestId: null, via: 'cli' })).detail,
+  },
+  'rewrap-document-keys': {
+    summary:
+      'After prepending a new key to PII_KEYS: re-wrap every document key still under an older key\n' +
+      '      (content is not re-encrypted); prints how many (exit 1 when a key would not unwrap)',
+    usage: '',
+    options: {},
+    input: () => ({}),
+    run: async (ctx) => {
+      const { rewrapped, failed } = await rewrapDocumentKeys(ctx);
+      if (failed.length > 0)
+        throw new ConflictError(
+          `Re-wrapped ${rewrapped}; ${failed.length} did not unwrap (their key is not in PII_KEYS): ${failed.join(', ')}`,
+        );
+      return `re-wrapped ${rewrapped} document keys under ${ctx.cipher.activeKeyId}`;
+    },
   },
   'db:create-roles': {
     summary:

@@ -7,6 +7,7 @@ import type { AppContext } from './context';
 import { inDbLane } from './lib/db-lanes';
 import { AppError, notFoundHandler, problemHandler } from './lib/errors';
 import { sealAuditAfterResponse } from './audit/audit.http';
+import { isDocumentUpload } from './documents/upload-body';
 import { registerOperationsRoutes } from './operations.http';
 import { registerDomainRoutes } from './routes';
 
@@ -63,13 +64,15 @@ export function createApp(ctx: AppContext): Express {
   app.use('/v1', (req, _res, next) => {
     const hasBody =
       Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is('application/json')) {
+    if (hasBody && !req.is('application/json') && !isDocumentUpload(req)) {
       next(new AppError('unsupported-media-type', 'Send the body as application/json.'));
       return;
     }
     next();
   });
-  app.use('/v1', express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
+  const json = express.json({ limit: ctx.config.bodyLimitBytes, strict: true });
+  // A document upload's body is the file, read by its route once the caller is authorized.
+  app.use('/v1', (req, res, next) => (isDocumentUpload(req) ? next() : json(req, res, next)));
   // After the body is read (a stream's events do not carry the request's context): writes for
   // one fund may not take every writer connection (see db-lanes.ts).
   app.use('/v1/funds/:id', (req, _res, next) => {

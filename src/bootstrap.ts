@@ -8,6 +8,7 @@ import { assertSchemaCurrent, migrateAsOwner } from './lib/db-migrate';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { OpenApiRegistry } from './lib/openapi';
+import { sendWithAnswer } from './documents/documents.answers';
 
 export interface Runtime {
   ctx: AppContext;
@@ -43,6 +44,7 @@ export async function buildRuntime(
     openapi: new OpenApiRegistry(),
     outbox: noop,
     routeHooks: auditRouteHooks,
+    infoAnswers: { send: sendWithAnswer },
     readinessChecks: {},
   };
   return { ctx, handle };

@@ -64,6 +64,10 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** Connections of the pool that writes may never hold, so reads keep flowing while writes queue on locks. */
   dbPoolReadReserve: number;
+  /** The largest document (file) an upload may carry; larger ones get 413. */
+  documentMaxBytes: number;
+  /** Where encrypted document content is kept ('postgres': a table of the same database). */
+  documentStore: 'postgres';
 }
 
 const schema = Joi.object({
@@ -133,6 +137,8 @@ const schema = Joi.object({
   DB_POOL_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(100).default(10000),
   DB_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(30000),
   DB_POOL_READ_RESERVE: Joi.number().integer().min(0).max(499),
+  DOCUMENT_MAX_BYTES: Joi.number().integer().min(1024).max(100_000_000).default(10_485_760),
+  DOCUMENT_STORE: Joi.string().valid('postgres').default('postgres'),
 })
   .and('REDRESS_ADMIN_EMAIL', 'REDRESS_ADMIN_PASSWORD')
   .unknown(true);
@@ -216,5 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolAcquireTimeoutMs: v.DB_POOL_ACQUIRE_TIMEOUT_MS,
     dbStatementTimeoutMs: v.DB_STATEMENT_TIMEOUT_MS,
     dbPoolReadReserve: readReserve,
+    documentMaxBytes: v.DOCUMENT_MAX_BYTES,
+    documentStore: v.DOCUMENT_STORE,
   };
 }

@@ -1,3 +1,4 @@
+import type { InfoAnswerDocuments } from './claims/info-answers';
 import type { Config } from './config';
 import type { FieldCipher } from './lib/crypto';
 import type { Db } from './lib/db';
@@ -23,6 +24,8 @@ export interface AppContext {
   outbox: OutboxNotifier;
   /** How defineRoute (lib/) reaches the audit trail without importing it. */
   routeHooks: RouteHooks;
+  /** How a claim's answer to the fund sends documents, without claims importing documents. */
+  infoAnswers: InfoAnswerDocuments;
   /** Extra readiness checks (e.g. Redis) registered by the jobs layer. */
   readinessChecks: Record<string, () => Promise<void>>;
 }

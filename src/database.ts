@@ -2,6 +2,7 @@ import type { AuditTables } from './audit/audit.table';
 import type { AuthTables } from './auth/auth.table';
 import type { ClaimsTables } from './claims/claims.table';
 import type { DisbursementTables } from './disbursements/disbursements.table';
+import type { DocumentTables } from './documents/documents.table';
 import type { FundTables } from './funds/funds.table';
 import type { LedgerTables } from './ledger/ledger.table';
 import type { Database as LibDatabase } from './lib/database';
@@ -21,6 +22,7 @@ declare module './lib/database' {
       LedgerTables,
       FundTables,
       DisbursementTables,
+      DocumentTables,
       StatusTables,
       NotificationTables {}
 }

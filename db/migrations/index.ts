@@ -29,6 +29,8 @@ import * as reversalProposals from './2026_12_02_900200_reversal_proposals';
 import * as appRole from './2026_12_02_950000_app_role';
 import * as writeProofs from './2026_12_02_960000_write_proofs';
 import * as victimSearch from './2026_12_03_100000_victim_search';
+import * as hearingRecords from './2026_12_03_200000_hearing_records';
+import * as documents from './2026_12_03_300000_documents';
 import * as listFilterIndexes from './2026_12_03_400000_list_filter_indexes';
 
 /**
@@ -66,5 +68,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_950000_app_role': appRole,
   '2026_12_02_960000_write_proofs': writeProofs,
   '2026_12_03_100000_victim_search': victimSearch,
+  '2026_12_03_200000_hearing_records': hearingRecords,
+  '2026_12_03_300000_documents': documents,
   '2026_12_03_400000_list_filter_indexes': listFilterIndexes,
 };

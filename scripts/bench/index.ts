@@ -8,6 +8,7 @@ import * as claims from './claims.bench';
 import * as status from './status.bench';
 import * as resilience from './resilience.bench';
 import * as coldstart from './coldstart.bench';
+import * as documents from './documents.bench';
 
 /**
  * `npm run bench`: runs each benchmark module against a fresh PostgreSQL database (created and
@@ -19,7 +20,7 @@ interface BenchModule {
   run(env: BenchEnv): Promise<string>;
 }
 
-const ALL_MODULES: Record<string, BenchModule> = { ledger, claims, status, resilience, coldstart };
+const ALL_MODULES: Record<string, BenchModule> = { ledger, claims, status, resilience, coldstart, documents };
 // BENCH_ONLY=ledger,status (or =resilience, =coldstart) runs just those modules and prints to stdout without touching BENCHMARKS.md.
 const ONLY = process.env.BENCH_ONLY?.split(',')
   .map((s) => s.trim())

@@ -11,6 +11,8 @@ import { recordDenied } from './audit.service';
 const IDENTITY_RECORDS = [
   { prefix: '/v1/victims/:id', table: 'victims', type: 'victim' },
   { prefix: '/v1/claims/:id', table: 'claims', type: 'claim' },
+  { prefix: '/v1/hearings/:id', table: 'hearings', type: 'hearing' },
+  { prefix: '/v1/documents/:id', table: 'documents', type: 'document' },
 ] as const;
 
 export async function auditOutOfReach(

@@ -1,6 +1,7 @@
 import type { Route, TransitionRule } from './route-machines';
 import type { DeadlineKind } from './deadlines';
 import type { PaymentState } from './claims';
+import type { NextHearing } from './hearings/hearings';
 
 /**
  * A claim as the API answers it (presentClaim): amounts as decimal strings in the claim's
@@ -74,6 +75,8 @@ export interface ClaimView {
   transitionRequirements: Array<Pick<TransitionRule, 'to' | 'requires' | 'by'>>;
   deadlines?: ClaimDeadlineView[];
   history?: ClaimHistoryView[];
+  /** The case's next scheduled hearing (legal aid's view only) */
+  nextHearing?: NextHearing | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -7,6 +7,7 @@ import { ForbiddenError, ValidationError } from '../lib/errors';
 import { audienceOf, loadRecords } from './claims.access';
 import { presentClaim } from './claims';
 import { deadlinesOf } from './claims.repository';
+import { nextHearingOf } from './hearings/hearings.views';
 import { addDays, todayUtc } from '../lib/dates';
 import type { Deadline } from './deadlines';
 
@@ -80,13 +81,6 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
     .limit(query.limit + 1)
     .execute();
   const page = rows.slice(0, query.limit);
-  const [records, deadlines] = await Promise.all([
-    loadRecords(ctx.db, page),
-    deadlinesOf(
-      ctx.db,
-      page.map((r) => r.id),
-    ),
-  ]);
   const audience = audienceOf(actor);
   const today = todayUtc();
   if (query.caseNumber !== undefined || query.court !== undefined)
@@ -102,9 +96,15 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
         },
       }),
     );
+  const ids = page.map((r) => r.id);
+  const [records, deadlines, next] = await Promise.all([
+    loadRecords(ctx.db, page),
+    deadlinesOf(ctx.db, ids),
+    audience === 'case' ? nextHearingOf(ctx.db, ids, today) : undefined,
+  ]);
   return {
-    items: records.map((r) =>
-      presentClaim(r, audience, {
+    items: records.map((r) => ({
+      ...presentClaim(r, audience, {
         today,
         deadlines: deadlines
           .filter((d) => d.claim_id === r.id)
@@ -116,7 +116,8 @@ export async function listClaims(ctx: AppContext, actor: Actor, query: ListQuery
             recordedOn: d.recorded_on,
           })),
       }),
-    ),
+      ...(next ? { nextHearing: next.get(r.id) ?? null } : {}),
+    })),
     nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.seq) : null,
   };
 }

@@ -26,8 +26,14 @@ export async function insertHeads(trx: Trx, rows: Insertable<ClaimHeadsTable>[])
   await trx.insertInto('claim_heads').values(rows).execute();
 }
 
-export async function insertTransition(trx: Trx, row: Insertable<ClaimTransitionsTable>): Promise<void> {
-  await trx.insertInto('claim_transitions').values(row).execute();
+/** Returns the new history entry's id. */
+export async function insertTransition(trx: Trx, row: Insertable<ClaimTransitionsTable>): Promise<string> {
+  const inserted = await trx
+    .insertInto('claim_transitions')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
 }
 
 export async function findClaim(db: Db | Trx, id: string): Promise<ClaimRow | undefined> {
@@ -212,4 +218,18 @@ export async function userInOrganization(
     .where('active', '=', true)
     .executeTakeFirst();
   return !!row;
+}
+
+/** One entry of a claim's history, by its id (a decision a document belongs to). */
+export async function findTransitionOf(
+  db: Db | Trx,
+  claimId: string,
+  id: string,
+): Promise<TransitionRow | undefined> {
+  return db
+    .selectFrom('claim_transitions')
+    .selectAll()
+    .where('claim_id', '=', claimId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }

@@ -9,6 +9,8 @@ import type { PaymentInput } from './payments.service';
 import type { SubrogationPolicy } from './claims';
 import type { TransitionInput } from './transitions.service';
 import type { PaymentParams, VoidPaymentInput } from './payment-voids.service';
+
+import { nextHearingSchema } from './hearings/hearings.schemas';
 import { listFormat } from '../lib/csv';
 
 const ALL_STATES = [...new Set(Object.values(ROUTE_MACHINES).flatMap((m) => Object.keys(m.states)))];
@@ -59,6 +61,13 @@ export const transitionBody = Joi.object<TransitionInput, true>({
       "A State-fund decision with an award: commit it from this pot of the fund only (its restriction must allow the victim's award). By default the fund's pot order is followed.",
     ),
   note: Joi.string().trim().max(2000).allow(''),
+  documentIds: Joi.array()
+    .items(uuid())
+    .min(1)
+    .max(50)
+    .description(
+      'Answering a request for information (a move out of info_requested): documents already attached to the claim to send with the answer',
+    ),
   occurredOn: pastDate(),
   hearingOn: isoDate().description('Moving to a hearing stage: the day the hearing is scheduled'),
   award: Joi.object<NonNullable<TransitionInput['award']>, true>({
@@ -230,6 +239,9 @@ export const claimResponse = Joi.object({
         'Already past when recorded (e.g. a back-dated award): it was never missed here and raises no overdue alarm',
       ),
     }).unknown(true),
+  ),
+  nextHearing: nextHearingSchema.description(
+    'The next hearing still scheduled, today or later (not shown to auditors); see /v1/claims/:id/hearings',
   ),
   otherRoutes: Joi.array()
     .items(

@@ -14,6 +14,7 @@ import { refreshWitness } from './witness';
 import { particulars } from './claim-particulars';
 import { otherRoutesFor, type OtherRoute } from './other-routes';
 import type { ClaimView } from './claim-view';
+import { nextHearingOf } from './hearings/hearings.views';
 import { audienceOf, claimFor, claimRowToRecord } from './claims.access';
 import { presentClaim, type HistoryEntry } from './claims';
 import {
@@ -62,6 +63,7 @@ export async function claimResponse(
     deadlines ? Promise.resolve(null) : deadlinesOf(db, [row.id]),
   ]);
   const entries: HistoryEntry[] = history.map((h) => ({
+    id: h.id,
     from: h.from_status,
     to: h.to_status,
     at: h.recorded_at.toISOString(),
@@ -80,7 +82,11 @@ export async function claimResponse(
       basis: d.basis,
       recordedOn: d.recorded_on,
     }));
-  return presentClaim(claimRowToRecord(row, heads), audienceOf(actor), { history: entries, deadlines: ds });
+  const audience = audienceOf(actor);
+  const body = presentClaim(claimRowToRecord(row, heads), audience, { history: entries, deadlines: ds });
+  if (audience !== 'case') return body;
+  const next = await nextHearingOf(db, [row.id], todayUtc());
+  return { ...body, nextHearing: next.get(row.id) ?? null };
 }
 
 async function uniqueClaimReference(trx: Trx): Promise<string> {

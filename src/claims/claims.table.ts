@@ -1,4 +1,5 @@
 import type { Generated, JSONColumnType } from 'kysely';
+import type { HearingTables } from './hearings/hearings.table';
 
 export interface ClaimsTable {
   id: Generated<string>;
@@ -122,7 +123,8 @@ export interface FundSubrogationPoliciesTable {
   updated_at: Generated<Date>;
 }
 
-export interface ClaimsTables {
+/** Hearings are the claim's own records (claims/hearings). */
+export interface ClaimsTables extends HearingTables {
   claims: ClaimsTable;
   claim_heads: ClaimHeadsTable;
   claim_transitions: ClaimTransitionsTable;

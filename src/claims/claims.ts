@@ -83,6 +83,8 @@ export interface ClaimRecord {
 }
 
 export interface HistoryEntry {
+  /** The entry's id: a decision's documents are attached to it. */
+  id: string;
   from: string | null;
   to: string;
   at: string;
@@ -177,6 +179,7 @@ export function presentClaim(
     ...(extra.history
       ? {
           history: extra.history.map((h) => ({
+            id: h.id,
             from: h.from,
             to: h.to,
             at: h.at,

@@ -27,6 +27,8 @@ import {
   type ClaimRow,
 } from './claims.repository';
 import { decisionOffset } from './compensation';
+import { HEARING_STAGES } from './hearings/hearings';
+import { followClaimMove } from './hearings/hearings.moves';
 import { loadVictimMoney } from './compensation.service';
 import { maxDate, todayUtc } from '../lib/dates';
 import {
@@ -47,10 +49,9 @@ export interface TransitionInput {
   award?: { currency?: string; heads: Array<{ head: string; amount: string }> };
   /** A State-fund decision: the fund pot the award is committed from (default: the pot order). */
   pot?: string;
+  /** Answering a request for information: the claim's documents sent with the answer. */
+  documentIds?: string[];
 }
-
-/** Stages in which a court, tribunal or inspector sits, so a hearing date can be scheduled. */
-const HEARING_STAGES: ReadonlySet<string> = new Set(['conciliation', 'hearing', 'trial', 'appeal']);
 
 function checkRequirements(claim: ClaimRow, t: TransitionRule, input: TransitionInput, claimed: Set<string>) {
   const errors: FieldError[] = [];
@@ -81,6 +82,12 @@ function checkRequirements(claim: ClaimRow, t: TransitionRule, input: Transition
     });
   if (t.requires.includes('reason') && !input.note?.trim())
     errors.push({ path: 'note', message: `moving to '${t.to}' needs a reason in note` });
+  if (input.documentIds && t.from !== 'info_requested')
+    errors.push({
+      path: 'documentIds',
+      message:
+        'documents are sent with the answer to a request for information (a move out of info_requested)',
+    });
   if (input.hearingOn && !HEARING_STAGES.has(t.to))
     errors.push({
       path: 'hearingOn',
@@ -195,7 +202,7 @@ export async function transitionClaim(
     const record = outcome ? await applyOutcome(trx, claim, outcome, award) : null;
     if (t.requires.includes('fully_paid')) await checkFullyPaid(trx, claim);
     const occurredOn = input.occurredOn ?? maxDate(todayUtc(), claim.status_since);
-    await insertTransition(trx, {
+    const transitionId = await insertTransition(trx, {
       claim_id: id,
       from_status: claim.status,
       to_status: t.to,
@@ -205,6 +212,15 @@ export async function transitionClaim(
       award: record && outcome === 'award' ? JSON.stringify(record) : null,
       hearing_on: input.hearingOn ?? null,
     });
+    await followClaimMove(trx, claim, {
+      from: claim.status,
+      to: t.to,
+      occurredOn,
+      hearingOn: input.hearingOn,
+      transitionId,
+      by: actor.userId,
+    });
+    if (input.documentIds) await ctx.infoAnswers.send(trx, id, transitionId, input.documentIds);
     const updated = await setStatus(trx, id, t.to, occurredOn);
     const moves =
       route === 'state_fund'

@@ -32,7 +32,14 @@ export const PERMISSIONS = {
   'disbursements:read': ['fund_admin', 'auditor'],
   // legal aid disclose their own victims' register in court
   'witness-assistance:read': ['fund_admin', 'auditor', 'legal_aid'],
+  // Documents are identity data: never auditors (nor admins); which ones, as for the record they belong to.
+  'documents:read': ['legal_aid', 'fund_admin'],
+  'documents:write': ['legal_aid', 'fund_admin'],
   'jobs:admin': ['admin'],
+  // the court calendar: whoever follows the claims; auditors see no case calendar
+  'hearings:read': ['legal_aid', 'fund_admin'],
+  'hearings:write': ['legal_aid', 'fund_admin'],
+  'calendar-feed:write': ['legal_aid', 'fund_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -173,6 +173,16 @@ export const PROBLEMS = {
     title: 'Unsupported media type',
     meaning: 'The body must be UTF-8 JSON (or a form on /status).',
   },
+  'document-type-refused': {
+    status: 415,
+    title: 'Document type refused',
+    meaning: 'The content is not an accepted file type; its name and Content-Type do not count.',
+  },
+  'document-integrity-failed': {
+    status: 409,
+    title: 'Document integrity failed',
+    meaning: 'The stored file did not decrypt (altered, damaged or key gone); it is not served.',
+  },
   'headers-too-large': {
     status: 431,
     title: 'Request header fields too large',

@@ -12,12 +12,12 @@ import {
   type StaffRecipient,
 } from './notifications.repository';
 import {
-  currentHearingOn,
   decisionDeadline,
   dueFundDecisions,
   endingReflectionPeriods,
   findUpcomingReminder,
   fundOrganization,
+  hearingStillOn,
   insertUpcomingOnce,
   upcomingHearings,
   victimWorkers,
@@ -122,7 +122,7 @@ async function load(deps: Deps, reminderId: string, kind: Kind) {
   return r && r.kind === kind ? r : undefined;
 }
 
-/** Not sent once the claim left the stage or the hearing was given another date. */
+/** Not sent once the hearing was given another date, adjourned, cancelled or held, or the claim ended. */
 export async function sendHearingReminder(
   deps: Deps,
   payload: { reminderId: string },
@@ -130,7 +130,7 @@ export async function sendHearingReminder(
 ): Promise<string> {
   const r = await load(deps, payload.reminderId, 'hearing');
   if (!r || !r.claim_id) return 'skipped: reminder not found';
-  if ((await currentHearingOn(deps.trx, r.claim_id)) !== r.due_on) return 'skipped: hearing moved or past';
+  if (!(await hearingStillOn(deps.trx, r.claim_id, r.due_on))) return 'skipped: hearing moved or past';
   const user = r.assignee_id ? await findActiveUser(deps.trx, r.assignee_id) : undefined;
   if (!user) return 'skipped: assignee inactive';
   const days = Math.max(0, daysBetween(r.scanned_on, r.due_on));

@@ -17,48 +17,49 @@ export interface Upcoming {
 
 const CLOSED = ['closed', 'withdrawn'];
 
-/** Scheduled hearings of assigned claims still in the stage the hearing belongs to. */
+/**
+ * Hearings still scheduled within the horizon, of assigned claims still running. A rescheduled
+ * hearing is found on its new day; an adjourned, cancelled or held one is not found at all.
+ */
 export async function upcomingHearings(trx: Trx, today: string, horizonDays: number): Promise<Upcoming[]> {
   const rows = await trx
-    .selectFrom('claim_transitions as t')
-    .innerJoin('claims as c', 'c.id', 't.claim_id')
+    .selectFrom('hearings as h')
+    .innerJoin('claims as c', 'c.id', 'h.claim_id')
     .select([
-      't.claim_id',
-      't.hearing_on',
+      'h.claim_id',
+      'h.scheduled_on',
       'c.assignee_id',
-      sql<number>`(t.hearing_on - ${today}::date)`.as('days_left'),
+      sql<number>`(h.scheduled_on - ${today}::date)`.as('days_left'),
     ])
-    .where('t.hearing_on', '>=', sql<string>`${today}::date`)
-    .where('t.hearing_on', '<=', sql<string>`${today}::date + ${horizonDays}::int`)
+    .distinct()
+    .where('h.status', '=', 'scheduled')
+    .where('h.scheduled_on', '>=', sql<string>`${today}::date`)
+    .where('h.scheduled_on', '<=', sql<string>`${today}::date + ${horizonDays}::int`)
     .where('c.assignee_id', 'is not', null)
-    .whereRef('t.to_status', '=', 'c.status')
-    .where('t.id', '=', (eb) =>
-      eb
-        .selectFrom('claim_transitions as l')
-        .select((e) => e.fn.max('l.id').as('m'))
-        .whereRef('l.claim_id', '=', 't.claim_id'),
-    )
-    .orderBy('t.claim_id')
+    .where('c.status', 'not in', CLOSED)
+    .orderBy('h.claim_id')
+    .orderBy('h.scheduled_on')
     .execute();
   return rows.map((r) => ({
     subjectId: r.claim_id,
-    dueOn: r.hearing_on!,
+    dueOn: r.scheduled_on,
     daysLeft: Number(r.days_left),
     assigneeId: r.assignee_id,
   }));
 }
 
-/** The hearing date the claim's current stage carries, if any. */
-export async function currentHearingOn(db: Db | Trx, claimId: string): Promise<string | null> {
+/** Whether the claim, still running, has a hearing scheduled on that day (as when reminded). */
+export async function hearingStillOn(db: Db | Trx, claimId: string, day: string): Promise<boolean> {
   const row = await db
-    .selectFrom('claim_transitions as t')
-    .innerJoin('claims as c', 'c.id', 't.claim_id')
-    .select(['t.hearing_on', 't.to_status', 'c.status'])
-    .where('t.claim_id', '=', claimId)
-    .orderBy('t.id', 'desc')
-    .limit(1)
+    .selectFrom('hearings as h')
+    .innerJoin('claims as c', 'c.id', 'h.claim_id')
+    .select('h.id')
+    .where('h.claim_id', '=', claimId)
+    .where('h.status', '=', 'scheduled')
+    .where('h.scheduled_on', '=', day)
+    .where('c.status', 'not in', CLOSED)
     .executeTakeFirst();
-  return row && row.to_status === row.status ? row.hearing_on : null;
+  return !!row;
 }
 
 /** Victims whose reflection period ends within the horizon. */

@@ -36,7 +36,7 @@ const statusResponse = Joi.object({
       paymentText: Joi.string().allow('').description('On partial payment and money held in trust'),
       nextHearingOn: Joi.string()
         .allow(null)
-        .description('The scheduled hearing of the current stage, if today or later'),
+        .description('The next hearing still scheduled, if today or later'),
     }),
   ),
   summary: Joi.object({

@@ -155,7 +155,7 @@ export interface StatusClaimRow {
   status: string;
   updated_on: string;
   currency: string;
-  /** The hearing the claim's current stage carries, when it is `today` or later. */
+  /** The claim's next scheduled hearing, when it is `today` or later. */
   hearing_on: string | null;
 }
 
@@ -172,10 +172,11 @@ export async function statusClaims(db: Db, victimId: string, today: string): Pro
       sql<string>`to_char(greatest(c.status_since, (c.updated_at at time zone 'UTC')::date), 'YYYY-MM-DD')`.as(
         'updated_on',
       ),
-      // the latest move carries the hearing date, and only while the claim is still in that stage
-      sql<string | null>`(select case when t.to_status = c.status and t.hearing_on >= ${today}::date
-          then to_char(t.hearing_on, 'YYYY-MM-DD') end
-        from claim_transitions t where t.claim_id = c.id order by t.id desc limit 1)`.as('hearing_on'),
+      // the claim's hearing records: the first still scheduled, today or later
+      sql<string | null>`(select to_char(min(h.scheduled_on), 'YYYY-MM-DD') from hearings h
+        where h.claim_id = c.id and h.status = 'scheduled' and h.scheduled_on >= ${today}::date)`.as(
+        'hearing_on',
+      ),
     ])
     .where('c.victim_id', '=', victimId)
     .orderBy('c.seq')

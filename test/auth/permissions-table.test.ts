@@ -6,7 +6,7 @@ const allowed = (role: Role) => permissions.filter((p) => roleMay(role, p));
 // Verbs that change something; whatever later permissions are added, they follow this naming.
 const WRITES = /:(write|create|update|delete|approve|admin)$/;
 // Case data: victims, their claims and the money paid to them.
-const CASES = /^(victims|claims|funds|ledger|disbursements|witness-assistance):/;
+const CASES = /^(victims|claims|funds|ledger|disbursements|witness-assistance|documents):/;
 
 describe('the permission table', () => {
   it('names only known roles, and gives every permission to someone', () => {
