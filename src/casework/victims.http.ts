@@ -11,11 +11,23 @@ import {
   victimSearchQuery,
   victimSearchResponse,
 } from '../victims/victims.schemas';
-import { searchVictims } from './victims.search';
+import { searchVictims, type VictimHit } from './victims.search';
 import { getVictim } from '../victims/victims.service';
 import { createVictim, updateVictim } from './victim-records.service';
+import { fieldColumns, sendList } from '../lib/csv';
 
 const tags = ['Victims'];
+
+const VICTIM_CSV_COLUMNS = fieldColumns<VictimHit>(
+  'id',
+  'reference',
+  'organizationId',
+  'fullName',
+  'nationality',
+  'assigneeId',
+  'isChild',
+  'openClaims',
+);
 
 export function registerVictimRoutes(ctx: AppContext, router: Router): void {
   defineRoute(
@@ -49,8 +61,17 @@ export function registerVictimRoutes(ctx: AppContext, router: Router): void {
       query: victimSearchQuery,
       responses: { 200: { description: 'A page of victims, by reference', schema: victimSearchResponse } },
     },
-    async (call, _req, res) => {
-      res.json(await searchVictims(ctx, call.actor, call.query, call.requestId));
+    async (call, req, res) => {
+      // CSV: each page is searched (and audited) as the JSON list would be, so it shows the same
+      const csv = { filename: 'victims.csv', columns: VICTIM_CSV_COLUMNS, pageSize: 200 };
+      await sendList(req, res, call.query, csv, (page) =>
+        searchVictims(
+          ctx,
+          call.actor,
+          { ...call.query, cursor: page.cursor, limit: page.limit ?? call.query.limit },
+          call.requestId,
+        ),
+      );
     },
   );
 

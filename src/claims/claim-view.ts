@@ -75,8 +75,6 @@ export interface ClaimView {
   transitionRequirements: Array<Pick<TransitionRule, 'to' | 'requires' | 'by'>>;
   deadlines?: ClaimDeadlineView[];
   history?: ClaimHistoryView[];
-  /** The case's next scheduled hearing (legal aid's view only) */
-  nextHearing?: NextHearing | null;
   createdAt: string;
   updatedAt: string;
   /** Not for auditors: the next hearing still scheduled, today or later. */

@@ -2,6 +2,7 @@ import Joi from 'joi';
 import { countryCode, pastDate, programmeCode, uuid, type IdParams } from '../lib/schemas';
 import { DOCUMENT_TYPES, type Consent, type VictimInput, type VictimPatch } from './victims';
 import { emailSchema } from '../lib/email';
+import { listFormat } from '../lib/csv';
 
 const language = Joi.string()
   .pattern(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
@@ -105,6 +106,8 @@ export interface VictimSearchQuery {
   hasOpenClaims?: boolean;
   limit: number;
   cursor?: string;
+  /** csv: the whole list under the same filters (also `Accept: text/csv`) */
+  format?: 'json' | 'csv';
 }
 
 export const victimSearchQuery = Joi.object<VictimSearchQuery, true>({
@@ -117,6 +120,7 @@ export const victimSearchQuery = Joi.object<VictimSearchQuery, true>({
   hasOpenClaims: Joi.boolean(),
   limit: Joi.number().integer().min(1).max(200).default(50),
   cursor: Joi.string().max(100),
+  format: listFormat,
 });
 
 export const victimSearchResponse = Joi.object({

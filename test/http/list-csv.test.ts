@@ -117,3 +117,17 @@ describe('disbursements as CSV', () => {
     expect(res.body.type).toBe('https://redress.example/problems/invalid-request');
   });
 });
+
+describe('victims in reach as CSV', () => {
+  it("holds the office's own victims only, as the JSON list does, names only for legal aid", async () => {
+    for (const user of [a.worker, a.maker]) {
+      const { rows } = await csv('/v1/victims', user);
+      expect(rows.map((r) => r.id)).toEqual(await jsonIds('/v1/victims', user));
+      expect(rows.map((r) => r.id)).not.toContain(b.victimId);
+    }
+    const { rows } = await csv('/v1/victims?format=csv', a.worker);
+    expect(rows.find((r) => r.id === a.victimId)?.fullName).toBe(VICTIM_NAME);
+    const { text } = await csv('/v1/victims', a.maker);
+    expect(text).not.toContain(VICTIM_NAME);
+  });
+});
