@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
 
 /**
- * THE SEAM for hearings: SQL giving a claim's next hearing date (alias `c` = claims), or null.
- * Until hearings are records of their own (the `hearings` work), it is the date the latest move
- * carries (`claim_transitions.hearing_on`), when that move is still the claim's stage and the
- * date is not past. Switch this one expression to the hearings table when it lands.
+ * SQL giving a claim's next hearing day (alias `c` = claims), or null: the earliest hearing
+ * record still scheduled for today or later, so an adjourned, rescheduled or cancelled hearing
+ * never shows its old date (the same rule as the claim's `nextHearing`).
  */
 export function nextHearingOf(today: string) {
-  return sql<string | null>`(select t.hearing_on::text from claim_transitions t
-     where t.claim_id = c.id and t.id = (select max(t2.id) from claim_transitions t2 where t2.claim_id = c.id)
-       and t.to_status = c.status and t.hearing_on >= ${today}::date)`;
+  return sql<string | null>`(select min(h.scheduled_on)::text from hearings h
+     where h.claim_id = c.id and h.status = 'scheduled' and h.scheduled_on >= ${today}::date)`;
 }

@@ -80,6 +80,32 @@ describe('GET /v1/me/caseload', () => {
     expect(audit).toEqual({ action: 'caseload.read', details: { victimIds: [victimId], claims: 4 } });
   });
 
+  it('shows the next hearing from the hearing records: a rescheduled date, never a cancelled one', async () => {
+    const nextOf = async () =>
+      (
+        await request(t.app).get('/v1/me/caseload').set('Authorization', worker.auth).expect(200)
+      ).body.claims.find((c: { id: string }) => c.id === claims.later).nextHearingOn;
+    expect(await nextOf()).toBeNull();
+    const hearing = await request(t.app)
+      .post(`/v1/claims/${claims.later}/hearings`)
+      .set('Authorization', worker.auth)
+      .send({ kind: 'hearing', date: addDays(todayUtc(), 20), forum: 'Labour court, Manila' })
+      .expect(201);
+    expect(await nextOf()).toBe(addDays(todayUtc(), 20));
+    await request(t.app)
+      .post(`/v1/hearings/${hearing.body.id}/reschedule`)
+      .set('Authorization', worker.auth)
+      .send({ date: addDays(todayUtc(), 40), reason: 'Court calendar changed' })
+      .expect(200);
+    expect(await nextOf()).toBe(addDays(todayUtc(), 40));
+    await request(t.app)
+      .post(`/v1/hearings/${hearing.body.id}/cancel`)
+      .set('Authorization', worker.auth)
+      .send({ reason: 'Settled out of court' })
+      .expect(200);
+    expect(await nextOf()).toBeNull();
+  });
+
   it("shows nothing of anyone else's caseload, and is no auditor's", async () => {
     const res = await request(t.app).get('/v1/me/caseload').set('Authorization', outsider.auth).expect(200);
     expect(res.body).toEqual({ victims: [], claims: [], waitingOnMe: [] });

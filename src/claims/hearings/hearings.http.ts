@@ -1,7 +1,9 @@
 import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../../context';
+import { fieldColumns, sendList, type CsvColumn } from '../../lib/csv';
 import { defineRoute, type RouteSpec } from '../../lib/route';
+import type { HearingView } from './hearings';
 import { claimIdParams } from '../claims.schemas';
 import { getHearing, listClaimHearings, listHearings } from './hearings.reads';
 import {
@@ -41,6 +43,25 @@ const stepSpec = <B>(
   body,
   responses: { 200: { description: 'The hearing with its history', schema: hearingResponse } },
 });
+
+/** The calendar as CSV: what the JSON list shows, without the history. */
+const HEARING_CSV_COLUMNS: Array<CsvColumn<HearingView>> = fieldColumns<HearingView>(
+  'id',
+  'claimId',
+  'claimReference',
+  'kind',
+  'date',
+  'time',
+  'timeZone',
+  'startsAt',
+  'forum',
+  'room',
+  'status',
+  'outcome',
+  'outcomeNotes',
+  'adjournedTo',
+  'adjournedFrom',
+);
 
 export function registerHearingRoutes(ctx: AppContext, router: Router): void {
   defineRoute(
@@ -89,14 +110,24 @@ export function registerHearingRoutes(ctx: AppContext, router: Router): void {
     {
       method: 'get',
       path: '/v1/hearings',
-      summary: 'The court calendar: hearings of the claims in your reach dated from `from` to `to`',
+      summary:
+        'The court calendar: hearings of the claims in your reach dated from `from` to `to` (CSV with ?format=csv)',
       tags,
       permission: 'hearings:read',
       query: hearingListQuery,
       responses: { 200: { description: 'A page of hearings, by date and time', schema: hearingPage } },
     },
-    async (call, _req, res) => {
-      res.json(await listHearings(ctx, call.actor, call.query, call.requestId));
+    async (call, req, res) => {
+      const query = call.query;
+      const csv = { filename: 'hearings.csv', columns: HEARING_CSV_COLUMNS };
+      await sendList(req, res, query, csv, (page) =>
+        listHearings(
+          ctx,
+          call.actor,
+          { ...query, cursor: page.cursor, limit: page.limit ?? query.limit },
+          call.requestId,
+        ),
+      );
     },
   );
 

@@ -15,6 +15,8 @@ export interface HearingListQuery {
   status?: HearingStatus;
   limit: number;
   cursor?: string;
+  /** csv: the whole calendar of the period as CSV (see lib/csv.ts) */
+  format?: string;
 }
 
 /** The longest period one listing covers: a calendar year and a bit. */

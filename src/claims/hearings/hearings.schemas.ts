@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { listFormat } from '../../lib/csv';
 import { isoDate, uuid } from '../../lib/schemas';
 import { HEARING_KINDS, HEARING_STATUSES, isTimeZone } from './hearings';
 import type {
@@ -83,6 +84,7 @@ export const hearingListQuery = Joi.object<HearingListQuery, true>({
   status: Joi.string().valid(...HEARING_STATUSES),
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string().max(300),
+  format: listFormat,
 });
 
 const place = {
