@@ -15,6 +15,13 @@ import type { DemoLogin } from './demo';
 export interface DemoApi {
   /** One request as a signed-in user; answers the status and the parsed JSON body. */
   call(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** A file upload: the raw bytes as the body, with their media type. */
+  upload(
+    token: string,
+    path: string,
+    bytes: Buffer,
+    mediaType: string,
+  ): Promise<{ status: number; body: any }>;
 }
 
 export interface DemoStaff {
@@ -51,6 +58,15 @@ export async function withLoopbackApi<T>(
           'idempotency-key': crypto.randomUUID(),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async upload(token, path, bytes, mediaType) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': mediaType },
+        body: bytes,
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -197,6 +213,16 @@ export async function seedDemoCasework(api: DemoApi, staff: DemoStaff): Promise<
       'payment received',
     );
   stages.push('civil:paid');
+  // The judgment as evidence: a (tiny, real) PDF, encrypted at rest like every document.
+  ok(
+    await api.upload(
+      staff.legalAid,
+      `/v1/claims/${paidCivil}/documents?kind=judgment&filename=${encodeURIComponent('demo-judgment.pdf')}`,
+      demoPdf('Demo judgment: the respondent shall pay the claimant the amounts awarded.'),
+      'application/pdf',
+    ),
+    'document',
+  );
 
   // A decided State-fund award with its payout requested, waiting for the second administrator.
   const decided = await claimAt(api, staff, {
@@ -300,4 +326,27 @@ export async function seedDemoCaseworkFor(
       for (const token of Object.values(tokens)) await api.call(token, 'post', '/v1/auth/logout', {});
     }
   });
+}
+
+/** A minimal one-page PDF showing `text` (enough for any viewer to open). */
+function demoPdf(text: string): Buffer {
+  const stream = `BT /F1 12 Tf 72 720 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(pdf));
+    pdf += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(pdf);
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) pdf += `${String(off).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
 }

@@ -23,7 +23,7 @@ describe('demo casework', () => {
         expect([route, state, pathTo(route, state) === null]).toEqual([route, state, state === 'paid']);
   });
 
-  it('fills an empty system with a fund, receipts, victims and a claim in every stage', async () => {
+  it('fills an empty system with a fund, receipts, victims, a claim in every stage, hearings and a document', async () => {
     const logins = await seedDemoData(t.ctx);
     expect(logins.filter((l) => l.role === 'fund_admin')).toHaveLength(2);
     const world = await seedDemoCaseworkFor(t.ctx, t.app, logins, { strict: true });
@@ -72,6 +72,15 @@ describe('demo casework', () => {
     // the child's State-fund award is committed from the children's pot first (the fund's pot order)
     const children = new Decimal(posted.children!);
     expect([children.gt(0), children.lt('150000.00')]).toEqual([true, true]);
+    // hearings on the court calendar, and a judgment as an encrypted document
+    const hearings = await t.ctx.db
+      .selectFrom('hearings')
+      .select('status')
+      .where('status', '=', 'scheduled')
+      .execute();
+    expect(hearings.length).toBeGreaterThan(0);
+    const documents = await t.ctx.db.selectFrom('documents').select(['kind', 'media_type']).execute();
+    expect(documents).toEqual([expect.objectContaining({ kind: 'judgment', media_type: 'application/pdf' })]);
     // the demo sessions were signed out again
     const live = await t.ctx.db
       .selectFrom('auth_tokens')
