@@ -151,6 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = error.details.map((d) => `  ${d.path.join('.')}: ${d.message.replace(/^"[^"]+" /, '')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  // joi has just checked and converted every variable against `schema`; each is read once below
+  // into a Config field, which states its type.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const v = value as Record<string, any>;
   const nodeEnv = v.NODE_ENV as Config['nodeEnv'];
   if (nodeEnv === 'production') {

@@ -10,6 +10,9 @@ import { listFormat, sendList } from '../lib/csv';
 import { isoDate } from '../lib/schemas';
 import { inDbLane } from '../lib/db-lanes';
 
+/** GET /v1/audit/verify takes no parameters. */
+export type VerifyQuery = Record<string, never>;
+
 const listQuery = Joi.object<AuditListQuery, true>({
   limit: Joi.number().integer().min(1).max(500).default(50),
   cursor: Joi.string()
@@ -87,7 +90,7 @@ export function registerAuditRoutes(ctx: AppContext, router: Router): void {
       summary: 'Seal pending audit events, then recompute the whole hash chain',
       tags: ['audit'],
       permission: 'audit:read',
-      query: Joi.object({}),
+      query: Joi.object<VerifyQuery, true>({}),
       responses: { 200: { description: 'The result of the check', schema: verificationSchema } },
     },
     async (call, _req, res) => {

@@ -3,11 +3,11 @@ import Joi from 'joi';
 import type { AppContext } from '../context';
 import { ROLES } from '../lib/auth';
 import { defineRoute } from '../lib/route';
-import { login, logout } from './login.service';
+import { login, logout, type LoginInput } from './login.service';
 import { emailSchema } from '../lib/email';
 import { registerUserRoutes } from './users.http';
 
-const loginBody = Joi.object({
+const loginBody = Joi.object<LoginInput, true>({
   email: emailSchema.required(),
   // bounded so a huge "password" cannot make the slow hash a denial of service
   password: Joi.string().min(1).max(1024).required(),
@@ -57,7 +57,7 @@ export function registerAuthRoutes(ctx: AppContext, router: Router): void {
       summary: "Sign out: the caller's token stops working at once",
       tags: ['auth'],
       permission: 'auth:session',
-      body: Joi.object({}),
+      body: Joi.object<Record<string, never>, true>({}),
       responses: { 204: { description: 'Signed out' } },
     },
     async (call, _req, res) => {

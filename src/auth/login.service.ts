@@ -51,11 +51,13 @@ function throttle(counts: FailureCounts): number | null {
  * held meanwhile). The limits are checked again under per-account and per-address locks before
  * the result is revealed, so concurrent guesses in several processes cannot exceed them.
  */
-export async function login(
-  ctx: AppContext,
-  input: { email: string; password: string },
-  meta: RequestMeta,
-): Promise<Session> {
+/** POST /v1/auth/login's body. */
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+export async function login(ctx: AppContext, input: LoginInput, meta: RequestMeta): Promise<Session> {
   const email = normalizeEmail(input.email);
   const accountKey = accountKeyOf(email);
   const limits = limitsOf(ctx);

@@ -1,41 +1,71 @@
 import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
-import { ROLES } from '../lib/auth';
+import { ROLES, type Role } from '../lib/auth';
+import type { IdParams } from '../lib/schemas';
 import { defineRoute } from '../lib/route';
 import { emailSchema } from '../lib/email';
 import { MIN_DISTINCT_CHARACTERS, passwordProblem } from './password-policy';
 import { decodeCursor, MIN_PASSWORD_LENGTH, ORGANIZATION_KINDS } from './auth';
 import { LANGUAGES } from '../lib/i18n';
-import { createOrganization, createUser, listOrganizations, listUsers, updateUser } from './users.service';
+import {
+  createOrganization,
+  createUser,
+  listOrganizations,
+  listUsers,
+  updateUser,
+  type NewOrganization,
+  type NewUser,
+  type UserPatch,
+} from './users.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Stored lower-cased: staff addresses are compared case-insensitively.
 const staffEmail = emailSchema.lowercase();
 
 /** A cursor from a previous page, decoded into its sort-key values (validated like any input). */
-function cursorSchema(length: number, check: (values: string[]) => boolean = () => true) {
-  return Joi.string()
+function cursorSchema<T extends string[]>(
+  length: number,
+  check: (values: string[]) => boolean = () => true,
+): Joi.ArraySchema<T> {
+  const schema = Joi.string()
     .max(1000)
     .custom((value: string, helpers) => {
       const values = decodeCursor(value, length);
       return values && check(values) ? values : helpers.error('any.invalid');
     })
     .messages({ 'any.invalid': 'is not a cursor from a previous page' });
+  // A string on the wire, but the custom rule hands the handler the decoded values: typed as what
+  // it yields, so a query interface can say `cursor?: [string, string]`.
+  return schema as unknown as Joi.ArraySchema<T>;
+}
+
+/** GET /v1/organizations's query, the cursor decoded to (name, id). */
+export interface OrganizationsQuery {
+  limit: number;
+  cursor?: [name: string, id: string];
+}
+
+/** GET /v1/users's query, the cursor decoded to the last e-mail seen. */
+export interface UsersQuery {
+  limit: number;
+  cursor?: [email: string];
+  role?: Role;
+  organizationId?: string;
 }
 
 const languageSchema = Joi.string().valid(...LANGUAGES);
 
 const limitSchema = Joi.number().integer().min(1).max(500).default(50);
 
-export const organizationBody = Joi.object({
+export const organizationBody = Joi.object<NewOrganization, true>({
   name: Joi.string().trim().min(1).max(200).required(),
   kind: Joi.string()
     .valid(...ORGANIZATION_KINDS)
     .required(),
 });
 
-export const userBody = Joi.object({
+export const userBody = Joi.object<NewUser, true>({
   email: staffEmail.required(),
   name: Joi.string().trim().min(1).max(200).required(),
   password: Joi.string()
@@ -60,7 +90,7 @@ export const userBody = Joi.object({
   preferredLanguage: languageSchema.description('The language of their e-mails; default en'),
 });
 
-export const userPatchBody = Joi.object({
+export const userPatchBody = Joi.object<UserPatch, true>({
   preferredLanguage: languageSchema,
   active: Joi.boolean().description(
     'Administrators only: false deactivates the account and revokes its tokens',
@@ -134,11 +164,14 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
       summary: 'List organizations, by name',
       tags: ['organizations'],
       permission: 'organizations:read',
-      query: Joi.object({ limit: limitSchema, cursor: cursorSchema(2, ([, id]) => UUID.test(id ?? '')) }),
+      query: Joi.object<OrganizationsQuery, true>({
+        limit: limitSchema,
+        cursor: cursorSchema(2, ([, id]) => UUID.test(id ?? '')),
+      }),
       responses: { 200: { description: 'A page of organizations', schema: pageOf(organizationResponse) } },
     },
     async (call, _req, res) => {
-      const after = (call.query.cursor as [string, string] | undefined) ?? null;
+      const after = call.query.cursor ?? null;
       res.json(await listOrganizations(ctx.db, { limit: call.query.limit, after }));
     },
   );
@@ -173,7 +206,7 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
       summary: 'List staff accounts, by e-mail (never with password hashes)',
       tags: ['users'],
       permission: 'users:read',
-      query: Joi.object({
+      query: Joi.object<UsersQuery, true>({
         limit: limitSchema,
         cursor: cursorSchema(1),
         role: Joi.string().valid(...ROLES),
@@ -182,7 +215,7 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
       responses: { 200: { description: 'A page of users', schema: pageOf(userResponse) } },
     },
     async (call, _req, res) => {
-      const cursor = call.query.cursor as [string] | undefined;
+      const cursor = call.query.cursor;
       res.json(
         await listUsers(ctx.db, {
           limit: call.query.limit,
@@ -204,7 +237,7 @@ export function registerUserRoutes(ctx: AppContext, router: Router): void {
         "Change a user's e-mail language (the user or an administrator), or deactivate or reactivate the account (an administrator)",
       tags: ['users'],
       permission: 'auth:session',
-      params: Joi.object({ id: Joi.string().uuid().required() }),
+      params: Joi.object<IdParams, true>({ id: Joi.string().uuid().required() }),
       body: userPatchBody,
       responses: {
         200: { description: 'The user, with `warnings`', schema: patchedUserResponse },

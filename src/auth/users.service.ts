@@ -65,9 +65,15 @@ export function userRowToUser(row: UserRow): User {
   };
 }
 
+/** POST /v1/organizations's body. */
+export interface NewOrganization {
+  name: string;
+  kind: OrganizationKind;
+}
+
 export async function createOrganization(
   ctx: AppContext,
-  input: { name: string; kind: OrganizationKind },
+  input: NewOrganization,
   caller: Caller,
 ): Promise<Organization> {
   return transact(ctx.db, (trx) => createOrganizationIn(trx, input, caller));
@@ -76,7 +82,7 @@ export async function createOrganization(
 /** The same, inside a caller's transaction (the demo seed creates several things at once). */
 export async function createOrganizationIn(
   trx: Trx,
-  input: { name: string; kind: OrganizationKind },
+  input: NewOrganization,
   caller: Caller,
 ): Promise<Organization> {
   const row = await insertOrganization(trx, { name: input.name.trim(), kind: input.kind });

@@ -13,11 +13,16 @@ import { fundInReach, fundView } from './funds.service';
  * ones get the whole account plan (bank, every pot, revenue, expense); a currency the fund holds
  * has accounts and books behind it and is never removed (409).
  */
+/** PATCH /v1/funds/:id: every currency the fund holds afterwards. */
+export interface CurrenciesBody {
+  currencies: string[];
+}
+
 export async function updateFundCurrencies(
   ctx: AppContext,
   call: Call,
   fundId: string,
-  body: { currencies: string[] },
+  body: CurrenciesBody,
 ) {
   const fund = await transact(ctx.db, async (trx) => {
     await fundInReach(ctx.db, trx, call.actor, fundId, true);

@@ -13,12 +13,21 @@ import {
 import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
-import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES } from './funds';
+import { BUILT_IN_POTS, POT_CODE, PURPOSES, RECEIPT_SOURCES, type Restriction } from './funds';
 import { fundBalances, fundStatement, type BalancesQuery, type StatementQuery } from './funds-reports';
-import { createFund, fundInReach, fundView, listFunds, transferBetweenPots } from './funds.service';
+import {
+  createFund,
+  fundInReach,
+  fundView,
+  listFunds,
+  transferBetweenPots,
+  type CreateFundBody,
+  type TransferBody,
+} from './funds.service';
 import { registerFxRoutes } from './fx.http';
 import { registerReceiptListRoutes } from './receipts.http';
-import { recordReceipt } from './receipts.service';
+import { recordReceipt, type ReceiptBody } from './receipts.service';
+import type { Beneficiaries } from './restrictions';
 
 const TAGS = ['Funds'];
 const params = Joi.object<IdParams, true>({ id: Joi.string().guid().required() });
@@ -32,7 +41,7 @@ const amountFields = {
 };
 
 // Who a restricted pot may pay, besides what for; every criterion named must hold.
-const beneficiaries = Joi.object({
+const beneficiaries = Joi.object<Beneficiaries, true>({
   children: Joi.boolean().valid(true).description('Only victims who are children (isChild)'),
   nationalities: Joi.array()
     .items(countryCode())
@@ -50,7 +59,7 @@ const beneficiaries = Joi.object({
   .min(1)
   .description('Who may benefit; absent: any victim the purposes allow');
 
-const createBody = Joi.object({
+const createBody = Joi.object<CreateFundBody, true>({
   name: Joi.string().trim().min(1).max(200).required(),
   currency: currencyCode().required().description('Main (reporting) currency; always held'),
   currencies: Joi.array()
@@ -60,7 +69,7 @@ const createBody = Joi.object({
     .description('Further currencies the fund holds'),
   restrictions: Joi.array()
     .items(
-      Joi.object({
+      Joi.object<Restriction, true>({
         code: potCode()
           .invalid(...BUILT_IN_POTS)
           .required(),
@@ -77,7 +86,7 @@ const createBody = Joi.object({
     .max(50),
 });
 
-const receiptBody = Joi.object({
+const receiptBody = Joi.object<ReceiptBody, true>({
   source: Joi.string()
     .valid(...RECEIPT_SOURCES)
     .required(),
@@ -90,7 +99,7 @@ const receiptBody = Joi.object({
   donor: Joi.string().trim().min(1).max(200),
 });
 
-const transferBody = Joi.object({
+const transferBody = Joi.object<TransferBody, true>({
   from: potCode().required(),
   to: potCode().required(),
   ...amountFields,

@@ -5,18 +5,18 @@ import { isoDate, type IdParams } from '../lib/schemas';
 import { sendIdempotent } from '../lib/idempotency';
 import { currencyCode, money } from '../lib/money';
 import { defineRoute } from '../lib/route';
-import { updateFundCurrencies } from './fund-currencies.service';
-import { fxPositions, settleFx } from './fx.service';
+import { updateFundCurrencies, type CurrenciesBody } from './fund-currencies.service';
+import { fxPositions, settleFx, type SettlementBody } from './fx.service';
 
 const TAGS = ['Funds'];
 const params = Joi.object<IdParams, true>({ id: Joi.string().guid().required() });
 const sum = () =>
-  Joi.object({
+  Joi.object<SettlementBody['sold'], true>({
     currency: currencyCode().required(),
     amount: money().positive().max(40).currency(Joi.ref('currency')).required(),
   });
 
-const settlementBody = Joi.object({
+const settlementBody = Joi.object<SettlementBody, true>({
   sold: sum().required().description('What the bank took from the fund, in the currency it holds for others'),
   bought: sum()
     .required()
@@ -32,7 +32,7 @@ const settlementBody = Joi.object({
   settledOn: isoDate().required(),
 });
 
-const currenciesBody = Joi.object({
+const currenciesBody = Joi.object<CurrenciesBody, true>({
   currencies: Joi.array()
     .items(currencyCode())
     .unique()

@@ -3,15 +3,17 @@ import Joi from 'joi';
 import type { AppContext } from '../context';
 import { sendIdempotent } from '../lib/idempotency';
 import { defineRoute } from '../lib/route';
+import type { IdParams, ReasonBody } from '../lib/schemas';
 import {
   approveEntryProposal,
   getEntryProposal,
   listEntryProposals,
   rejectEntryProposal,
+  type ProposalListQuery,
 } from './entry-proposals.service';
 
 const TAGS = ['Ledger'];
-const idParams = Joi.object({ id: Joi.string().guid().required() });
+const idParams = Joi.object<IdParams, true>({ id: Joi.string().guid().required() });
 
 const postingSchema = Joi.object({
   accountId: Joi.string(),
@@ -48,7 +50,7 @@ export function registerEntryProposalRoutes(ctx: AppContext, router: Router): vo
       summary: 'Proposed manual entries on fund money, newest first',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({
+      query: Joi.object<ProposalListQuery, true>({
         status: Joi.string().valid('proposed', 'posted', 'rejected'),
         limit: Joi.number().integer().min(1).max(500).default(50),
       }),
@@ -107,7 +109,7 @@ export function registerEntryProposalRoutes(ctx: AppContext, router: Router): vo
       tags: TAGS,
       permission: 'ledger:write',
       params: idParams,
-      body: Joi.object({ reason: Joi.string().trim().min(1).max(400).required() }),
+      body: Joi.object<ReasonBody, true>({ reason: Joi.string().trim().min(1).max(400).required() }),
       responses: { 200: { description: 'The proposal, rejected', schema: proposalSchema } },
     },
     async (call, _req, res) => {

@@ -116,11 +116,13 @@ export async function getEntryProposal(db: Db, actor: Actor, id: string) {
   return proposalView(row);
 }
 
-export async function listEntryProposals(
-  db: Db,
-  actor: Actor,
-  query: { status?: ProposalRow['status']; limit: number },
-) {
+/** GET /v1/ledger/entry-proposals's query. */
+export interface ProposalListQuery {
+  status?: ProposalRow['status'];
+  limit: number;
+}
+
+export async function listEntryProposals(db: Db, actor: Actor, query: ProposalListQuery) {
   const rows = await listProposals(db, { organizationId: reachOf(actor).organizationId, ...query });
   return { items: rows.map(proposalView) };
 }

@@ -1,5 +1,6 @@
 import type { Actor } from '../lib/auth';
 import type { Db } from '../lib/db';
+import type { PageQuery } from '../lib/schemas';
 import { NotFoundError, ValidationError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { debitCredit, type Account } from './ledger';
@@ -26,11 +27,12 @@ function page<T>(items: T[], limit: number, idOf: (t: T) => string) {
   return { items: shown, nextCursor: more ? encodeCursor(idOf(shown[shown.length - 1]!)) : null };
 }
 
-export async function accountsList(
-  db: Db,
-  actor: Actor,
-  q: { fundId?: string; limit: number; cursor?: string },
-) {
+/** GET /v1/ledger/accounts's query. */
+export interface AccountsQuery extends PageQuery {
+  fundId?: string;
+}
+
+export async function accountsList(db: Db, actor: Actor, q: AccountsQuery) {
   const rows = await listAccounts(db, reachOf(actor), {
     fundId: q.fundId,
     after: decodeCursor(q.cursor),
@@ -46,11 +48,13 @@ export async function accountGet(db: Db, actor: Actor, id: string) {
   return accountView(account);
 }
 
-export async function entriesList(
-  db: Db,
-  actor: Actor,
-  q: { accountId?: string; fundId?: string; limit: number; cursor?: string },
-) {
+/** GET /v1/ledger/entries's query. */
+export interface EntriesQuery extends PageQuery {
+  accountId?: string;
+  fundId?: string;
+}
+
+export async function entriesList(db: Db, actor: Actor, q: EntriesQuery) {
   const ids = await entryIdsPage(db, reachOf(actor), {
     accountId: q.accountId,
     fundId: q.fundId,
@@ -82,7 +86,13 @@ export async function accountsAsOf(db: Db, reach: Reach, fundId: string | undefi
   return all.map((a) => ({ ...a, ...(past.get(a.id) ?? { posted: 0n, pending: 0n }) }));
 }
 
-export async function trialBalance(db: Db, actor: Actor, q: { asOf?: Date; fundId?: string }) {
+/** GET /v1/ledger/trial-balance's query. */
+export interface TrialBalanceQuery {
+  asOf?: Date;
+  fundId?: string;
+}
+
+export async function trialBalance(db: Db, actor: Actor, q: TrialBalanceQuery) {
   const accounts = await accountsAsOf(db, reachOf(actor), q.fundId, q.asOf);
   const totals = new Map<string, { debits: bigint; credits: bigint }>();
   const rows = accounts.map((a) => {

@@ -2,14 +2,23 @@ import type { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../context';
 import { sendIdempotent } from '../lib/idempotency';
-import { bigintId, isoDate, isoMoment, pageQuery } from '../lib/schemas';
+import { bigintId, isoDate, isoMoment, pageQuery, type IdParams, type ReasonBody } from '../lib/schemas';
 import { money } from '../lib/money';
 import { defineRoute } from '../lib/route';
 import { verifyLedger } from './ledger-chain';
 import { exportJournal, type ExportQuery } from './ledger-export';
 import { assertDateOrder, notBefore } from '../lib/date-order';
-import { accountGet, accountsList, entriesList, entryGet, trialBalance } from './ledger-reads';
-import { createManualEntry, reverseEntryCall } from './ledger.service';
+import {
+  accountGet,
+  accountsList,
+  entriesList,
+  entryGet,
+  trialBalance,
+  type AccountsQuery,
+  type EntriesQuery,
+  type TrialBalanceQuery,
+} from './ledger-reads';
+import { createManualEntry, reverseEntryCall, type ManualEntryBody } from './ledger.service';
 import { proposalSchema, registerEntryProposalRoutes } from './entry-proposals.http';
 
 const ledgerId = bigintId;
@@ -20,7 +29,7 @@ export interface LedgerExportQuery extends ExportQuery {
 }
 
 const TAGS = ['Ledger'];
-const idParams = Joi.object({ id: ledgerId().required() });
+const idParams = Joi.object<IdParams, true>({ id: ledgerId().required() });
 const ok = (description: string) => ({ 200: { description } });
 
 export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
@@ -34,7 +43,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       summary: 'Accounts with posted, pending and available balances',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({ fundId: Joi.string().guid(), ...pageQuery }),
+      query: Joi.object<AccountsQuery, true>({ fundId: Joi.string().guid(), ...pageQuery }),
       responses: ok('{items, nextCursor}'),
     },
     async (call, _req, res) => {
@@ -68,7 +77,11 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       summary: 'Journal entries with their postings, newest first',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({ accountId: ledgerId(), fundId: Joi.string().guid(), ...pageQuery }),
+      query: Joi.object<EntriesQuery, true>({
+        accountId: ledgerId(),
+        fundId: Joi.string().guid(),
+        ...pageQuery,
+      }),
       responses: ok('{items, nextCursor}'),
     },
     async (call, _req, res) => {
@@ -104,12 +117,12 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       tags: TAGS,
       permission: 'ledger:write',
       idempotent: true,
-      body: Joi.object({
+      body: Joi.object<ManualEntryBody, true>({
         description: Joi.string().trim().min(1).max(500).required(),
         effectiveOn: isoDate(),
         postings: Joi.array()
           .items(
-            Joi.object({
+            Joi.object<ManualEntryBody['postings'][number], true>({
               accountId: ledgerId().required(),
               side: Joi.string().valid('debit', 'credit').required(),
               amount: money().positive().max(40).required(),
@@ -144,7 +157,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       permission: 'ledger:write',
       idempotent: true,
       params: idParams,
-      body: Joi.object({ reason: Joi.string().trim().min(1).max(400).required() }),
+      body: Joi.object<ReasonBody, true>({ reason: Joi.string().trim().min(1).max(400).required() }),
       responses: {
         201: { description: 'The reversing entry' },
         202: {
@@ -168,7 +181,7 @@ export function registerLedgerRoutes(ctx: AppContext, router: Router): void {
       summary: 'Trial balance per currency, now or as of a moment',
       tags: TAGS,
       permission: 'ledger:read',
-      query: Joi.object({ asOf: isoMoment(), fundId: Joi.string().guid() }),
+      query: Joi.object<TrialBalanceQuery, true>({ asOf: isoMoment(), fundId: Joi.string().guid() }),
       responses: ok('{asOf, currencies, accounts}'),
     },
     async (call, _req, res) => {

@@ -33,10 +33,17 @@ function writeProblem(socket: Socket, problem: AppError): void {
   );
 }
 
+/** Node's private link from a socket to the response being written on it, if any. */
+type SocketWithResponse = Socket & { _httpMessage?: { headersSent?: boolean } };
+
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // the client went away, or a response is already on its way: nothing to answer
-    if (err.code === 'ECONNRESET' || !socket.writable || (socket as any)._httpMessage?.headersSent) {
+    if (
+      err.code === 'ECONNRESET' ||
+      !socket.writable ||
+      (socket as SocketWithResponse)._httpMessage?.headersSent
+    ) {
       socket.destroy();
       return;
     }

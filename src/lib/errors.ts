@@ -167,11 +167,20 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('not-found', `No route for ${req.method} ${req.path}.`));
 };
 
+/** What body-parser and http-errors put on the errors they raise; anything may be missing. */
+interface ParserError {
+  type?: unknown;
+  limit?: unknown;
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+}
+
 /** Maps body-parser's own errors (which carry `type` and `status`) to problems. */
-function fromBodyParser(err: any): AppError | undefined {
+function fromBodyParser(err: ParserError | undefined): AppError | undefined {
   switch (err?.type) {
     case 'entity.too.large':
-      return new AppError('payload-too-large', `The body is larger than ${err.limit} bytes.`);
+      return new AppError('payload-too-large', `The body is larger than ${String(err.limit)} bytes.`);
     case 'entity.parse.failed':
       return new AppError('malformed-json', 'The body is not valid JSON.');
     case 'encoding.unsupported':
@@ -193,7 +202,7 @@ function fromBodyParser(err: any): AppError | undefined {
  * Any other client error a parser raises (http-errors with `expose` and a 4xx status): mapped
  * by status, so a parser upgrade with a new error type still answers a problem, never a 500.
  */
-function fromHttpError(err: any): AppError | undefined {
+function fromHttpError(err: ParserError | undefined): AppError | undefined {
   const status = Number(err?.status ?? err?.statusCode);
   if (err?.expose !== true || !(status >= 400 && status < 500)) return undefined;
   if (status === 413) return new AppError('payload-too-large', 'The body is larger than allowed.');

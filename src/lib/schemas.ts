@@ -93,6 +93,11 @@ export interface IdParams {
   id: string;
 }
 
+/** A body that only gives a reason (a reversal, a rejection). */
+export interface ReasonBody {
+  reason: string;
+}
+
 /** A keyset page request (see pageQuery), after joi's default fills `limit`. */
 export interface PageQuery {
   limit: number;

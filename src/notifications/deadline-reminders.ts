@@ -62,7 +62,7 @@ export async function scanDeadlines(
 
 export type ReminderPayload = OutboxPayloads['deadline.reminder'];
 
-export const reminderPayloadSchema = Joi.object<ReminderPayload>({
+export const reminderPayloadSchema = Joi.object<ReminderPayload, true>({
   reminderId: bigintId().required(),
 });
 

@@ -120,7 +120,7 @@ export async function deliveryAlertsFor(
 
 export type DeliveryAlertPayload = OutboxPayloads['outbox.alert'];
 
-export const deliveryAlertPayloadSchema = Joi.object<DeliveryAlertPayload>({
+export const deliveryAlertPayloadSchema = Joi.object<DeliveryAlertPayload, true>({
   outboxId: bigintId().required(),
   userId: Joi.string().guid().required(),
 });

@@ -13,7 +13,7 @@ import { mailTranslator, renderMail } from './templates';
 
 export type DisbursementNoticePayload = OutboxPayloads['disbursement.awaiting_approval'];
 
-export const disbursementNoticePayloadSchema = Joi.object<DisbursementNoticePayload>({
+export const disbursementNoticePayloadSchema = Joi.object<DisbursementNoticePayload, true>({
   disbursementId: Joi.string().guid().required(),
 });
 

@@ -10,6 +10,16 @@ import { scanDeadlinesNow } from './deadline-scan';
 export type DeadlineScanBody = Record<string, never>;
 const deadlineScanBody = Joi.object<DeadlineScanBody, true>({});
 
+/** GET /v1/admin/jobs/failed's query. */
+export interface FailedJobsQuery {
+  limit: number;
+}
+
+/** A queue job's id, as Bull names it. */
+export interface JobParams {
+  id: string;
+}
+
 const tags = ['Jobs'];
 
 const failedJob = Joi.object({
@@ -49,7 +59,9 @@ export function registerNotificationRoutes(ctx: AppContext, router: Router): voi
       summary: 'Jobs that ran out of attempts or failed for good, newest first (ids only, no content)',
       tags,
       permission: 'jobs:admin',
-      query: Joi.object({ limit: Joi.number().integer().min(1).max(500).default(100) }),
+      query: Joi.object<FailedJobsQuery, true>({
+        limit: Joi.number().integer().min(1).max(500).default(100),
+      }),
       responses: {
         200: {
           description:
@@ -62,7 +74,7 @@ export function registerNotificationRoutes(ctx: AppContext, router: Router): voi
       },
     },
     async (call, _req, res) => {
-      res.json(await listFailedJobs(ctx, call.query.limit as number));
+      res.json(await listFailedJobs(ctx, call.query.limit));
     },
   );
 
@@ -75,7 +87,7 @@ export function registerNotificationRoutes(ctx: AppContext, router: Router): voi
       summary: 'Run a failed job once more (a message already delivered is not sent again)',
       tags,
       permission: 'jobs:admin',
-      params: Joi.object({
+      params: Joi.object<JobParams, true>({
         id: Joi.string()
           .pattern(/^[A-Za-z0-9:._-]{1,200}$/)
           .required(),
@@ -88,7 +100,7 @@ export function registerNotificationRoutes(ctx: AppContext, router: Router): voi
       },
     },
     async (call, _req, res) => {
-      res.status(202).json(await retryFailedJob(ctx, call.actor, call.params.id as string, call.requestId));
+      res.status(202).json(await retryFailedJob(ctx, call.actor, call.params.id, call.requestId));
     },
   );
 

@@ -10,7 +10,7 @@ import { recipientOf } from './victim-status';
 
 export type PaymentMadePayload = OutboxPayloads['victim.payment_made'];
 
-export const paymentMadePayloadSchema = Joi.object<PaymentMadePayload>({
+export const paymentMadePayloadSchema = Joi.object<PaymentMadePayload, true>({
   victimId: Joi.string().guid().required(),
   paymentId: Joi.string().guid(),
   disbursementId: Joi.string().guid(),

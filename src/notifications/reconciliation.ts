@@ -130,7 +130,7 @@ export async function runReconciliation(
 
 export type ReconciliationAlertPayload = OutboxPayloads['reconciliation.alert'];
 
-export const reconciliationAlertPayloadSchema = Joi.object<ReconciliationAlertPayload>({
+export const reconciliationAlertPayloadSchema = Joi.object<ReconciliationAlertPayload, true>({
   runId: bigintId().required(),
   userId: Joi.string().guid().required(),
 });

@@ -87,7 +87,7 @@ export async function scanUpcoming(
   return { enqueued: outboxIds.length, outboxIds };
 }
 
-export const upcomingPayloadSchema = Joi.object<{ reminderId: string }>({
+export const upcomingPayloadSchema = Joi.object<{ reminderId: string }, true>({
   reminderId: bigintId().required(),
 });
 

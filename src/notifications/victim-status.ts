@@ -10,7 +10,7 @@ import { mailTranslator, renderMail, statusPageUrl } from './templates';
 
 export type StatusChangedPayload = OutboxPayloads['claim.status_changed'];
 
-export const statusChangedPayloadSchema = Joi.object<StatusChangedPayload>({
+export const statusChangedPayloadSchema = Joi.object<StatusChangedPayload, true>({
   claimId: Joi.string().guid().required(),
   status: Joi.string().max(64).required(),
 });

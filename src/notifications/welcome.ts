@@ -10,7 +10,7 @@ import { mailTranslator, renderMail } from './templates';
 
 export type WelcomePayload = OutboxPayloads['user.welcome'];
 
-export const welcomePayloadSchema = Joi.object<WelcomePayload>({
+export const welcomePayloadSchema = Joi.object<WelcomePayload, true>({
   userId: Joi.string().guid().required(),
 });
 

@@ -5,6 +5,9 @@ import { defineRoute } from '../lib/route';
 import { victimIdParams } from '../victims/victims.schemas';
 import { accessCodeSummary, issueAccessCode } from './access-codes.service';
 
+/** POST /v1/victims/:id/access-code takes no fields. */
+export type IssueCodeBody = Record<string, never>;
+
 const tags = ['Victim status'];
 
 export function registerAccessCodeRoutes(ctx: AppContext, router: Router): void {
@@ -19,7 +22,7 @@ export function registerAccessCodeRoutes(ctx: AppContext, router: Router): void 
       tags,
       permission: 'victims:write',
       params: victimIdParams,
-      body: Joi.object({}), // the code is always generated, never chosen
+      body: Joi.object<IssueCodeBody, true>({}), // the code is always generated, never chosen
       responses: {
         201: {
           description: 'The code, shown this once, and the card in the victim’s language',

@@ -5,12 +5,12 @@ import { normalizeLanguage, LANGUAGES, type Language } from '../lib/i18n';
 import { defineRoute } from '../lib/route';
 import { registerAccessCodeRoutes } from './access-codes.http';
 import { renderStatusPage, type PageModel } from './status.page';
-import { checkStatus, StatusLockedError, StatusNotFoundError } from './status.service';
+import { checkStatus, StatusLockedError, StatusNotFoundError, type StatusInput } from './status.service';
 import { CONTENT_SECURITY_POLICY } from './status.view';
 
 const tags = ['Victim status'];
 
-const statusBody = Joi.object({
+const statusBody = Joi.object<StatusInput, true>({
   reference: Joi.string().trim().min(1).max(40).required(),
   accessCode: Joi.string().trim().min(1).max(60).required(),
   language: Joi.string().trim().max(35),
@@ -55,8 +55,20 @@ const statusResponse = Joi.object({
 
 // The page takes what a form or a shared link may carry; odd values become messages, not 400s.
 const pageText = (max: number) => Joi.string().allow('').max(max);
-const pageQuery = Joi.object({ language: pageText(35) }).unknown(true);
-const pageBody = Joi.object({
+/** GET /status's query: the page's language; anything else a link carries is ignored. */
+export interface PageQuery {
+  language?: string;
+}
+
+/** POST /status's form fields, each possibly empty or missing. */
+export interface PageForm {
+  reference?: string;
+  accessCode?: string;
+  language?: string;
+}
+
+const pageQuery = Joi.object<PageQuery, true>({ language: pageText(35) }).unknown(true);
+const pageBody = Joi.object<PageForm, true>({
   reference: pageText(200),
   accessCode: pageText(200),
   language: pageText(35),
@@ -137,7 +149,7 @@ export function registerStatusRoutes(ctx: AppContext, router: Router): void {
       responses: { 200: { description: 'HTML page with the claims or a message', contentType: 'text/html' } },
     },
     async (call, req, res) => {
-      const { reference = '', accessCode = '', language } = call.body as Record<string, string | undefined>;
+      const { reference = '', accessCode = '', language } = call.body;
       const page = pageLanguage(req, language);
       const model: PageModel = { ...page, reference: reference.trim() };
       if (!reference.trim() || !accessCode.trim())

@@ -11,6 +11,9 @@ import {
 
 const tags = ['Hearings'];
 
+/** Creating and revoking a feed take no fields (the token is generated, the caller is the owner). */
+export type NoFields = Record<string, never>;
+
 export interface CalendarTokenParams {
   token: string;
 }
@@ -33,7 +36,7 @@ export function registerCalendarFeedRoutes(ctx: AppContext, router: Router): voi
         'Create (or replace) your private calendar feed URL; shown once, and any earlier URL stops working',
       tags,
       permission: 'calendar-feed:write',
-      body: Joi.object({}), // the token is always generated, never chosen
+      body: Joi.object<NoFields, true>({}), // the token is always generated, never chosen
       responses: {
         201: {
           description: 'The secret feed URL (iCalendar), and the token in it',
@@ -76,7 +79,7 @@ export function registerCalendarFeedRoutes(ctx: AppContext, router: Router): voi
       summary: 'Revoke your calendar feed: its URL answers 404 from now on',
       tags,
       permission: 'calendar-feed:write',
-      body: Joi.object({}),
+      body: Joi.object<NoFields, true>({}),
       responses: { 204: { description: 'Revoked (also when there was none)' } },
     },
     async (call, _req, res) => {
