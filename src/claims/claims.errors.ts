@@ -39,8 +39,27 @@ export class AwardOutstanding extends DomainError {
 
 /** A withdrawn or closed claim takes no more payments. */
 export class ClaimClosed extends DomainError {
+  constructor(status: string, what = 'no payment can be recorded on it') {
+    super('claim-closed', `The claim is ${status}; ${what}.`);
+  }
+}
+
+/** Only a scheduled hearing is rescheduled, adjourned, cancelled or given an outcome. */
+export class HearingNotScheduled extends DomainError {
   constructor(status: string) {
-    super('claim-closed', `The claim is ${status}; no payment can be recorded on it.`);
+    super('hearing-not-scheduled', `The hearing is ${status}; only a scheduled hearing can be changed.`, {
+      currentStatus: status,
+    });
+  }
+}
+
+/** A hearing's outcome is recorded from its day on, not before it sat. */
+export class HearingNotYetHeld extends DomainError {
+  constructor(scheduledOn: string) {
+    super(
+      'hearing-not-yet-held',
+      `The hearing is scheduled for ${scheduledOn}; its outcome can be recorded from that day.`,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact } from '../lib/db';
-import { AppError, ConflictError } from '../lib/errors';
+import { DocumentIntegrityFailed, DocumentVoided } from './documents.errors';
 import { DocumentIntegrityError, keyIdOf, openContent, rewrapKey } from './document-crypto';
 import { documentStore } from './document-store';
 import { documentInReach } from './documents.access';
@@ -30,7 +30,7 @@ export async function downloadDocument(
   const result = await transact(ctx.db, async (trx) => {
     const row = await documentInReach(ctx, trx, actor, id, false);
     if (row.voided_at)
-      throw new ConflictError('The document was voided and its content deleted; nothing can be downloaded.');
+      throw new DocumentVoided('The document was voided and its content deleted; nothing can be downloaded.');
     const ciphertext = await documentStore(row.store, trx).get(id);
     let content: Buffer | null = null;
     let failure: string | null = null;
@@ -64,8 +64,7 @@ export async function downloadDocument(
       { documentId: id, store: row.store, keyId: row.key_id, requestId },
       `document failed its integrity check: ${failure}`,
     );
-    throw new AppError(
-      'document-integrity-failed',
+    throw new DocumentIntegrityFailed(
       `Document ${id} cannot be served: ${failure}. Nothing of it was sent; the failure is logged. Restore it from a backup or upload it again.`,
     );
   }

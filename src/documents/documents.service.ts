@@ -4,7 +4,8 @@ import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import type { FieldCipher } from '../lib/crypto';
 import { transact } from '../lib/db';
-import { AppError, ConflictError, ValidationError } from '../lib/errors';
+import { ValidationError } from '../lib/errors';
+import { DocumentTypeRefused, DocumentVoided } from './documents.errors';
 import { sealContent } from './document-crypto';
 import { documentStore } from './document-store';
 import { cleanFilename, ownerIdOf, type DocumentKind, type DocumentView, type Owner } from './documents';
@@ -70,8 +71,7 @@ export async function uploadDocument(
   if (!filename) throw new ValidationError([{ path: 'filename', message: 'filename names no file' }]);
   const mediaType = sniffMediaType(input.bytes);
   if (!mediaType)
-    throw new AppError(
-      'document-type-refused',
+    throw new DocumentTypeRefused(
       `The file’s content is not an accepted type (${ACCEPTED_TYPES}). The type is read from the content, not from the name or Content-Type.`,
     );
   const id = crypto.randomUUID();
@@ -175,7 +175,7 @@ export async function voidDocument(
 ): Promise<DocumentView> {
   return transact(ctx.db, async (trx) => {
     const row = await documentInReach(ctx, trx, actor, id, true);
-    if (row.voided_at) throw new ConflictError('The document was already voided.');
+    if (row.voided_at) throw new DocumentVoided('The document was already voided.');
     const voided = await markVoided(trx, id, actor.userId, ctx.cipher.encrypt(VOID_REASON_FIELD, reason));
     await documentStore(row.store, trx).delete(id);
     await recordAudit(trx, {

@@ -115,7 +115,17 @@ export const PROBLEMS = {
   'claim-closed': {
     status: 409,
     title: 'Claim closed',
-    meaning: 'The claim is withdrawn or closed; no payment can be recorded on it.',
+    meaning: 'The claim is withdrawn or closed; no payment or hearing can be recorded on it.',
+  },
+  'hearing-not-scheduled': {
+    status: 409,
+    title: 'Hearing not scheduled',
+    meaning: 'The hearing was adjourned, cancelled or held; only a scheduled one changes (`currentStatus`).',
+  },
+  'hearing-not-yet-held': {
+    status: 409,
+    title: 'Hearing not yet held',
+    meaning: 'A hearing’s outcome is recorded from its day on.',
   },
   'no-fund-claim': {
     status: 409,
@@ -177,6 +187,11 @@ export const PROBLEMS = {
     status: 415,
     title: 'Document type refused',
     meaning: 'The content is not an accepted file type; its name and Content-Type do not count.',
+  },
+  'document-voided': {
+    status: 409,
+    title: 'Document voided',
+    meaning: 'The document was voided (its content deleted): it cannot be downloaded or voided again.',
   },
   'document-integrity-failed': {
     status: 409,

@@ -100,7 +100,7 @@ describe('a hearing’s life, without any change to the claim', () => {
     const again = await step(t, o, id, 'cancel', { reason: 'twice' });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({
-      type: expect.stringMatching(/\/conflict$/),
+      type: expect.stringMatching(/\/hearing-not-scheduled$/),
       currentStatus: 'adjourned',
     });
     expect(await hearingRows(t)).toBe(rows);

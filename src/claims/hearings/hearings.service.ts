@@ -4,7 +4,8 @@ import type { Actor } from '../../lib/auth';
 import { assertDateOrder, notBefore } from '../../lib/date-order';
 import { latestToday } from '../../lib/dates';
 import { transact, type Trx } from '../../lib/db';
-import { ConflictError, NotFoundError } from '../../lib/errors';
+import { NotFoundError } from '../../lib/errors';
+import { ClaimClosed, HearingNotScheduled, HearingNotYetHeld } from '../claims.errors';
 import { canSeeClaim } from '../claims.access';
 import { lockClaim, type ClaimRow } from '../claims.repository';
 import { ENDED_STATES, defaultTimeZone, instantOf, type HearingView } from './hearings';
@@ -93,7 +94,7 @@ export async function scheduleHearing(
     if (!claim || scopeOf(actor).kind === 'none' || !(await canSeeClaim(trx, actor, claim)))
       throw new NotFoundError('claim');
     if (ENDED_STATES.has(claim.status))
-      throw new ConflictError(`The claim is ${claim.status}: no hearing can be scheduled on it.`);
+      throw new ClaimClosed(claim.status, 'no hearing can be scheduled on it');
     assertDateOrder([notBefore('date', input.date, 'the filing (filedOn)', claim.filed_on)]);
     const place = placeColumns(claim, input);
     const id = await insertHearing(trx, {
@@ -131,13 +132,7 @@ async function step(
     await hearingFor(trx, actor, id);
     await lockHearing(trx, id);
     const found = await hearingFor(trx, actor, id);
-    if (found.hearing.status !== 'scheduled')
-      throw new ConflictError(
-        `The hearing is ${found.hearing.status}; only a scheduled hearing can be changed.`,
-        {
-          currentStatus: found.hearing.status,
-        },
-      );
+    if (found.hearing.status !== 'scheduled') throw new HearingNotScheduled(found.hearing.status);
     await apply(trx, found);
     await audit(trx, actor, action, id, requestId, found.claim.id);
     return freshView(trx, id);
@@ -246,10 +241,7 @@ export async function recordHearingOutcome(
   requestId: string,
 ): Promise<HearingView> {
   return step(ctx, actor, id, requestId, 'outcome', async (trx, { hearing }) => {
-    if (hearing.scheduled_on > latestToday())
-      throw new ConflictError(
-        `The hearing is scheduled for ${hearing.scheduled_on}; its outcome can be recorded from that day.`,
-      );
+    if (hearing.scheduled_on > latestToday()) throw new HearingNotYetHeld(hearing.scheduled_on);
     await updateHearing(trx, id, {
       status: 'held',
       outcome: input.outcome,
