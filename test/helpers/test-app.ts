@@ -113,3 +113,15 @@ export async function createTestApp(
     },
   };
 }
+
+/** The environment a CLI run or a child process needs to work on this test app's database. */
+export function testAppEnv(t: TestApp): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: t.databaseUrl,
+    DATA_DIR: t.config.dataDir,
+    PII_KEYS: t.config.piiKeys!,
+    BLIND_INDEX_KEY: t.config.blindIndexKey!,
+    LOG_LEVEL: 'silent',
+  };
+}

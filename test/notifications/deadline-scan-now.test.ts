@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { runCli } from '../../scripts/cli';
 import { createUser, type TestUser } from '../helpers/factories';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, type TestApp, testAppEnv } from '../helpers/test-app';
 import { addDaysTo, labourClaim, office, victim } from './support';
 
 /** An admin runs the daily deadline scan now, over HTTP or from the command line. */
@@ -93,14 +93,7 @@ describe('npm run cli -- scan-deadlines', () => {
     let stdout = '';
     let stderr = '';
     const code = await runCli(['scan-deadlines'], {
-      env: {
-        NODE_ENV: 'test',
-        DATABASE_URL: t.databaseUrl,
-        DATA_DIR: t.config.dataDir,
-        PII_KEYS: t.config.piiKeys,
-        BLIND_INDEX_KEY: t.config.blindIndexKey,
-        LOG_LEVEL: 'silent',
-      },
+      env: testAppEnv(t),
       stdout: (s) => (stdout += s),
       stderr: (s) => (stderr += s),
     });

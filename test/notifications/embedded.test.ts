@@ -7,7 +7,7 @@ import { runCli } from '../../scripts/cli';
 import { LANGUAGES, LOCALES_DIR, missingTranslations } from '../../src/lib/i18n';
 import { i18nReport } from '../../src/notifications/i18n-report';
 import { person } from '../claims/support';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, type TestApp, testAppEnv } from '../helpers/test-app';
 import { eventually } from '../jobs/fixtures';
 import { FORBIDDEN, labourClaim, move, office, statusOutboxIds, uniqueEmail, victim } from './support';
 
@@ -107,14 +107,7 @@ describe('mail catalogs', () => {
       let stdout = '';
       let stderr = '';
       const code = await runCli(['i18n-check'], {
-        env: {
-          NODE_ENV: 'test',
-          DATABASE_URL: t.databaseUrl,
-          DATA_DIR: t.config.dataDir,
-          PII_KEYS: t.config.piiKeys,
-          BLIND_INDEX_KEY: t.config.blindIndexKey,
-          LOG_LEVEL: 'silent',
-        },
+        env: testAppEnv(t),
         stdout: (s) => (stdout += s),
         stderr: (s) => (stderr += s),
       });
