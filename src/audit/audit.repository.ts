@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db, Trx } from '../lib/db';
-import type { StoredWriteProof } from '../lib/write-proof';
+import type { StoredWriteProof, WriteProof } from '../lib/write-proof';
 import type { AuditContent, ChainLink } from './audit';
 
 // Text made by PostgreSQL, with every microsecond, so the sealer and the verifier hash the same string.
@@ -159,4 +159,42 @@ export async function listEvents(trx: Trx, f: AuditListFilter) {
   if (f.from !== undefined) q = q.where('occurred_at', '>=', f.from);
   if (f.before !== undefined) q = q.where('occurred_at', '<', f.before);
   return q.execute();
+}
+
+/** One new event, unsealed: the sealer chains it after commit. Its write proof is made by the caller. */
+export async function insertAuditEvent(
+  trx: Trx,
+  row: Omit<AuditContent, 'id' | 'occurredAt' | 'details' | 'outcome'> & {
+    outcome: 'success' | 'failure' | 'denied';
+    details: unknown;
+  },
+  proof: WriteProof,
+): Promise<void> {
+  await trx
+    .insertInto('audit_events')
+    .values({
+      actor_id: row.actorId,
+      actor_role: row.actorRole,
+      action: row.action,
+      resource_type: row.resourceType,
+      resource_id: row.resourceId,
+      request_id: row.requestId,
+      outcome: row.outcome,
+      details: JSON.stringify(row.details),
+      chain_seq: null,
+      prev_hash: null,
+      hash: null,
+      write_nonce: proof.nonce,
+      write_key_id: proof.keyId,
+      write_mac: proof.mac,
+    })
+    .execute();
+}
+
+/** The tables whose rows a route names by `:id` (see out-of-reach.ts). */
+export type IdentityTable = 'victims' | 'claims' | 'hearings' | 'documents';
+
+export async function identityRecordExists(db: Db, table: IdentityTable, id: string): Promise<boolean> {
+  const row = await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
 }

@@ -13,7 +13,7 @@ import {
   type AuditVerification,
 } from './audit';
 import { scheduleAuditSeal, sealAndVerifyAuditChain } from './audit-chain';
-import { listEvents } from './audit.repository';
+import { insertAuditEvent, listEvents } from './audit.repository';
 
 export { scheduleAuditSeal, sealAuditEvents, verifyAuditChain } from './audit-chain';
 
@@ -42,25 +42,7 @@ export async function recordAudit(trx: Trx, event: AuditEvent): Promise<void> {
     details: event.details ?? {},
   };
   const proof = makeWriteProof(chainKeysOf(trx), 'audit_events', auditProofContent(row));
-  await trx
-    .insertInto('audit_events')
-    .values({
-      actor_id: row.actorId,
-      actor_role: row.actorRole,
-      action: row.action,
-      resource_type: row.resourceType,
-      resource_id: row.resourceId,
-      request_id: row.requestId,
-      outcome: row.outcome,
-      details: JSON.stringify(row.details),
-      chain_seq: null,
-      prev_hash: null,
-      hash: null,
-      write_nonce: proof.nonce,
-      write_key_id: proof.keyId,
-      write_mac: proof.mac,
-    })
-    .execute();
+  await insertAuditEvent(trx, row, proof);
 }
 
 /**

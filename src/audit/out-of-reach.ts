@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import type { RouteHooks } from '../lib/route';
+import { identityRecordExists } from './audit.repository';
 import { recordDenied } from './audit.service';
 
 /**
@@ -30,12 +31,7 @@ export async function auditOutOfReach(
   );
   if (!kind || typeof params.id !== 'string') return;
   try {
-    const row = await ctx.db
-      .selectFrom(kind.table)
-      .select('id')
-      .where('id', '=', params.id)
-      .executeTakeFirst();
-    if (!row) return; // truly no such record: nothing was denied
+    if (!(await identityRecordExists(ctx.db, kind.table, params.id))) return; // truly no such record: nothing was denied
   } catch (err) {
     ctx.logger.error(
       { err: err instanceof Error ? err.message : String(err), requestId },
