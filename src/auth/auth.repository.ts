@@ -1,5 +1,5 @@
 import type { Language } from '../lib/i18n';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 import type { Role } from '../lib/auth';
 import type { OrganizationKind } from './auth';
@@ -143,4 +143,9 @@ export async function revokeUserTokens(trx: Trx, userId: string): Promise<number
     .returning('id')
     .execute();
   return rows.length;
+}
+
+/** Held until the transaction ends: of several processes starting at once, one creates the admin. */
+export async function lockBootstrapAdmin(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended('redress:bootstrap-admin', 0))`.execute(trx);
 }

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import { transact } from '../lib/db';
-import { anyUserWithRole, userExistsWithEmail } from './auth.repository';
+import { anyUserWithRole, lockBootstrapAdmin, userExistsWithEmail } from './auth.repository';
 import { normalizeEmail } from './auth';
 import { ConfigError } from '../config';
 import { passwordProblem } from './password-policy';
@@ -19,7 +18,7 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<void> {
   const passwordHash = await hashPassword(adminPassword);
   await transact(ctx.db, async (trx) => {
     // several API processes may start at once: one creates the admin, the others then see it
-    await sql`select pg_advisory_xact_lock(hashtextextended('redress:bootstrap-admin', 0))`.execute(trx);
+    await lockBootstrapAdmin(trx);
     if (await anyUserWithRole(trx, 'admin')) return;
     if (await userExistsWithEmail(trx, email)) {
       ctx.logger.warn('REDRESS_ADMIN_EMAIL belongs to an existing non-admin user; no admin created');

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Db } from './db';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import './request';
+import { findLiveToken } from './tokens.repository';
 
 export const ROLES = ['admin', 'legal_aid', 'fund_admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -109,14 +110,7 @@ async function lookUpToken(db: Db, tokenHash: string): Promise<Actor | null> {
   const hit = cache.get(tokenHash);
   if (hit && hit.until > now && hit.expiresAt > now) return hit.actor;
   cache.delete(tokenHash);
-  const row = await db
-    .selectFrom('auth_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id as tokenId', 't.expires_at', 'u.id as userId', 'u.role', 'u.organization_id', 'u.active'])
-    .where('t.token_hash', '=', tokenHash)
-    .where('t.revoked_at', 'is', null)
-    .where('t.expires_at', '>', new Date())
-    .executeTakeFirst();
+  const row = await findLiveToken(db, tokenHash);
   if (!row || !row.active) return null;
   const actor: Actor = {
     userId: row.userId,

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { findLegacyBound } from './chain-bounds.repository';
 import type { KeyMaterial } from './crypto';
 import type { Db } from './db';
 import type { Logger } from './logger';
@@ -80,11 +81,7 @@ export function chainKeysOf(db: Db): ChainKeyRing {
 
 /** The last sequence number a chain may carry an unkeyed link at (0: none may). */
 export async function legacyBoundOf(db: Db, chain: 'audit' | 'ledger'): Promise<bigint> {
-  const row = await db
-    .selectFrom('chain_legacy_bounds')
-    .select('last_legacy_seq')
-    .where('chain', '=', chain)
-    .executeTakeFirst();
+  const row = await findLegacyBound(db, chain);
   // No row means the table was tampered with: allow no legacy link rather than any.
   return BigInt(row?.last_legacy_seq ?? '0');
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { findWriteProofBound } from './chain-bounds.repository';
 import type { ChainKeyRing } from './chain-keys';
 import type { Db } from './db';
 import { canonicalJson } from './hash-chain';
@@ -73,11 +74,7 @@ export interface WriteProofBound {
 }
 
 export async function writeProofBoundOf(db: Db, chain: 'audit' | 'ledger'): Promise<WriteProofBound> {
-  const row = await db
-    .selectFrom('write_proof_bounds')
-    .select(['last_unproven_seq', 'unsealed_unproven_ids'])
-    .where('chain', '=', chain)
-    .executeTakeFirst();
+  const row = await findWriteProofBound(db, chain);
   // No row means the table was tampered with: excuse no row rather than every row.
   return {
     lastUnprovenSeq: BigInt(row?.last_unproven_seq ?? '0'),
