@@ -1,6 +1,4 @@
-import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.service';
-import { openStates, ROUTES, stateRule } from '../claims/route-machines';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { todayUtc } from '../lib/dates';
@@ -8,9 +6,14 @@ import { transact } from '../lib/db';
 import { ForbiddenError } from '../lib/errors';
 import { formatMoney } from '../lib/money';
 import { FIELD } from '../victims/victims.mapper';
-import { nextHearingOf } from './next-hearing';
+import {
+  assignedOpenClaims,
+  assignedVictims,
+  disbursementsAwaitingApprovalBy,
+  stateFundDecisionsDue,
+  stateFundStageCounts,
+} from './caseload.repository';
 
-const OPEN_PAIRS = ROUTES.flatMap((r) => openStates(r).map((s) => sql`(${r}, ${s})`));
 const LIMIT = 500;
 /** An unmet deadline this close (days) puts the claim in "waiting on me". */
 const DUE_SOON_DAYS = 14;
@@ -33,44 +36,52 @@ export interface WaitingOnMe {
   dueOn: string | null;
 }
 
+export interface CaseloadVictim {
+  id: string;
+  reference: string;
+  fullName: string;
+  openClaims: number;
+}
+
+export interface CaseloadView {
+  victims: CaseloadVictim[];
+  claims: CaseloadClaim[];
+  waitingOnMe: WaitingOnMe[];
+}
+
+export interface ApprovalsView {
+  applicationsByStage: Record<string, number>;
+  decisionsDue: Array<{
+    claimId: string;
+    reference: string;
+    status: string;
+    fundId: string | null;
+    dueOn: string | null;
+  }>;
+  approvalsWaiting: Array<{
+    disbursementId: string;
+    fundId: string;
+    claimId: string | null;
+    purpose: string;
+    amount: string;
+    currency: string;
+    requestedAt: string;
+  }>;
+}
+
 /**
  * A legal aid worker's day: the victims and open claims assigned to them, claims overdue first
  * then by the nearest deadline or hearing, and what waits on them (information the fund asked
  * for, a deadline due within two weeks). An identity read: audited with the victims' ids.
  */
-export async function caseloadOf(ctx: AppContext, actor: Actor, requestId: string) {
+export async function caseloadOf(ctx: AppContext, actor: Actor, requestId: string): Promise<CaseloadView> {
   if (actor.role !== 'legal_aid' || !actor.organizationId)
     throw new ForbiddenError('A caseload is a legal aid worker’s.');
   const today = todayUtc();
+  const who = { organizationId: actor.organizationId, userId: actor.userId };
   const [victims, claims] = await Promise.all([
-    ctx.db
-      .selectFrom('victims as v')
-      .select(['v.id', 'v.reference', 'v.full_name_enc'])
-      .select(
-        sql<string>`(select count(*) from claims c where c.victim_id = v.id and (c.route, c.status) in (${sql.join(OPEN_PAIRS)}))`.as(
-          'open_claims',
-        ),
-      )
-      .where('v.organization_id', '=', actor.organizationId)
-      .where('v.assignee_id', '=', actor.userId)
-      .orderBy('v.reference')
-      .limit(LIMIT)
-      .execute(),
-    ctx.db
-      .selectFrom('claims as c')
-      .select(['c.id', 'c.reference', 'c.victim_id', 'c.route', 'c.status'])
-      .select(nextHearingOf(today).as('next_hearing_on'))
-      .select(
-        sql<string | null>`(select d.kind || ' ' || d.due_on::text from claim_deadlines d
-            where d.claim_id = c.id and d.met_on is null order by d.due_on, d.kind limit 1)`.as(
-          'next_deadline',
-        ),
-      )
-      .where('c.organization_id', '=', actor.organizationId)
-      .where('c.assignee_id', '=', actor.userId)
-      .where(sql<boolean>`(c.route, c.status) in (${sql.join(OPEN_PAIRS)})`)
-      .limit(LIMIT)
-      .execute(),
+    assignedVictims(ctx.db, who, LIMIT),
+    assignedOpenClaims(ctx.db, who, today, LIMIT),
   ]);
   const items: CaseloadClaim[] = claims.map((c) => {
     const [kind, dueOn] = c.next_deadline ? c.next_deadline.split(' ') : [];
@@ -103,7 +114,7 @@ export async function caseloadOf(ctx: AppContext, actor: Actor, requestId: strin
       return [{ claimId: c.id, reference: c.reference, why: 'deadline_due', dueOn: c.nextDeadline.dueOn }];
     return [];
   });
-  const victimItems = victims.map((v) => ({
+  const victimItems = victims.map((v): CaseloadVictim => ({
     id: v.id,
     reference: v.reference,
     fullName: ctx.cipher.decrypt(FIELD.fullName, v.full_name_enc),
@@ -126,49 +137,14 @@ export async function caseloadOf(ctx: AppContext, actor: Actor, requestId: strin
  * awaiting a decision by the decision deadline, and disbursements waiting for their approval
  * (requested by someone else, not yet approved by them: maker-checker).
  */
-export async function approvalsOf(ctx: AppContext, actor: Actor) {
+export async function approvalsOf(ctx: AppContext, actor: Actor): Promise<ApprovalsView> {
   if (actor.role !== 'fund_admin' || !actor.organizationId)
     throw new ForbiddenError('Approvals are a fund administrator’s.');
   const org = actor.organizationId;
-  const myFunds = sql<string>`(select f.id from funds f where f.organization_id = ${org})`;
   const [stages, decisions, approvals] = await Promise.all([
-    ctx.db
-      .selectFrom('claims as c')
-      .select(['c.status', sql<string>`count(*)`.as('n')])
-      .where('c.route', '=', 'state_fund')
-      .where('c.fund_id', 'in', myFunds)
-      .groupBy('c.status')
-      .orderBy('c.status')
-      .execute(),
-    ctx.db
-      .selectFrom('claims as c')
-      .select(['c.id', 'c.reference', 'c.status', 'c.fund_id'])
-      .select(
-        sql<string | null>`(select min(d.due_on)::text from claim_deadlines d
-            where d.claim_id = c.id and d.kind = 'decision' and d.met_on is null)`.as('due_on'),
-      )
-      .where('c.route', '=', 'state_fund')
-      .where('c.fund_id', 'in', myFunds)
-      .where(
-        'c.status',
-        'in',
-        openStates('state_fund').filter((s) => stateRule('state_fund', s)?.beforeDecision),
-      )
-      .orderBy(sql`2`)
-      .limit(LIMIT)
-      .execute(),
-    ctx.db
-      .selectFrom('disbursements as d')
-      .select(['d.id', 'd.fund_id', 'd.claim_id', 'd.amount', 'd.currency', 'd.purpose', 'd.requested_at'])
-      .where('d.status', '=', 'requested')
-      .where('d.fund_id', 'in', myFunds)
-      .where('d.requested_by', '<>', actor.userId)
-      .where(
-        sql<boolean>`not exists (select 1 from disbursement_approvals a where a.disbursement_id = d.id and a.approver_id = ${actor.userId})`,
-      )
-      .orderBy('d.requested_at')
-      .limit(LIMIT)
-      .execute(),
+    stateFundStageCounts(ctx.db, org),
+    stateFundDecisionsDue(ctx.db, org, LIMIT),
+    disbursementsAwaitingApprovalBy(ctx.db, { organizationId: org, userId: actor.userId }, LIMIT),
   ]);
   return {
     applicationsByStage: Object.fromEntries(stages.map((s) => [s.status, Number(s.n)])),

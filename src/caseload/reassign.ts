@@ -5,6 +5,12 @@ import type { Actor } from '../lib/auth';
 import { transact } from '../lib/db';
 import { ValidationError } from '../lib/errors';
 import { uuid } from '../lib/schemas';
+import {
+  findUsersForReassignment,
+  insertAssigneeChanges,
+  reassignClaims,
+  reassignVictims,
+} from './caseload.repository';
 
 export interface ReassignmentInput {
   fromUserId: string;
@@ -33,11 +39,7 @@ export async function reassignCaseload(
   requestId: string,
 ) {
   return transact(ctx.db, async (trx) => {
-    const users = await trx
-      .selectFrom('users')
-      .select(['id', 'organization_id', 'active', 'role'])
-      .where('id', 'in', [input.fromUserId, input.toUserId])
-      .execute();
+    const users = await findUsersForReassignment(trx, [input.fromUserId, input.toUserId]);
     const from = users.find((u) => u.id === input.fromUserId);
     const to = users.find((u) => u.id === input.toUserId);
     const errors: Array<{ path: string; message: string }> = [];
@@ -48,34 +50,18 @@ export async function reassignCaseload(
       errors.push({ path: 'toUserId', message: 'toUserId must work in the same office as fromUserId' });
     if (errors.length > 0 || !from?.organization_id) throw new ValidationError(errors);
     const org = from.organization_id;
-    const victims = await trx
-      .updateTable('victims')
-      .set({ assignee_id: input.toUserId, updated_at: new Date() })
-      .where('organization_id', '=', org)
-      .where('assignee_id', '=', input.fromUserId)
-      .returning('id')
-      .execute();
-    const claims = await trx
-      .updateTable('claims')
-      .set({ assignee_id: input.toUserId, updated_at: new Date() })
-      .where('organization_id', '=', org)
-      .where('assignee_id', '=', input.fromUserId)
-      .returning('id')
-      .execute();
-    if (claims.length > 0)
-      await trx
-        .insertInto('claim_changes')
-        .values(
-          claims.map((c) => ({
-            claim_id: c.id,
-            field: 'assigneeId' as const,
-            from_value: input.fromUserId,
-            to_value: input.toUserId,
-            reason: input.reason,
-            changed_by: actor.userId,
-          })),
-        )
-        .execute();
+    const victims = await reassignVictims(trx, org, input.fromUserId, input.toUserId);
+    const claims = await reassignClaims(trx, org, input.fromUserId, input.toUserId);
+    await insertAssigneeChanges(
+      trx,
+      claims.map((c) => c.id),
+      {
+        fromUserId: input.fromUserId,
+        toUserId: input.toUserId,
+        reason: input.reason,
+        changedBy: actor.userId,
+      },
+    );
     await recordAudit(trx, {
       actor,
       action: 'caseload.reassign',
