@@ -1,13 +1,12 @@
-import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.service';
-import { openStates, ROUTES } from '../claims/route-machines';
 import type { AppContext } from '../context';
 import type { Actor } from '../lib/auth';
 import { transact } from '../lib/db';
 import { ForbiddenError, ValidationError } from '../lib/errors';
-import { nameProbe, victimsNamed } from '../victims/name-index';
+import { nameProbe } from '../victims/name-index';
 import { FIELD } from '../victims/victims.mapper';
 import type { VictimSearchQuery } from '../victims/victims.schemas';
+import { searchVictimRows } from './victims-search.repository';
 
 export interface VictimHit {
   id: string;
@@ -21,10 +20,10 @@ export interface VictimHit {
   openClaims: number;
 }
 
-const OPEN_PAIRS = ROUTES.flatMap((r) => openStates(r).map((s) => sql`(${r}, ${s})`));
-
-/** `v.id in (...)` of victims with a claim still being pursued. */
-const withOpenClaim = sql<string>`(select c.victim_id from claims c where (c.route, c.status) in (${sql.join(OPEN_PAIRS)}))`;
+export interface VictimSearchPage {
+  items: VictimHit[];
+  nextCursor: string | null;
+}
 
 const encodeCursor = (reference: string) => Buffer.from(`r:${reference}`).toString('base64url');
 function decodeCursor(cursor: string): string {
@@ -45,56 +44,28 @@ export async function searchVictims(
   actor: Actor,
   query: VictimSearchQuery,
   requestId: string,
-) {
+): Promise<VictimSearchPage> {
   const identifying = query.name !== undefined || query.documentNumber !== undefined;
   if (actor.role === 'fund_admin' && identifying)
     throw new ForbiddenError('Fund administrators find victims by reference, not by name or document.');
   if (!actor.organizationId) return { items: [], nextCursor: null };
   const org = actor.organizationId;
 
-  let q = ctx.db
-    .selectFrom('victims as v')
-    .select([
-      'v.id',
-      'v.reference',
-      'v.organization_id',
-      'v.full_name_enc',
-      'v.nationality',
-      'v.assignee_id',
-      'v.is_child',
-    ])
-    .select(
-      sql<string>`(select count(*) from claims c where c.victim_id = v.id and (c.route, c.status) in (${sql.join(OPEN_PAIRS)}))`.as(
-        'open_claims',
-      ),
-    );
-  if (actor.role === 'legal_aid') q = q.where('v.organization_id', '=', org);
-  else
-    q = q.where(
-      'v.id',
-      'in',
-      sql<string>`(select c.victim_id from claims c join funds f on f.id = c.fund_id
-                    where c.route = 'state_fund' and f.organization_id = ${org})`,
-    );
-  if (query.reference) q = q.where('v.reference', '=', query.reference.replace(/\s+/g, '').toUpperCase());
-  if (query.documentNumber)
-    q = q.where(
-      'v.id',
-      'in',
-      sql<string>`(select d.victim_id from victim_document_index d where d.organization_id = ${org}
-                    and d.number_hash = ${ctx.cipher.blindIndex(FIELD.documentNumber, query.documentNumber)})`,
-    );
-  if (query.name) q = q.where('v.id', 'in', victimsNamed(nameProbe(ctx.cipher, query.name), [org]));
-  if (query.mine) q = q.where('v.assignee_id', '=', actor.userId);
-  if (query.organizationId) q = q.where('v.organization_id', '=', query.organizationId);
-  if (query.nationality) q = q.where('v.nationality', '=', query.nationality);
-  if (query.hasOpenClaims !== undefined)
-    q = q.where('v.id', query.hasOpenClaims ? 'in' : 'not in', withOpenClaim);
-  if (query.cursor) q = q.where('v.reference', '>', decodeCursor(query.cursor));
-  const rows = await q
-    .orderBy('v.reference')
-    .limit(query.limit + 1)
-    .execute();
+  const rows = await searchVictimRows(ctx.db, {
+    organizationId: org,
+    reach: actor.role === 'legal_aid' ? 'office' : 'fundClaims',
+    reference: query.reference ? query.reference.replace(/\s+/g, '').toUpperCase() : undefined,
+    documentNumberHash: query.documentNumber
+      ? ctx.cipher.blindIndex(FIELD.documentNumber, query.documentNumber)
+      : undefined,
+    name: query.name ? nameProbe(ctx.cipher, query.name) : undefined,
+    assigneeId: query.mine ? actor.userId : undefined,
+    victimOrganizationId: query.organizationId || undefined,
+    nationality: query.nationality || undefined,
+    hasOpenClaims: query.hasOpenClaims,
+    afterReference: query.cursor ? decodeCursor(query.cursor) : undefined,
+    limit: query.limit + 1,
+  });
   const page = rows.slice(0, query.limit);
   const full = actor.role === 'legal_aid';
   const items: VictimHit[] = page.map((r) => ({

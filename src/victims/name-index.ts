@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { FieldCipher } from '../lib/crypto';
-import type { Db, Trx } from '../lib/db';
+import type { Trx } from '../lib/db';
+import { replaceNameIndexRows, type NameIndexRow } from './name-index.repository';
 import { nameKeys, normaliseName, segmentedWords, spacedWords } from './name-normalise';
 
 /**
@@ -14,7 +14,12 @@ const PURPOSE = 'victim-name-search';
 const hmacOf = (cipher: FieldCipher, kind: 'full' | 'token', value: string) =>
   cipher.purposeHmac(PURPOSE, `${kind}\u0000${value}`);
 
-export function nameIndexRows(cipher: FieldCipher, victimId: string, organizationId: string, name: string) {
+export function nameIndexRows(
+  cipher: FieldCipher,
+  victimId: string,
+  organizationId: string,
+  name: string,
+): NameIndexRow[] {
   const rows = nameKeys(name).map((k) => ({
     victim_id: victimId,
     organization_id: organizationId,
@@ -32,11 +37,11 @@ export async function replaceNameIndex(
   cipher: FieldCipher,
   victim: { id: string; organizationId: string; fullName: string },
 ): Promise<void> {
-  await trx.deleteFrom('victim_name_index').where('victim_id', '=', victim.id).execute();
-  await trx
-    .insertInto('victim_name_index')
-    .values(nameIndexRows(cipher, victim.id, victim.organizationId, victim.fullName))
-    .execute();
+  await replaceNameIndexRows(
+    trx,
+    victim.id,
+    nameIndexRows(cipher, victim.id, victim.organizationId, victim.fullName),
+  );
 }
 
 /** What a name search looks for: the whole name, or all the words of one of two splits. */
@@ -53,33 +58,4 @@ export function nameProbe(cipher: FieldCipher, query: string): NameProbe {
     spaced: spacedWords(normalised).map((w) => hmacOf(cipher, 'token', w)),
     segmented: segmentedWords(normalised).map((w) => hmacOf(cipher, 'token', w)),
   };
-}
-
-/**
- * SQL: ids of victims (of `organizationIds`, or of any organization when null) whose name the
- * probe matches, for use as `v.id in (...)`.
- */
-export function victimsNamed(probe: NameProbe, organizationIds: string[] | null) {
-  const all = [...new Set([probe.full, ...probe.spaced, ...probe.segmented])];
-  const inList = (xs: string[]) => (xs.length ? sql.join(xs.map((x) => sql`${x}`)) : sql`null`);
-  const scope = organizationIds
-    ? sql`and n.organization_id in (${organizationIds.length ? sql.join(organizationIds) : sql`null`})`
-    : sql``;
-  return sql<string>`(select n.victim_id from victim_name_index n
-     where n.token_hmac in (${inList(all)}) ${scope}
-     group by n.victim_id
-     having bool_or(n.kind = 'full' and n.token_hmac = ${probe.full})
-         or (${probe.spaced.length} > 0 and count(distinct n.token_hmac) filter (where n.kind = 'token' and n.token_hmac in (${inList(probe.spaced)})) = ${probe.spaced.length})
-         or (${probe.segmented.length} > 0 and count(distinct n.token_hmac) filter (where n.kind = 'token' and n.token_hmac in (${inList(probe.segmented)})) = ${probe.segmented.length}))`;
-}
-
-/** Victims with no name index yet (registered before the index existed, or after a key change). */
-export async function victimsWithoutNameIndex(db: Db | Trx, limit: number) {
-  return db
-    .selectFrom('victims as v')
-    .select(['v.id', 'v.organization_id', 'v.full_name_enc'])
-    .where(sql<boolean>`not exists (select 1 from victim_name_index n where n.victim_id = v.id)`)
-    .orderBy('v.id')
-    .limit(limit)
-    .execute();
 }

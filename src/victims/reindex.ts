@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { transact } from '../lib/db';
-import { replaceNameIndex, victimsWithoutNameIndex } from './name-index';
+import { replaceNameIndex } from './name-index';
+import { deleteAllNameIndexRows, victimsWithoutNameIndex } from './name-index.repository';
 import { FIELD } from './victims.mapper';
 
 const BATCH = 500;
@@ -12,7 +13,7 @@ const BATCH = 500;
  * every victim's index: after BLIND_INDEX_KEY changes, all old rows are unreadable noise.
  */
 export async function reindexVictimNames(ctx: AppContext, options: { all?: boolean } = {}): Promise<number> {
-  if (options.all) await ctx.db.deleteFrom('victim_name_index').execute();
+  if (options.all) await deleteAllNameIndexRows(ctx.db);
   let done = 0;
   for (;;) {
     const batch = await victimsWithoutNameIndex(ctx.db, BATCH);
