@@ -8,6 +8,7 @@ import { transact } from '../lib/db';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors';
 import { uuid } from '../lib/schemas';
 import { CHANGE_NOTES_FIELD, NOTES_FIELD, notesOf, particulars } from './claim-particulars';
+import { insertClaimChanges, updateClaimParticulars } from './claim-changes.repository';
 import { claimFor } from './claims.access';
 import { lockClaim, userInOrganization, type ClaimRow } from './claims.repository';
 import { claimResponse } from './claims.service';
@@ -89,13 +90,8 @@ export async function patchClaim(
     const { rows, set } = changesOf(ctx.cipher, row, patch, actor.userId);
     let current = row;
     if (rows.length > 0) {
-      await trx.insertInto('claim_changes').values(rows).execute();
-      current = await trx
-        .updateTable('claims')
-        .set({ ...set, updated_at: new Date() })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      await insertClaimChanges(trx, rows);
+      current = await updateClaimParticulars(trx, id, set);
       await recordAudit(trx, {
         actor,
         action: 'claim.update',

@@ -1,6 +1,7 @@
 import type { FieldCipher } from '../lib/crypto';
 import type { Actor } from '../lib/auth';
 import type { Db, Trx } from '../lib/db';
+import { claimChangesOf } from './claim-changes.repository';
 import { audienceOf } from './claims.access';
 import type { ClaimRow } from './claims.repository';
 import type { ClaimChangesTable } from './claims.table';
@@ -23,17 +24,23 @@ export interface ClaimChangeView {
   at: string;
 }
 
+export interface ClaimParticularsView {
+  /** Legal aid only. */
+  notes?: string | null;
+  changes: ClaimChangeView[];
+}
+
 /**
  * The notes and the correction history, as GET and PATCH answer them. Auditors (oversight) see
  * that a field changed, when and by whom, never case numbers, notes or reasons.
  */
-export async function particulars(db: Db | Trx, cipher: FieldCipher, actor: Actor, row: ClaimRow) {
-  const changes = await db
-    .selectFrom('claim_changes')
-    .selectAll()
-    .where('claim_id', '=', row.id)
-    .orderBy('id')
-    .execute();
+export async function particulars(
+  db: Db | Trx,
+  cipher: FieldCipher,
+  actor: Actor,
+  row: ClaimRow,
+): Promise<ClaimParticularsView> {
+  const changes = await claimChangesOf(db, row.id);
   const oversight = audienceOf(actor) === 'oversight';
   const open = (v: string | null, field: Field) =>
     field === 'notes' ? cipher.decryptNullable(CHANGE_NOTES_FIELD, v) : v;
