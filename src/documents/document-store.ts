@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Db, Trx } from '../lib/db';
+import { deleteDocumentContent, findDocumentContent, insertDocumentContent } from './documents.repository';
 
 /**
  * Where encrypted document content lives: opaque blobs by id, nothing else. The metadata (and
@@ -22,20 +23,9 @@ export type DocumentStoreName = Config['documentStore'];
 export function postgresDocumentStore(q: Db | Trx): DocumentStore {
   return {
     name: 'postgres',
-    async put(id, ciphertext) {
-      await q.insertInto('document_contents').values({ id, ciphertext }).execute();
-    },
-    async get(id) {
-      const row = await q
-        .selectFrom('document_contents')
-        .select('ciphertext')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row?.ciphertext ?? null;
-    },
-    async delete(id) {
-      await q.deleteFrom('document_contents').where('id', '=', id).execute();
-    },
+    put: (id, ciphertext) => insertDocumentContent(q, id, ciphertext),
+    get: (id) => findDocumentContent(q, id),
+    delete: (id) => deleteDocumentContent(q, id),
   };
 }
 

@@ -102,3 +102,21 @@ export async function findDecision(
     .where('claim_id', '=', claimId)
     .executeTakeFirst();
 }
+
+/** The PostgreSQL document store's blobs (see document-store.ts): ciphertext by document id. */
+export async function insertDocumentContent(q: Db | Trx, id: string, ciphertext: Buffer): Promise<void> {
+  await q.insertInto('document_contents').values({ id, ciphertext }).execute();
+}
+
+export async function findDocumentContent(q: Db | Trx, id: string): Promise<Buffer | null> {
+  const row = await q
+    .selectFrom('document_contents')
+    .select('ciphertext')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.ciphertext ?? null;
+}
+
+export async function deleteDocumentContent(q: Db | Trx, id: string): Promise<void> {
+  await q.deleteFrom('document_contents').where('id', '=', id).execute();
+}
