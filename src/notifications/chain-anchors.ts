@@ -1,4 +1,5 @@
 import type { Db } from '../lib/db';
+import { chainHead, chainLinkAt, latestAnchoredRun } from './chain-anchors.repository';
 import type { ChainAnchors, ChainHead } from './notifications.table';
 
 /*
@@ -12,13 +13,7 @@ const CHAINS = { ledger: 'ledger_entries', audit: 'audit_events' } as const;
 type Chain = keyof typeof CHAINS;
 
 async function headOf(db: Db, chain: Chain): Promise<ChainHead | null> {
-  const row = await db
-    .selectFrom(CHAINS[chain])
-    .select(['chain_seq', 'hash'])
-    .where('chain_seq', 'is not', null)
-    .orderBy('chain_seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await chainHead(db, CHAINS[chain]);
   return row ? { seq: String(row.chain_seq), hash: row.hash ?? '' } : null;
 }
 
@@ -29,13 +24,7 @@ export async function currentAnchors(db: Db): Promise<ChainAnchors> {
 
 /** The anchors of the latest earlier run that recorded any, with the day it ran. */
 export async function previousAnchors(db: Db): Promise<{ runOn: string; anchors: ChainAnchors } | undefined> {
-  const row = await db
-    .selectFrom('reconciliation_runs')
-    .select(['run_on', 'anchors'])
-    .where('anchors', 'is not', null)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await latestAnchoredRun(db);
   return row?.anchors ? { runOn: row.run_on, anchors: row.anchors } : undefined;
 }
 
@@ -49,11 +38,7 @@ export async function anchorProblems(
   for (const chain of Object.keys(CHAINS) as Chain[]) {
     const head = previous.anchors[chain];
     if (!head) continue;
-    const row = await db
-      .selectFrom(CHAINS[chain])
-      .select('hash')
-      .where('chain_seq', '=', head.seq)
-      .executeTakeFirst();
+    const row = await chainLinkAt(db, CHAINS[chain], head.seq);
     if (!row) {
       problems.push(`${chain} chain no longer reaches seq ${head.seq}, its end on ${previous.runOn}`);
     } else if (row.hash !== head.hash) {

@@ -1,8 +1,15 @@
 import Joi from 'joi';
 import { bigintId } from '../lib/schemas';
-import { sql } from 'kysely';
 import { transact, type Db, type Trx } from '../lib/db';
 import { enqueueOutbox, type OutboxPayloads } from '../lib/outbox';
+import {
+  deliveryAlertRowsFor,
+  findDeliveryAlert,
+  findOutboxMessageState,
+  insertOutboxAlertOnce,
+  openDeliveryAlertRows,
+  overdueUnalertedOutboxIds,
+} from './delivery-alerts.repository';
 import type { MailKey, Mailer } from './mailer';
 import { activeAdminIds, findActiveUser } from './notifications.repository';
 import { mailTranslator, renderMail } from './templates';
@@ -23,18 +30,13 @@ export async function raiseDeliveryAlert(
   input: { outboxId: string; reason: DeliveryAlertReason; errorCategory: string | null },
 ): Promise<boolean> {
   return transact(db, async (trx) => {
-    const message = await trx
-      .selectFrom('outbox')
-      .select(['id', 'topic', 'delivered_at'])
-      .where('id', '=', input.outboxId)
-      .executeTakeFirst();
+    const message = await findOutboxMessageState(trx, input.outboxId);
     if (!message || message.delivered_at) return false;
-    const inserted = await trx
-      .insertInto('outbox_alerts')
-      .values({ outbox_id: message.id, reason: input.reason, error_category: input.errorCategory })
-      .onConflict((oc) => oc.column('outbox_id').doNothing())
-      .returning('outbox_id')
-      .executeTakeFirst();
+    const inserted = await insertOutboxAlertOnce(trx, {
+      outboxId: message.id,
+      reason: input.reason,
+      errorCategory: input.errorCategory,
+    });
     if (!inserted) return false;
     // An alert about an alert would go round in circles while mail is down: flagged, not mailed.
     if (message.topic === DELIVERY_ALERT_TOPIC) return true;
@@ -46,27 +48,15 @@ export async function raiseDeliveryAlert(
 
 /** Alerts about every message undelivered for more than `minutes` and not alerted yet. */
 export async function alertOverdueMessages(db: Db, minutes: number, limit = 100): Promise<string[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .select('id')
-    .where('delivered_at', 'is', null)
-    .where('created_at', '<', sql<Date>`now() - make_interval(mins => ${minutes})`)
-    .where((eb) =>
-      eb.not(
-        eb.exists(eb.selectFrom('outbox_alerts').select('outbox_id').whereRef('outbox_id', '=', 'outbox.id')),
-      ),
-    )
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const ids = await overdueUnalertedOutboxIds(db, minutes, limit);
   const raised: string[] = [];
-  for (const row of rows) {
+  for (const id of ids) {
     const done = await raiseDeliveryAlert(db, {
-      outboxId: row.id,
+      outboxId: id,
       reason: 'undelivered_too_long',
       errorCategory: null,
     });
-    if (done) raised.push(row.id);
+    if (done) raised.push(id);
   }
   return raised;
 }
@@ -81,15 +71,7 @@ export interface DeliveryAlertView {
 
 /** The alerts about messages still undelivered, newest first: for the failed-jobs list. */
 export async function openDeliveryAlerts(db: Db, limit: number): Promise<DeliveryAlertView[]> {
-  const rows = await db
-    .selectFrom('outbox_alerts')
-    .innerJoin('outbox', 'outbox.id', 'outbox_alerts.outbox_id')
-    .select(['outbox.id', 'outbox.topic', 'reason', 'error_category', 'alerted_at'])
-    .where('outbox.delivered_at', 'is', null)
-    .orderBy('alerted_at', 'desc')
-    .orderBy('outbox.id', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await openDeliveryAlertRows(db, limit);
   return rows.map((r) => ({
     outboxId: r.id,
     topic: r.topic,
@@ -105,11 +87,7 @@ export async function deliveryAlertsFor(
   outboxIds: readonly string[],
 ): Promise<Map<string, Omit<DeliveryAlertView, 'outboxId' | 'topic'>>> {
   if (outboxIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('outbox_alerts')
-    .select(['outbox_id', 'reason', 'error_category', 'alerted_at'])
-    .where('outbox_id', 'in', [...outboxIds])
-    .execute();
+  const rows = await deliveryAlertRowsFor(db, outboxIds);
   return new Map(
     rows.map((r) => [
       r.outbox_id,
@@ -131,20 +109,7 @@ export async function sendDeliveryAlert(
   payload: DeliveryAlertPayload,
   key: MailKey,
 ): Promise<string> {
-  const alert = await deps.trx
-    .selectFrom('outbox_alerts')
-    .innerJoin('outbox', 'outbox.id', 'outbox_alerts.outbox_id')
-    .select([
-      'outbox.id',
-      'outbox.topic',
-      'outbox.created_at',
-      'outbox.delivered_at',
-      'reason',
-      'error_category',
-      'alerted_at',
-    ])
-    .where('outbox_alerts.outbox_id', '=', payload.outboxId)
-    .executeTakeFirst();
+  const alert = await findDeliveryAlert(deps.trx, payload.outboxId);
   if (!alert) return 'skipped: no alert recorded';
   if (alert.delivered_at) return 'skipped: delivered since';
   const user = await findActiveUser(deps.trx, payload.userId);

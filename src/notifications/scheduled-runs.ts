@@ -1,5 +1,10 @@
-import { sql } from 'kysely';
 import type { Db } from '../lib/db';
+import {
+  firstReconciliationStart,
+  lastSucceededRunOf,
+  scheduledRunRows,
+  upsertScheduledRun,
+} from './scheduled-runs.repository';
 
 /** The scheduled job whose absence the reconciliation reports (jobs/queues.ts names it so). */
 export const DEADLINE_SCAN_JOB = 'scan.deadlines';
@@ -20,31 +25,16 @@ export async function recordScheduledRun(
   run: { startedAt: Date; ok: boolean; detail: string },
 ): Promise<void> {
   const finishedAt = new Date();
-  await db
-    .insertInto('scheduled_job_runs')
-    .values({
-      name,
-      last_started_at: run.startedAt,
-      last_finished_at: finishedAt,
-      last_ok: run.ok,
-      last_succeeded_at: run.ok ? finishedAt : null,
-      last_detail: run.detail.slice(0, 500),
-    })
-    .onConflict((oc) =>
-      oc.column('name').doUpdateSet({
-        last_started_at: run.startedAt,
-        last_finished_at: finishedAt,
-        last_ok: run.ok,
-        // A failed run keeps the time of the last one that succeeded.
-        last_succeeded_at: run.ok ? finishedAt : sql<Date | null>`scheduled_job_runs.last_succeeded_at`,
-        last_detail: run.detail.slice(0, 500),
-      }),
-    )
-    .execute();
+  await upsertScheduledRun(db, name, {
+    startedAt: run.startedAt,
+    finishedAt,
+    ok: run.ok,
+    detail: run.detail.slice(0, 500),
+  });
 }
 
 export async function scheduledRuns(db: Db): Promise<ScheduledRun[]> {
-  const rows = await db.selectFrom('scheduled_job_runs').selectAll().orderBy('name').execute();
+  const rows = await scheduledRunRows(db);
   return rows.map((r) => ({
     name: r.name,
     lastRunAt: r.last_finished_at.toISOString(),
@@ -60,21 +50,14 @@ export async function scheduledRuns(db: Db): Promise<ScheduledRun[]> {
  * for more than a day (a fresh install has not reached its first scan yet).
  */
 export async function deadlineScanProblem(db: Db, now: Date): Promise<string | null> {
-  const row = await db
-    .selectFrom('scheduled_job_runs')
-    .select(['last_succeeded_at'])
-    .where('name', '=', DEADLINE_SCAN_JOB)
-    .executeTakeFirst();
+  const row = await lastSucceededRunOf(db, DEADLINE_SCAN_JOB);
   const dayAgo = new Date(now.getTime() - DAY_MS);
   if (row?.last_succeeded_at) {
     return row.last_succeeded_at >= dayAgo
       ? null
       : `the deadline scan last succeeded at ${row.last_succeeded_at.toISOString()}, more than a day ago`;
   }
-  const first = await db
-    .selectFrom('reconciliation_runs')
-    .select((eb) => eb.fn.min('started_at').as('first'))
-    .executeTakeFirst();
+  const first = await firstReconciliationStart(db);
   const since = first?.first ? new Date(first.first) : undefined;
   return since && since < dayAgo ? 'the deadline scan has not succeeded in more than a day' : null;
 }
