@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import type { Express } from 'express';
 import type { AppContext } from './context';
 import { ServiceUnavailableError } from './lib/errors';
 import { metricsText } from './lib/metrics';
 import { queueHealth } from './notifications/queue-health';
+import { pingDatabase } from './operations.repository';
 
 const VERSION = '1.0.0';
 
@@ -16,9 +16,7 @@ export function registerOperationsRoutes(ctx: AppContext, app: Express): void {
     const checks: Record<string, string> = {};
     let ok = true;
     const all: Record<string, () => Promise<void>> = {
-      database: async () => {
-        await sql`select 1`.execute(ctx.db);
-      },
+      database: () => pingDatabase(ctx.db),
       ...ctx.readinessChecks,
     };
     await Promise.all(

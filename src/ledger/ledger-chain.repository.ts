@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 
-/** The ledger chain's SQL: the sealer's lock, its reads and its one update; verify's reads. */
+/** The ledger chain's SQL: the sealer's lock, its reads and its one update; verify's reads (and its balance check). */
 
 const LEDGER_SEAL_LOCK = sql`hashtextextended('redress:ledger-sealer', 0)`;
 
@@ -72,4 +72,30 @@ export async function countUnsealedEntries(db: Db): Promise<number> {
     n: string;
   }>`select count(*) as n from ledger_entries where chain_seq is null`.execute(db);
   return Number(rows[0]!.n);
+}
+
+/**
+ * How many accounts there are, and the first (lowest id) whose stored running balances differ
+ * from what its postings and its pending reservations' holding lines add up to.
+ */
+export async function accountBalanceMismatches(
+  db: Db,
+): Promise<{ checked: string; first_wrong: string | null }> {
+  const { rows } = await sql<{ checked: string; first_wrong: string | null }>`
+    select count(*)::text as checked,
+      min(a.id) filter (where a.posted <> coalesce(p.net, 0) or a.pending <> coalesce(h.held, 0))::text
+        as first_wrong
+    from ledger_accounts a
+    left join (
+      select p.account_id, sum(case when p.side = a2.normal_side then p.amount else -p.amount end) as net
+      from ledger_postings p join ledger_accounts a2 on a2.id = p.account_id
+      group by p.account_id
+    ) p on p.account_id = a.id
+    left join (
+      select l.account_id, sum(l.amount) as held
+      from ledger_reservation_lines l join ledger_reservations r on r.id = l.reservation_id
+      where l.holds and r.status = 'pending'
+      group by l.account_id
+    ) h on h.account_id = a.id`.execute(db);
+  return rows[0]!;
 }

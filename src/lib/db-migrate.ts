@@ -1,8 +1,8 @@
 import os from 'node:os';
-import { sql } from 'kysely';
 import { migrateToLatest, type MigrateResult } from '../../db/migrate';
 import { migrations } from '../../db/migrations';
 import { openDatabase, type DatabaseSettings, type DbHandle } from './db';
+import { appliedMigrationNames } from './db-migrate.repository';
 import type { Logger } from './logger';
 
 /** The database settings plus the migrating owner's URL (MIGRATION_DATABASE_URL). */
@@ -71,8 +71,7 @@ export async function migrateAsOwner(
 export async function assertSchemaCurrent(handle: DbHandle): Promise<void> {
   let applied: string[];
   try {
-    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(handle.db);
-    applied = rows.map((r) => r.name);
+    applied = await appliedMigrationNames(handle.db);
   } catch (err) {
     throw new Error('MIGRATE_ON_START=false but the database has no migrations: run `npm run migrate`', {
       cause: err,
