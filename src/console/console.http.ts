@@ -5,6 +5,7 @@ import { logout } from '../auth/login.service';
 import { LANGUAGES, type Language } from '../lib/i18n';
 import { registerAdminPages } from './admin';
 import { registerAuditPages } from './audit';
+import { registerClaimPages } from './claims';
 import { consoleAction } from './console-route';
 import { SESSION_COOKIE, clearCookie } from './cookies';
 import { registerFundPages } from './funds';
@@ -76,6 +77,7 @@ export function registerConsoleRoutes(ctx: AppContext, app: Express): void {
   });
 
   registerWorkerPages(ctx, router);
+  registerClaimPages(ctx, router);
   registerFundPages(ctx, router);
   registerAuditPages(ctx, router);
   registerAdminPages(ctx, router);
