@@ -19,10 +19,7 @@ export async function person(t: TestApp, role: Role, organizationId: string | nu
   return { ...user, auth: user.authHeader };
 }
 
-/**
- * A fund of `admin`'s agency with 1,000,000 in its unrestricted pot: a decided award is
- * committed against the fund's money, so the fund needs some to decide.
- */
+/** @deprecated use `aFundWithMoney(t, admin, { currency, currencies })` from the factories. */
 export async function fund(
   t: TestApp,
   admin: TestUser,
