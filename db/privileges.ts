@@ -40,6 +40,7 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, TablePrivileges>> = {
   },
   ledger_entry_proposal_approvals: ADD_ONLY,
   idempotency_keys: MUTABLE,
+  console_form_keys: { update: ['outcome'], delete: true },
   funds: MUTABLE,
   fund_pots: ADD_ONLY,
   // Balances move only in the posting triggers, which run as the owner: an account is created

@@ -34,6 +34,9 @@ const ASSETS = [
   ['src/auth/common-passwords.txt', 'src/auth/common-passwords.txt'],
   // src/lib/i18n.ts reads ../../locales from its own directory
   ['locales', 'locales'],
+  // src/console/render.ts reads its templates and stylesheet beside itself
+  ['src/console/views', 'src/console/views'],
+  ['src/console/static', 'src/console/static'],
 ];
 
 /** The newest modification time (ms) under `p`, a file or a folder; 0 when it does not exist. */

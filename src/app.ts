@@ -10,6 +10,7 @@ import { sealAuditAfterResponse } from './audit/audit.http';
 import { isDocumentUpload } from './documents/upload-body';
 import { registerOperationsRoutes } from './operations.http';
 import { registerDomainRoutes } from './routes';
+import { registerConsoleRoutes } from './console/console.http';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -84,6 +85,7 @@ export function createApp(ctx: AppContext): Express {
 
   registerOperationsRoutes(ctx, app);
   registerDomainRoutes(ctx, app);
+  registerConsoleRoutes(ctx, app);
 
   app.use(notFoundHandler);
   app.use(problemHandler(ctx.logger));

@@ -24,6 +24,8 @@ export interface Config {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   tokenTtlMinutes: number;
+  /** A console session ends after this long without a request (its token's lifetime still caps it). */
+  consoleIdleMinutes: number;
   bodyLimitBytes: number;
   logLevel: string;
   trustProxy: boolean;
@@ -101,6 +103,11 @@ const schema = Joi.object({
     .min(1)
     .max(7 * 24 * 60)
     .default(12 * 60),
+  CONSOLE_IDLE_MINUTES: Joi.number()
+    .integer()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   BODY_LIMIT_BYTES: Joi.number().integer().min(1024).max(50_000_000).default(1_000_000),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   TRUST_PROXY: Joi.boolean().default(false),
@@ -200,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: v.REDRESS_ADMIN_EMAIL,
     adminPassword: v.REDRESS_ADMIN_PASSWORD,
     tokenTtlMinutes: v.TOKEN_TTL_MINUTES,
+    consoleIdleMinutes: v.CONSOLE_IDLE_MINUTES,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     logLevel: v.LOG_LEVEL,
     trustProxy: v.TRUST_PROXY,

@@ -1,5 +1,6 @@
 import type { AuditTables } from './audit/audit.table';
 import type { AuthTables } from './auth/auth.table';
+import type { ConsoleTables } from './console/console.table';
 import type { ClaimsTables } from './claims/claims.table';
 import type { DisbursementTables } from './disbursements/disbursements.table';
 import type { DocumentTables } from './documents/documents.table';
@@ -24,7 +25,8 @@ declare module './lib/database' {
       DisbursementTables,
       DocumentTables,
       StatusTables,
-      NotificationTables {}
+      NotificationTables,
+      ConsoleTables {}
 }
 
 /** Every table: lib's own (PlatformTables) and the domains' `*.table.ts`. */

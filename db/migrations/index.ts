@@ -32,6 +32,7 @@ import * as victimSearch from './2026_12_03_100000_victim_search';
 import * as hearingRecords from './2026_12_03_200000_hearing_records';
 import * as documents from './2026_12_03_300000_documents';
 import * as listFilterIndexes from './2026_12_03_400000_list_filter_indexes';
+import * as consoleSessions from './2026_12_04_100000_console_sessions';
 
 /**
  * Listed statically (not read from the folder at run time) so the same migrator works under
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_200000_hearing_records': hearingRecords,
   '2026_12_03_300000_documents': documents,
   '2026_12_03_400000_list_filter_indexes': listFilterIndexes,
+  '2026_12_04_100000_console_sessions': consoleSessions,
 };

@@ -3,15 +3,9 @@ import Joi from 'joi';
 import type { AppContext } from '../context';
 import { ROLES } from '../lib/auth';
 import { defineRoute } from '../lib/route';
-import { login, logout, type LoginInput } from './login.service';
-import { emailSchema } from '../lib/email';
+import { login, logout } from './login.service';
+import { loginBody } from './auth.schemas';
 import { registerUserRoutes } from './users.http';
-
-const loginBody = Joi.object<LoginInput, true>({
-  email: emailSchema.required(),
-  // bounded so a huge "password" cannot make the slow hash a denial of service
-  password: Joi.string().min(1).max(1024).required(),
-});
 
 const sessionResponse = Joi.object({
   token: Joi.string().description('Opaque bearer token; send as Authorization: Bearer <token>'),

@@ -29,6 +29,9 @@ export interface AuthTokensTable {
   created_at: Generated<Date>;
   expires_at: Date;
   revoked_at: Date | null;
+  channel: Generated<'api' | 'console'>;
+  /** Console sessions only: when the cookie was last used (the idle timeout counts from it). */
+  last_used_at: Date | null;
 }
 
 export interface LoginAttemptsTable {

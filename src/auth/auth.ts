@@ -24,6 +24,9 @@ export interface User {
   preferredLanguage: Language;
 }
 
+/** API sessions carry a bearer token; console sessions a cookie and an idle timeout. */
+export type SessionChannel = 'api' | 'console';
+
 export interface Session {
   token: string;
   expiresAt: string;

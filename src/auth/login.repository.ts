@@ -1,3 +1,4 @@
+import type { SessionChannel } from './auth';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../lib/db';
 
@@ -137,13 +138,14 @@ export async function recordLoginAttempt(
 
 export async function insertToken(
   trx: Trx,
-  token: { userId: string; tokenHash: string; ttlMinutes: number },
+  token: { userId: string; tokenHash: string; ttlMinutes: number; channel: SessionChannel },
 ): Promise<{ id: string; expires_at: Date }> {
   return trx
     .insertInto('auth_tokens')
     .values({
       user_id: token.userId,
       token_hash: token.tokenHash,
+      channel: token.channel,
       expires_at: sql<Date>`now() + make_interval(mins => ${token.ttlMinutes})`,
       revoked_at: null,
     })

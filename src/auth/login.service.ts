@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service';
 import { forgetToken, hashToken, newToken, type Actor } from '../lib/auth';
 import { transact, type Db, type Trx } from '../lib/db';
 import { TooManyRequestsError, UnauthorizedError } from '../lib/errors';
-import { accountKeyOf, normalizeEmail, type Session } from './auth';
+import { accountKeyOf, normalizeEmail, type Session, type SessionChannel } from './auth';
 import { findCredentials, findUser } from './auth.repository';
 import {
   countFailures,
@@ -21,6 +21,8 @@ import { DUMMY_HASH, verifyPassword } from './passwords';
 export interface RequestMeta {
   ip: string;
   requestId?: string | null;
+  /** Where the session will be used: console sessions (a cookie) also end after idle time. */
+  channel?: SessionChannel;
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
@@ -131,7 +133,7 @@ async function settleAttempt(
     });
     return { kind: 'refused' };
   }
-  const session = await openSession(ctx, trx, accepted);
+  const session = await openSession(ctx, trx, accepted, meta.channel ?? 'api');
   await recordAudit(trx, {
     actor: { userId: accepted.id, role: accepted.role },
     action: 'auth.login',
@@ -168,12 +170,14 @@ async function openSession(
   ctx: AppContext,
   trx: Trx,
   user: { id: string; email: string; role: Session['user']['role']; organization_id: string | null },
+  channel: SessionChannel = 'api',
 ): Promise<Session> {
   const token = newToken();
   const row = await insertToken(trx, {
     userId: user.id,
     tokenHash: hashToken(token),
     ttlMinutes: ctx.config.tokenTtlMinutes,
+    channel,
   });
   return {
     token,
@@ -186,11 +190,15 @@ async function openSession(
  * Opens a session for a user without a password check or limits: for trusted callers only
  * (test factories, command-line tools), never reachable over HTTP.
  */
-export async function issueSessionFor(ctx: AppContext, userId: string): Promise<Session> {
+export async function issueSessionFor(
+  ctx: AppContext,
+  userId: string,
+  channel: SessionChannel = 'api',
+): Promise<Session> {
   return transact(ctx.db, async (trx) => {
     const user = await findUser(trx, userId);
     if (!user) throw new Error(`issueSessionFor: no user ${userId}`);
-    return openSession(ctx, trx, user);
+    return openSession(ctx, trx, user, channel);
   });
 }
 
