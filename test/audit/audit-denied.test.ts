@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { sql } from 'kysely';
-import { loginAs } from '../helpers/factories';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
@@ -20,7 +20,7 @@ const deniedEvents = (requestId: string) =>
 
 describe('denied access in the audit trail', () => {
   it('records a 403 from the permission check as a denied event of the caller', async () => {
-    const clerk = await loginAs(t, 'legal_aid');
+    const clerk = await aUser(t, { role: 'legal_aid' });
     const res = await request(t.app)
       .get('/v1/users')
       .set('Authorization', clerk.authHeader)
@@ -40,7 +40,7 @@ describe('denied access in the audit trail', () => {
   });
 
   it('records nothing as denied when the role holds the permission', async () => {
-    const admin = await loginAs(t, 'admin');
+    const admin = await aUser(t, { role: 'admin' });
     await request(t.app)
       .get('/v1/users')
       .set('Authorization', admin.authHeader)
@@ -56,7 +56,7 @@ describe('denied access in the audit trail', () => {
   });
 
   it('still answers 403, not 500, when the denied event cannot be recorded', async () => {
-    const clerk = await loginAs(t, 'legal_aid');
+    const clerk = await aUser(t, { role: 'legal_aid' });
     // a real database failure on exactly this insert
     await sql`create function refuse_denied() returns trigger language plpgsql as $$
       begin

@@ -41,7 +41,7 @@ describe('out-of-reach identity records', () => {
     const requestId = `out-of-reach-${crypto.randomUUID()}`;
     const res = await request(t.app)
       .get(path())
-      .set('Authorization', w.outsider.auth)
+      .set('Authorization', w.outsider.authHeader)
       .set('X-Request-Id', requestId)
       .expect(404);
     expect(res.body.status).toBe(404);
@@ -65,7 +65,7 @@ describe('out-of-reach identity records', () => {
     const requestId = `no-such-${crypto.randomUUID()}`;
     await request(t.app)
       .get(`/v1/victims/${crypto.randomUUID()}`)
-      .set('Authorization', w.outsider.auth)
+      .set('Authorization', w.outsider.authHeader)
       .set('X-Request-Id', requestId)
       .expect(404);
     expect(await denied(requestId)).toEqual([]);
@@ -75,7 +75,7 @@ describe('out-of-reach identity records', () => {
     const requestId = `owner-${crypto.randomUUID()}`;
     await request(t.app)
       .get(`/v1/victims/${victimId}`)
-      .set('Authorization', w.worker.auth)
+      .set('Authorization', w.worker.authHeader)
       .set('X-Request-Id', requestId)
       .expect(200);
     const events = await denied(requestId);
@@ -87,14 +87,14 @@ describe('headers on what may carry identity data', () => {
   it('sends Cache-Control: no-store on /v1 answers, errors included', async () => {
     const ok = await request(t.app)
       .get(`/v1/victims/${victimId}`)
-      .set('Authorization', w.worker.auth)
+      .set('Authorization', w.worker.authHeader)
       .expect(200);
     expect(ok.headers['cache-control']).toBe('no-store');
-    const list = await request(t.app).get('/v1/claims').set('Authorization', w.worker.auth).expect(200);
+    const list = await request(t.app).get('/v1/claims').set('Authorization', w.worker.authHeader).expect(200);
     expect(list.headers['cache-control']).toBe('no-store');
     const missing = await request(t.app)
       .get(`/v1/victims/${victimId}`)
-      .set('Authorization', w.outsider.auth)
+      .set('Authorization', w.outsider.authHeader)
       .expect(404);
     expect(missing.headers['cache-control']).toBe('no-store');
   });

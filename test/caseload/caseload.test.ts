@@ -1,22 +1,23 @@
 import request from 'supertest';
 import { addDays, todayUtc } from '../../src/lib/dates';
-import { fund, organization, person, snapshot, victimBody, type Person } from '../claims/support';
+import { aUser, anOffice, aFundWithMoney, victimBody, type TestUser } from '../helpers/factories';
+import { snapshot } from '../claims/support';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
-let worker: Person;
-let colleague: Person;
-let outsider: Person;
-let auditor: Person;
-let admin: Person;
-let fundAdmin: Person;
+let worker: TestUser;
+let colleague: TestUser;
+let outsider: TestUser;
+let auditor: TestUser;
+let admin: TestUser;
+let fundAdmin: TestUser;
 let victimId: string;
 const claims: Record<string, string> = {};
 
 async function file(name: string, body: Record<string, unknown>) {
   const res = await request(t.app)
     .post('/v1/claims')
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send({
       victimId,
       jurisdiction: 'PH',
@@ -30,17 +31,17 @@ async function file(name: string, body: Record<string, unknown>) {
 
 beforeAll(async () => {
   t = await createTestApp();
-  const office = await organization(t, 'legal_aid');
-  worker = await person(t, 'legal_aid', office);
-  colleague = await person(t, 'legal_aid', office);
-  outsider = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  auditor = await person(t, 'auditor');
-  admin = await person(t, 'admin');
-  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  const office = await anOffice(t, 'legal_aid', { direct: true });
+  worker = await aUser(t, { role: 'legal_aid', office, direct: true });
+  colleague = await aUser(t, { role: 'legal_aid', office, direct: true });
+  outsider = await aUser(t, { role: 'legal_aid', direct: true });
+  auditor = await aUser(t, { role: 'auditor', direct: true });
+  admin = await aUser(t, { role: 'admin', direct: true });
+  fundAdmin = await aUser(t, { role: 'fund_admin', direct: true });
   victimId = (
     await request(t.app)
       .post('/v1/victims')
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send(victimBody({ fullName: 'Maria Caseload', identityDocuments: [] }))
       .expect(201)
   ).body.id;
@@ -48,7 +49,7 @@ beforeAll(async () => {
   await file('later', { route: 'labour' }); // due in 90 days
   await file('overdue', { route: 'labour', filedOn: addDays(todayUtc(), -95) });
   await file('soon', { route: 'labour', filedOn: addDays(todayUtc(), -85) }); // due in 5 days
-  const fundId = await fund(t, fundAdmin, 'PHP');
+  const fundId = await aFundWithMoney(t, fundAdmin, { currency: 'PHP' });
   await file('fund', { route: 'state_fund', fundId });
 });
 afterAll(async () => {
@@ -57,7 +58,10 @@ afterAll(async () => {
 
 describe('GET /v1/me/caseload', () => {
   it('lists my victims and my open claims, overdue first, then by the nearest date, and what waits on me', async () => {
-    const res = await request(t.app).get('/v1/me/caseload').set('Authorization', worker.auth).expect(200);
+    const res = await request(t.app)
+      .get('/v1/me/caseload')
+      .set('Authorization', worker.authHeader)
+      .expect(200);
     expect(res.body.victims).toEqual([
       { id: victimId, reference: expect.any(String), fullName: 'Maria Caseload', openClaims: 4 },
     ]);
@@ -83,54 +87,63 @@ describe('GET /v1/me/caseload', () => {
   it('shows the next hearing from the hearing records: a rescheduled date, never a cancelled one', async () => {
     const nextOf = async () =>
       (
-        await request(t.app).get('/v1/me/caseload').set('Authorization', worker.auth).expect(200)
+        await request(t.app).get('/v1/me/caseload').set('Authorization', worker.authHeader).expect(200)
       ).body.claims.find((c: { id: string }) => c.id === claims.later).nextHearingOn;
     expect(await nextOf()).toBeNull();
     const hearing = await request(t.app)
       .post(`/v1/claims/${claims.later}/hearings`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ kind: 'hearing', date: addDays(todayUtc(), 20), forum: 'Labour court, Manila' })
       .expect(201);
     expect(await nextOf()).toBe(addDays(todayUtc(), 20));
     await request(t.app)
       .post(`/v1/hearings/${hearing.body.id}/reschedule`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ date: addDays(todayUtc(), 40), reason: 'Court calendar changed' })
       .expect(200);
     expect(await nextOf()).toBe(addDays(todayUtc(), 40));
     await request(t.app)
       .post(`/v1/hearings/${hearing.body.id}/cancel`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .send({ reason: 'Settled out of court' })
       .expect(200);
     expect(await nextOf()).toBeNull();
   });
 
   it("shows nothing of anyone else's caseload, and is no auditor's", async () => {
-    const res = await request(t.app).get('/v1/me/caseload').set('Authorization', outsider.auth).expect(200);
+    const res = await request(t.app)
+      .get('/v1/me/caseload')
+      .set('Authorization', outsider.authHeader)
+      .expect(200);
     expect(res.body).toEqual({ victims: [], claims: [], waitingOnMe: [] });
-    await request(t.app).get('/v1/me/caseload').set('Authorization', auditor.auth).expect(403);
+    await request(t.app).get('/v1/me/caseload').set('Authorization', auditor.authHeader).expect(403);
   });
 });
 
 describe('GET /v1/me/approvals', () => {
   it('counts applications by stage and lists decisions due, for my funds only', async () => {
-    const res = await request(t.app).get('/v1/me/approvals').set('Authorization', fundAdmin.auth).expect(200);
+    const res = await request(t.app)
+      .get('/v1/me/approvals')
+      .set('Authorization', fundAdmin.authHeader)
+      .expect(200);
     expect(res.body.applicationsByStage).toEqual({ submitted: 1 });
     expect(res.body.decisionsDue).toEqual([
       expect.objectContaining({ claimId: claims.fund, status: 'submitted' }),
     ]);
     expect(res.body.approvalsWaiting).toEqual([]);
-    const other = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
-    const none = await request(t.app).get('/v1/me/approvals').set('Authorization', other.auth).expect(200);
+    const other = await aUser(t, { role: 'fund_admin', direct: true });
+    const none = await request(t.app)
+      .get('/v1/me/approvals')
+      .set('Authorization', other.authHeader)
+      .expect(200);
     expect(none.body).toEqual({ applicationsByStage: {}, decisionsDue: [], approvalsWaiting: [] });
-    await request(t.app).get('/v1/me/approvals').set('Authorization', worker.auth).expect(403);
+    await request(t.app).get('/v1/me/approvals').set('Authorization', worker.authHeader).expect(403);
   });
 });
 
 describe('POST /v1/admin/reassignments', () => {
-  const reassign = (by: Person, body: object) =>
-    request(t.app).post('/v1/admin/reassignments').set('Authorization', by.auth).send(body);
+  const reassign = (by: TestUser, body: object) =>
+    request(t.app).post('/v1/admin/reassignments').set('Authorization', by.authHeader).send(body);
 
   it('refuses bad input, another office, and anyone but an admin, changing nothing', async () => {
     const before = await snapshot(t);
@@ -152,12 +165,15 @@ describe('POST /v1/admin/reassignments', () => {
     const body = { fromUserId: worker.id, toUserId: colleague.id, reason: 'Worker left the office' };
     expect((await reassign(admin, body).expect(200)).body).toEqual({ victimsMoved: 1, claimsMoved: 4 });
     expect((await reassign(admin, body).expect(200)).body).toEqual({ victimsMoved: 0, claimsMoved: 0 });
-    const mine = await request(t.app).get('/v1/me/caseload').set('Authorization', colleague.auth).expect(200);
+    const mine = await request(t.app)
+      .get('/v1/me/caseload')
+      .set('Authorization', colleague.authHeader)
+      .expect(200);
     expect(mine.body.victims.map((v: { id: string }) => v.id)).toEqual([victimId]);
     expect(mine.body.claims).toHaveLength(4);
     const claim = await request(t.app)
       .get(`/v1/claims/${claims.soon}`)
-      .set('Authorization', colleague.auth)
+      .set('Authorization', colleague.authHeader)
       .expect(200);
     expect(claim.body.changes).toEqual([
       expect.objectContaining({

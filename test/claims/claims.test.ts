@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { todayUtc } from '../../src/lib/dates';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, snapshot } from './support';
-import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
+import { snapshot } from './support';
+import { aFundWithMoney, aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let office: string;
@@ -34,7 +34,7 @@ beforeAll(async () => {
     office: await anOffice(t, 'fund_agency', { direct: true }),
     direct: true,
   });
-  fundId = await fund(t, fundAdmin);
+  fundId = await aFundWithMoney(t, fundAdmin);
   victimId = (
     await request(t.app)
       .post('/v1/victims')

@@ -1,32 +1,33 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { organization, person, snapshot, victimBody, type Person } from './support';
+import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
+import { snapshot } from './support';
 
 let t: TestApp;
-let worker: Person;
-let colleague: Person;
-let outsider: Person;
-let auditor: Person;
-let fundAdmin: Person;
+let worker: TestUser;
+let colleague: TestUser;
+let outsider: TestUser;
+let auditor: TestUser;
+let fundAdmin: TestUser;
 let claimId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const office = await organization(t, 'legal_aid');
-  worker = await person(t, 'legal_aid', office);
-  colleague = await person(t, 'legal_aid', office);
-  outsider = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  auditor = await person(t, 'auditor');
-  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  const office = await anOffice(t, 'legal_aid', { direct: true });
+  worker = await aUser(t, { role: 'legal_aid', office, direct: true });
+  colleague = await aUser(t, { role: 'legal_aid', office, direct: true });
+  outsider = await aUser(t, { role: 'legal_aid', direct: true });
+  auditor = await aUser(t, { role: 'auditor', direct: true });
+  fundAdmin = await aUser(t, { role: 'fund_admin', direct: true });
   const victim = await request(t.app)
     .post('/v1/victims')
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send(victimBody({ identityDocuments: [] }))
     .expect(201);
   const claim = await request(t.app)
     .post('/v1/claims')
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send({
       victimId: victim.body.id,
       route: 'labour',
@@ -43,8 +44,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const patch = (by: Person, body: object) =>
-  request(t.app).patch(`/v1/claims/${claimId}`).set('Authorization', by.auth).send(body);
+const patch = (by: TestUser, body: object) =>
+  request(t.app).patch(`/v1/claims/${claimId}`).set('Authorization', by.authHeader).send(body);
 
 describe('PATCH /v1/claims/:id', () => {
   it('corrects particulars and keeps who changed what, from what, when and why', async () => {
@@ -62,7 +63,7 @@ describe('PATCH /v1/claims/:id', () => {
     });
     const got = await request(t.app)
       .get(`/v1/claims/${claimId}`)
-      .set('Authorization', worker.auth)
+      .set('Authorization', worker.authHeader)
       .expect(200);
     expect(got.body.changes).toEqual([
       {
@@ -96,7 +97,7 @@ describe('PATCH /v1/claims/:id', () => {
   it('shows auditors that something changed, never the values, notes or reasons', async () => {
     const got = await request(t.app)
       .get(`/v1/claims/${claimId}`)
-      .set('Authorization', auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(200);
     expect(got.body.caseNumber).toBeUndefined();
     expect(got.body.notes).toBeUndefined();
@@ -141,8 +142,8 @@ describe('PATCH /v1/claims/:id', () => {
 });
 
 describe('GET /v1/claims by case number and court', () => {
-  const list = (by: Person, query: Record<string, string>) =>
-    request(t.app).get('/v1/claims').query(query).set('Authorization', by.auth);
+  const list = (by: TestUser, query: Record<string, string>) =>
+    request(t.app).get('/v1/claims').query(query).set('Authorization', by.authHeader);
 
   it('finds a claim by its exact case number (any case) and by part of the court name', async () => {
     const byNumber = await list(worker, { caseNumber: 'lc 181/2025' }).expect(200);

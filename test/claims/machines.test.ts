@@ -9,8 +9,8 @@ import {
   type TransitionRule,
 } from '../../src/claims/route-machines';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, snapshot } from './support';
-import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
+import { snapshot } from './support';
+import { aFundWithMoney, aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let worker: TestUser;
@@ -30,7 +30,7 @@ beforeAll(async () => {
     office: await anOffice(t, 'fund_agency', { direct: true }),
     direct: true,
   });
-  fundId = await fund(t, fundAdmin, 'PHP');
+  fundId = await aFundWithMoney(t, fundAdmin, { currency: 'PHP' });
   victimId = (
     await request(t.app)
       .post('/v1/victims')

@@ -1,48 +1,4 @@
-import type { OrganizationKind } from '../../src/auth/auth';
-import type { Role } from '../../src/lib/auth';
-import { aFund, aReceipt, aUser, anOffice, unique, type TestUser } from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
-
-export { victimBody } from '../helpers/factories';
-
-/** @deprecated a user from `aUser(t, { role, office, direct: true })`; `auth` is its `authHeader`. */
-export type Person = TestUser & { auth: string };
-
-/** @deprecated use `anOffice(t, kind, { direct: true })`. */
-export async function organization(t: TestApp, kind: OrganizationKind): Promise<string> {
-  return (await anOffice(t, kind, { direct: true })).id;
-}
-
-/** @deprecated use `aUser(t, { role, office, direct: true })`. */
-export async function person(t: TestApp, role: Role, organizationId: string | null = null): Promise<Person> {
-  const user = await aUser(t, { role, office: organizationId, direct: true });
-  return { ...user, auth: user.authHeader };
-}
-
-/**
- * A fund of `admin`'s agency with 1,000,000 in its unrestricted pot: a decided award is
- * committed against the fund's money, so the fund needs some to decide.
- */
-export async function fund(
-  t: TestApp,
-  admin: TestUser,
-  currency = 'THB',
-  currencies: string[] = [],
-): Promise<string> {
-  const fundId = await aFund(t, admin, {
-    name: `Fund ${unique()}`,
-    currency,
-    ...(currencies.length ? { currencies } : {}),
-  });
-  await aReceipt(
-    t,
-    admin,
-    fundId,
-    { source: 'state_appropriation', amount: '1000000', currency, receivedOn: '2025-01-02' },
-    `seed-${unique()}`,
-  );
-  return fundId;
-}
 
 export async function countRows(t: TestApp, table: string): Promise<number> {
   const res = await t.ctx.db

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund } from './support';
-import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
+import { aFundWithMoney, aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 /**
  * One victim through all four routes to payment. Every expected figure below was worked out
@@ -27,7 +26,7 @@ beforeAll(async () => {
     office: await anOffice(t, 'fund_agency', { direct: true }),
     direct: true,
   });
-  fundId = await fund(t, fundAdmin);
+  fundId = await aFundWithMoney(t, fundAdmin);
   victimId = (
     await request(t.app)
       .post('/v1/victims')
@@ -410,7 +409,7 @@ describe('one victim, four routes, one joined-up account', () => {
 
 describe('subrogation policy per fund', () => {
   it('gives the fund what the perpetrator pays first under fund_first, the victim first under victim_first', async () => {
-    const agencyFund = await fund(t, fundAdmin);
+    const agencyFund = await aFundWithMoney(t, fundAdmin);
     const v = (
       await request(t.app)
         .post('/v1/victims')

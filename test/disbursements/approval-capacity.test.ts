@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createOrganization, createUser, type TestUser } from '../helpers/factories';
+import { anOffice, aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** Maker-checker needs people: a threshold no one can meet is refused; a deactivation that strands a fund warns. */
@@ -8,17 +8,16 @@ describe('approval capacity', () => {
   let admin: TestUser;
   beforeAll(async () => {
     t = await createTestApp();
-    admin = await createUser(t, { role: 'admin' });
+    admin = await aUser(t, { role: 'admin' });
   });
   afterAll(async () => {
     await t.close();
   });
 
   async function agencyWith(admins: number) {
-    const agency = await createOrganization(t, 'fund_agency');
+    const agency = await anOffice(t, 'fund_agency');
     const people: TestUser[] = [];
-    for (let i = 0; i < admins; i++)
-      people.push(await createUser(t, { role: 'fund_admin', organizationId: agency.id }));
+    for (let i = 0; i < admins; i++) people.push(await aUser(t, { role: 'fund_admin', office: agency }));
     const fund = await request(t.app)
       .post('/v1/funds')
       .set('Authorization', people[0]!.authHeader)
@@ -110,7 +109,7 @@ describe('approval capacity', () => {
   it('gives no warning when enough administrators remain, nor for users who are not fund administrators', async () => {
     const f = await agencyWith(3);
     expect((await deactivate(f.people[2]!.id).expect(200)).body.warnings).toEqual([]);
-    const auditor = await createUser(t, { role: 'auditor' });
+    const auditor = await aUser(t, { role: 'auditor' });
     expect((await deactivate(auditor.id).expect(200)).body.warnings).toEqual([]);
   });
 });

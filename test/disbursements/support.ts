@@ -1,6 +1,15 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { createOrganization, createUser, type TestUser } from '../helpers/factories';
+import {
+  aClaim,
+  aFund,
+  anOffice,
+  aReceipt,
+  aUser,
+  aVictim,
+  type TestUser,
+  type TestVictim,
+} from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
 
 /**
@@ -47,19 +56,14 @@ export async function makeWorld(
     restrictions: [{ code: 'medical', name: 'Medical care', purposes: ['medical'] }],
   },
 ): Promise<World> {
-  const agency = await createOrganization(t, 'fund_agency');
-  const maker = await createUser(t, { role: 'fund_admin', organizationId: agency.id });
-  const checker = await createUser(t, { role: 'fund_admin', organizationId: agency.id });
-  const checker2 = await createUser(t, { role: 'fund_admin', organizationId: agency.id });
-  const auditor = await createUser(t, { role: 'auditor' });
-  const worker = await createUser(t, { role: 'legal_aid' });
-  const outsider = await createUser(t, { role: 'fund_admin' });
-  const fund = await request(t.app)
-    .post('/v1/funds')
-    .set('Authorization', maker.authHeader)
-    .send({ name: 'Victim assistance fund', currency: 'THB', ...fundBody });
-  if (fund.status !== 201) throw new Error(`fund: ${fund.status} ${JSON.stringify(fund.body)}`);
-  const fundId = fund.body.id as string;
+  const agency = await anOffice(t, 'fund_agency');
+  const maker = await aUser(t, { role: 'fund_admin', office: agency });
+  const checker = await aUser(t, { role: 'fund_admin', office: agency });
+  const checker2 = await aUser(t, { role: 'fund_admin', office: agency });
+  const auditor = await aUser(t, { role: 'auditor' });
+  const worker = await aUser(t, { role: 'legal_aid' });
+  const outsider = await aUser(t, { role: 'fund_admin' });
+  const fundId = await aFund(t, maker, { name: 'Victim assistance fund', ...fundBody });
   const victim = await newVictim(t, worker);
   const claimId = await stateFundClaim(t, worker, victim.id, fundId);
   return {
@@ -76,42 +80,31 @@ export async function makeWorld(
   };
 }
 
-export async function newVictim(t: TestApp, worker: TestUser): Promise<{ id: string; reference: string }> {
-  const res = await request(t.app)
-    .post('/v1/victims')
-    .set('Authorization', worker.authHeader)
-    .send({
-      fullName: VICTIM_NAME,
-      dateOfBirth: '1996-08-02',
-      nationality: 'MM',
-      preferredLanguage: 'my',
-      contact: { phone: '+66 81 555 0101', safeToContact: true },
-      consent: { shareWithFundAgency: true, contactByEmail: false },
-    });
-  if (res.status !== 201) throw new Error(`victim: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.id, reference: res.body.reference };
+/** A victim of `worker`'s office named VICTIM_NAME, with a phone number and no identity documents. */
+export function newVictim(t: TestApp, worker: TestUser): Promise<TestVictim> {
+  return aVictim(t, worker, {
+    fullName: VICTIM_NAME,
+    dateOfBirth: '1996-08-02',
+    contact: { phone: '+66 81 555 0101', safeToContact: true },
+    identityDocuments: undefined,
+    jurisdiction: undefined,
+    identifiedOn: undefined,
+  });
 }
 
 /** A State-fund claim: what lets the fund's administrators see (and pay) the victim at all. */
-export async function stateFundClaim(
+export function stateFundClaim(
   t: TestApp,
   worker: TestUser,
   victimId: string,
   fundId: string,
 ): Promise<string> {
-  const res = await request(t.app)
-    .post('/v1/claims')
-    .set('Authorization', worker.authHeader)
-    .send({
-      victimId,
-      route: 'state_fund',
-      fundId,
-      jurisdiction: 'TH',
-      currency: 'THB',
-      heads: [{ head: 'medical_expenses', amount: '50000.00' }],
-    });
-  if (res.status !== 201) throw new Error(`claim: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.id as string;
+  return aClaim(t, worker, {
+    victimId,
+    route: 'state_fund',
+    fundId,
+    heads: [{ head: 'medical_expenses', amount: '50000.00' }],
+  });
 }
 
 export async function receipt(
@@ -119,13 +112,7 @@ export async function receipt(
   w: World,
   body: { amount: string; source?: string; pot?: string; donor?: string; currency?: string },
 ): Promise<void> {
-  const today = new Date().toISOString().slice(0, 10);
-  await post(t, `/v1/funds/${w.fundId}/receipts`, w.maker, {
-    source: 'fine',
-    currency: 'THB',
-    receivedOn: today,
-    ...body,
-  }).expect(201);
+  await aReceipt(t, w.maker, w.fundId, body, key());
 }
 
 export const bankBody = (w: World, over: Record<string, unknown> = {}) => ({

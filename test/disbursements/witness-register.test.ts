@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createUser } from '../helpers/factories';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { get, key, makeWorld, post, receipt, requested, VICTIM_NAME, type World } from './support';
 
@@ -111,7 +111,7 @@ describe('witness-assistance register', () => {
 
   it("is outside the reach of another agency and of another office's legal aid (404)", async () => {
     await get(t, `/v1/victims/${w.victimId}/witness-assistance`, w.outsider).expect(404);
-    const otherOffice = await createUser(t, { role: 'legal_aid' });
+    const otherOffice = await aUser(t, { role: 'legal_aid' });
     await get(t, `/v1/victims/${w.victimId}/witness-assistance`, otherOffice).expect(404);
     await get(t, '/v1/victims/00000000-0000-4000-8000-000000000000/witness-assistance', w.auditor).expect(
       404,

@@ -5,7 +5,7 @@ import { createApp } from '../../src/app';
 import { OpenApiRegistry } from '../../src/lib/openapi';
 import { problemType } from '../../src/lib/problems';
 import { capturedLogs, type CapturedLogs } from '../helpers/captured-logs';
-import { createUser, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { bankBody, makeWorld, post, receipt, type World } from '../disbursements/support';
 import { documentRows, download, exeBytes, pdfBytes, pngBytes, upload } from './support';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   logs = capturedLogs('info');
   t = await createTestApp({}, { logger: logs.logger });
   w = await makeWorld(t);
-  otherOffice = await createUser(t, { role: 'legal_aid' });
+  otherOffice = await aUser(t, { role: 'legal_aid' });
 }, 60_000);
 afterAll(async () => {
   await t.close();

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { alertOverdueMessages, raiseDeliveryAlert } from '../../src/notifications/delivery-alerts';
-import { person, type Person } from '../claims/support';
+import { aUser, type TestUser } from '../helpers/factories';
 import { assertAfterFaults, undeliveredMessages } from '../helpers/after-faults';
 import { captureLogs } from '../helpers/log-capture';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
-import { enqueueWelcome, eventually, insertUser, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
+import { enqueueWelcome, eventually, sleep, uniqueQueuePrefix } from '../jobs/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -17,7 +17,7 @@ const logs = captureLogs('debug');
 const prefix = uniqueQueuePrefix();
 const open: Jobs[] = [];
 const identifying: string[] = [];
-let admins: Array<Person & { email: string }>;
+let admins: Array<TestUser & { email: string }>;
 
 beforeAll(async () => {
   mail = await startMailApp(
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const { t } = mail;
   admins = [];
   for (const language of ['th', 'en'] as const) {
-    const admin = await person(t, 'admin');
+    const admin = await aUser(t, { role: 'admin', direct: true });
     const row = await t.ctx.db
       .updateTable('users')
       .set({ preferred_language: language })
@@ -52,7 +52,12 @@ function worker(overrides: Partial<MailApp['t']['config']> = {}): Jobs {
 }
 
 async function bouncingWelcome(): Promise<{ outboxId: string; email: string }> {
-  const user = await insertUser(mail.t.ctx.db, { email: `bounce-${Date.now()}@mail.example.net` });
+  const user = await aUser(mail.t, {
+    role: 'legal_aid',
+    office: null,
+    direct: true,
+    email: `bounce-${Date.now()}@mail.example.net`,
+  });
   identifying.push(user.email, user.name);
   return { outboxId: await enqueueWelcome(mail.t.ctx.db, user.id), email: user.email };
 }
@@ -60,10 +65,10 @@ async function bouncingWelcome(): Promise<{ outboxId: string; email: string }> {
 const alertsAbout = (outboxId: string) =>
   mail.smtp.messages.filter((m) => m.text.includes(` ${outboxId} (user.welcome)`));
 
-async function failedList(admin: Person) {
+async function failedList(admin: TestUser) {
   const res = await request(mail.t.app)
     .get('/v1/admin/jobs/failed')
-    .set('Authorization', admin.auth)
+    .set('Authorization', admin.authHeader)
     .expect(200);
   return res.body as {
     items: Array<{ outboxId: string; alert: Record<string, unknown> | null }>;
@@ -148,7 +153,7 @@ describe('delivery alerts to admins', () => {
     for (const item of (await failedList(admins[0]!)).items)
       await request(t.app)
         .post(`/v1/admin/jobs/${item.outboxId}/retry`)
-        .set('Authorization', admins[0]!.auth)
+        .set('Authorization', admins[0]!.authHeader)
         .expect(202);
     await eventually(
       async () => (await undeliveredMessages(t.ctx.db)).length === 0,

@@ -4,7 +4,8 @@ import { assertAfterFaults } from '../helpers/after-faults';
 import { captureLogs } from '../helpers/log-capture';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import { startRedisProcess, type RedisProcess } from '../helpers/redis-process';
-import { enqueueWelcome, eventually, insertUser, queueSettled, uniqueQueuePrefix } from '../jobs/fixtures';
+import { aUser } from '../helpers/factories';
+import { enqueueWelcome, eventually, queueSettled, uniqueQueuePrefix } from '../jobs/fixtures';
 
 jest.setTimeout(420_000);
 
@@ -42,7 +43,7 @@ async function queueWelcomes(count: number): Promise<{ ids: string[]; emails: st
   const ids: string[] = [];
   const emails: string[] = [];
   for (let i = 0; i < count; i++) {
-    const user = await insertUser(mail.t.ctx.db);
+    const user = await aUser(mail.t, { role: 'legal_aid', office: null, direct: true });
     identifying.push(user.email, user.name);
     emails.push(user.email);
     ids.push(await enqueueWelcome(mail.t.ctx.db, user.id));

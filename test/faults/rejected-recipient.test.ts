@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
-import { person } from '../claims/support';
+import { aUser } from '../helpers/factories';
 import { assertAfterFaults, undeliveredMessages } from '../helpers/after-faults';
 import { captureLogs } from '../helpers/log-capture';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
@@ -33,7 +33,7 @@ afterAll(async () => {
 describe('a rejected recipient', () => {
   it('is reduced to recipient_rejected (550) in logs, in Bull and on the failed-jobs list', async () => {
     const { t, smtp } = mail;
-    const admin = await person(t, 'admin');
+    const admin = await aUser(t, { role: 'admin', direct: true });
     const o = await office(t);
     const email = uniqueEmail('rejected');
     const fullName = 'Naw Htoo Paw';
@@ -50,7 +50,7 @@ describe('a rejected recipient', () => {
     const identifying = [email, fullName, '+66 89 555 0142', 'MB 7654321', o.workerEmail];
 
     const listFailed = async () =>
-      request(t.app).get('/v1/admin/jobs/failed').set('Authorization', admin.auth).expect(200);
+      request(t.app).get('/v1/admin/jobs/failed').set('Authorization', admin.authHeader).expect(200);
     const failed = await eventually(
       async () => {
         const res = await listFailed();
@@ -86,7 +86,7 @@ describe('a rejected recipient', () => {
     for (const item of (await listFailed()).body.items as Array<{ id: string }>)
       await request(t.app)
         .post(`/v1/admin/jobs/${item.id}/retry`)
-        .set('Authorization', admin.auth)
+        .set('Authorization', admin.authHeader)
         .expect(202);
     await smtp.waitFor((m) => m.envelopeTo.includes(email), 30_000);
     await eventually(

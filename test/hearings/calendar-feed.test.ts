@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import request from 'supertest';
-import { person } from '../claims/support';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { addDaysTo, claimOf, office, schedule, step, today, type Office } from './support';
 
@@ -18,7 +18,7 @@ afterAll(async () => {
 async function newFeed(o: Office): Promise<{ url: string; path: string }> {
   const res = await request(t.app)
     .post('/v1/me/calendar-feed')
-    .set('Authorization', o.worker.auth)
+    .set('Authorization', o.worker.authHeader)
     .expect(201);
   return { url: res.body.url, path: new URL(res.body.url).pathname };
 }
@@ -97,16 +97,16 @@ describe('the private calendar feed', () => {
     await request(t.app).get(rotated.path).expect(200);
     const status = await request(t.app)
       .get('/v1/me/calendar-feed')
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .expect(200);
     expect(status.body).toMatchObject({ active: true });
-    await request(t.app).delete('/v1/me/calendar-feed').set('Authorization', o.worker.auth).expect(204);
+    await request(t.app).delete('/v1/me/calendar-feed').set('Authorization', o.worker.authHeader).expect(204);
     const revoked = await request(t.app).get(rotated.path).expect(404);
     expect(revoked.type).toBe('application/problem+json');
     expect(revoked.text).not.toContain(claim.reference);
     const after = await request(t.app)
       .get('/v1/me/calendar-feed')
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .expect(200);
     expect(after.body).toEqual({ active: false, createdAt: null });
 
@@ -122,7 +122,7 @@ describe('the private calendar feed', () => {
     await request(t.app).get(feed.path).expect(200);
     await t.ctx.db.updateTable('users').set({ active: false }).where('id', '=', o.worker.id).execute();
     await request(t.app).get(feed.path).expect(404);
-    const auditor = await person(t, 'auditor');
-    await request(t.app).post('/v1/me/calendar-feed').set('Authorization', auditor.auth).expect(403);
+    const auditor = await aUser(t, { role: 'auditor', direct: true });
+    await request(t.app).post('/v1/me/calendar-feed').set('Authorization', auditor.authHeader).expect(403);
   });
 });

@@ -21,7 +21,7 @@ afterAll(async () => {
 const calendar = (o: Office, query: string) =>
   request(t.app)
     .get(`/v1/hearings?from=${today}&to=${addDaysTo(today, 60)}${query}`)
-    .set('Authorization', o.worker.auth);
+    .set('Authorization', o.worker.authHeader);
 
 describe('the court calendar as CSV', () => {
   it('holds exactly the JSON calendar’s hearings, neutralises formulas, and nothing of another office', async () => {

@@ -32,7 +32,7 @@ async function remindersOf(claimId: string) {
 const move = (claimId: string, body: object) =>
   request(t.app)
     .post(`/v1/claims/${claimId}/transitions`)
-    .set('Authorization', o.worker.auth)
+    .set('Authorization', o.worker.authHeader)
     .send(body)
     .expect(200);
 
@@ -57,8 +57,9 @@ describe('hearing reminders follow the hearing records', () => {
     await scanUpcoming(t.ctx.db, addDaysTo(adjournedTo, -7));
     expect(await remindersOf(claim.id)).toEqual([`${moved}/7`, `${adjournedTo}/7`]);
 
-    const next = (await request(t.app).get(`/v1/claims/${claim.id}`).set('Authorization', o.worker.auth)).body
-      .nextHearing as { id: string };
+    const next = (
+      await request(t.app).get(`/v1/claims/${claim.id}`).set('Authorization', o.worker.authHeader)
+    ).body.nextHearing as { id: string };
     await step(t, o, next.id, 'cancel', { reason: 'Withdrawn by the employer' }).expect(200);
     await scanUpcoming(t.ctx.db, addDaysTo(adjournedTo, -1));
     expect(await remindersOf(claim.id)).toEqual([`${moved}/7`, `${adjournedTo}/7`]);
@@ -71,7 +72,7 @@ describe('the victim’s status page', () => {
     const { accessCode } = await issueCode(t, o.worker, v.id);
     const res = await request(t.app)
       .post('/v1/claims')
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({
         victimId: v.id,
         route: 'labour',

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { person } from '../claims/support';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import {
   addDaysTo,
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const readClaim = async (id: string) =>
-  (await request(t.app).get(`/v1/claims/${id}`).set('Authorization', o.worker.auth).expect(200)).body;
+  (await request(t.app).get(`/v1/claims/${id}`).set('Authorization', o.worker.authHeader).expect(200)).body;
 
 describe('a hearing’s life, without any change to the claim', () => {
   it('schedules, reschedules, adjourns to a new hearing, cancels and records an outcome', async () => {
@@ -35,7 +35,7 @@ describe('a hearing’s life, without any change to the claim', () => {
     const before = await claimState(t, claim.id);
     const first = await request(t.app)
       .post(`/v1/claims/${claim.id}/hearings`)
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({
         kind: 'hearing',
         date: addDaysTo(today, 20),
@@ -125,7 +125,7 @@ describe('a hearing’s life, without any change to the claim', () => {
 
     const listed = await request(t.app)
       .get(`/v1/claims/${claim.id}/hearings`)
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .expect(200);
     expect(listed.body.items.map((h: { id: string; status: string }) => [h.id, h.status])).toEqual([
       [past.id, 'held'],
@@ -177,7 +177,7 @@ describe('a hearing’s life, without any change to the claim', () => {
       [`/v1/hearings/${h.id}/outcome`, 'extra', { outcome: 'x', extra: 1 }, 400, 'invalid-request'],
     ];
     for (const [path, field, body, status, type] of cases) {
-      const res = await request(t.app).post(path).set('Authorization', o.worker.auth).send(body);
+      const res = await request(t.app).post(path).set('Authorization', o.worker.authHeader).send(body);
       expect([field, res.status, res.type, res.body.type]).toEqual([
         field,
         status,
@@ -202,7 +202,7 @@ describe('need-to-know', () => {
       ['post', `/v1/claims/${claim.id}/hearings`],
     ] as const) {
       const body = path.endsWith('cancel') ? { reason: 'mine now' } : { kind: 'hearing', date: today };
-      const res = await request(t.app)[method](path).set('Authorization', other.worker.auth).send(body);
+      const res = await request(t.app)[method](path).set('Authorization', other.worker.authHeader).send(body);
       expect([path, res.status]).toEqual([path, 404]);
     }
     expect(await hearingRows(t)).toBe(rows);
@@ -218,15 +218,15 @@ describe('need-to-know', () => {
     const theirs = await request(t.app)
       .get('/v1/hearings')
       .query({ from: today, to: addDaysTo(today, 30) })
-      .set('Authorization', other.worker.auth)
+      .set('Authorization', other.worker.authHeader)
       .expect(200);
     expect(theirs.body.items).toEqual([]);
-    const auditor = await person(t, 'auditor');
-    await request(t.app).get('/v1/hearings').set('Authorization', auditor.auth).expect(403);
-    await request(t.app).get(`/v1/hearings/${h.id}`).set('Authorization', auditor.auth).expect(403);
+    const auditor = await aUser(t, { role: 'auditor', direct: true });
+    await request(t.app).get('/v1/hearings').set('Authorization', auditor.authHeader).expect(403);
+    await request(t.app).get(`/v1/hearings/${h.id}`).set('Authorization', auditor.authHeader).expect(403);
     const asAuditor = await request(t.app)
       .get(`/v1/claims/${claim.id}`)
-      .set('Authorization', auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(200);
     expect(asAuditor.body).not.toHaveProperty('nextHearing');
   });
@@ -250,7 +250,7 @@ describe('the court calendar', () => {
       const res = await request(t.app)
         .get('/v1/hearings')
         .query({ from: base, to: addDaysTo(base, 5), limit: 2, ...(cursor ? { cursor } : {}) })
-        .set('Authorization', mine.worker.auth)
+        .set('Authorization', mine.worker.authHeader)
         .expect(200);
       pages.push(res.body.items.map((h: { id: string }) => h.id));
       cursor = res.body.nextCursor ?? undefined;
@@ -259,7 +259,7 @@ describe('the court calendar', () => {
     const bad = await request(t.app)
       .get('/v1/hearings')
       .query({ from: base, to: addDaysTo(base, -1) })
-      .set('Authorization', mine.worker.auth);
+      .set('Authorization', mine.worker.authHeader);
     expect(bad.status).toBe(400);
   });
 });

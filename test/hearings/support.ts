@@ -21,14 +21,17 @@ export async function claimOf(t: TestApp, o: Office): Promise<{ id: string; refe
 export async function schedule(t: TestApp, o: Office, claimId: string, body: Record<string, unknown>) {
   const res = await request(t.app)
     .post(`/v1/claims/${claimId}/hearings`)
-    .set('Authorization', o.worker.auth)
+    .set('Authorization', o.worker.authHeader)
     .send({ kind: 'hearing', ...body });
   if (res.status !== 201) throw new Error(`schedule: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: string; date: string; status: string };
 }
 
 export const step = (t: TestApp, o: Office, hearingId: string, action: string, body: object) =>
-  request(t.app).post(`/v1/hearings/${hearingId}/${action}`).set('Authorization', o.worker.auth).send(body);
+  request(t.app)
+    .post(`/v1/hearings/${hearingId}/${action}`)
+    .set('Authorization', o.worker.authHeader)
+    .send(body);
 
 /** What a claim is apart from its hearings: its stage and its moves. */
 export async function claimState(t: TestApp, claimId: string) {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import request from 'supertest';
-import { person, victimBody } from '../claims/support';
+import { aUser, victimBody } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { newVictim, world, type World } from '../status/support';
 
@@ -61,7 +61,7 @@ describe('one text rule for every free-text field', () => {
     ['a lone low surrogate', '"\\udc00Somchai"'],
   ])('refuses %s in a name with 400 naming the field, storing nothing', async (_what, raw) => {
     const before = await snapshot();
-    const res = await rawJson('/v1/victims', w.worker.auth, victimWith('fullName', raw)).expect(400);
+    const res = await rawJson('/v1/victims', w.worker.authHeader, victimWith('fullName', raw)).expect(400);
     expect(problem(res).errors).toEqual([{ path: 'fullName', message: expect.any(String) }]);
     expect(await snapshot()).toEqual(before);
   });
@@ -71,7 +71,7 @@ describe('one text rule for every free-text field', () => {
       'identityDocuments',
       '[{"type":"passport","number":"MA\\ud83d1234","issuingCountry":"MM"}]',
     );
-    const res = await rawJson('/v1/victims', w.worker.auth, body).expect(400);
+    const res = await rawJson('/v1/victims', w.worker.authHeader, body).expect(400);
     expect(problem(res).errors).toEqual([
       { path: 'identityDocuments[0].number', message: expect.any(String) },
     ]);
@@ -80,7 +80,7 @@ describe('one text rule for every free-text field', () => {
   it('still takes tabs, line breaks and real astral characters (a surrogate pair)', async () => {
     const res = await rawJson(
       '/v1/victims',
-      w.worker.auth,
+      w.worker.authHeader,
       victimWith('fullName', '"Som\\tchai\\r\\n\\ud83d\\ude00"'),
     );
     expect(res.status).toBe(201);
@@ -92,7 +92,7 @@ describe('one text rule for every free-text field', () => {
       const before = await snapshot();
       const res = await rawJson(
         `/v1/victims/${victimId}`,
-        w.worker.auth,
+        w.worker.authHeader,
         `{"${key}":{"isChild":true},"preferredLanguage":"th"}`,
         'patch',
       ).expect(400);
@@ -102,10 +102,10 @@ describe('one text rule for every free-text field', () => {
   });
 
   it('refuses control characters in a query string', async () => {
-    const auditor = await person(t, 'auditor');
+    const auditor = await aUser(t, { role: 'auditor', direct: true });
     const res = await request(t.app)
       .get('/v1/audit/events?action=victim.read%00')
-      .set('Authorization', auditor.auth)
+      .set('Authorization', auditor.authHeader)
       .expect(400);
     expect(problem(res).errors).toEqual([{ path: 'action', message: expect.any(String) }]);
   });
@@ -114,9 +114,11 @@ describe('one text rule for every free-text field', () => {
 describe('calendar dates within 1900-01-01 … 2999-12-31', () => {
   it.each(['0000-01-01', '1899-12-31', '3000-01-01'])('refuses %s with 400', async (date) => {
     const before = await snapshot();
-    const res = await rawJson('/v1/victims', w.worker.auth, victimWith('dateOfBirth', `"${date}"`)).expect(
-      400,
-    );
+    const res = await rawJson(
+      '/v1/victims',
+      w.worker.authHeader,
+      victimWith('dateOfBirth', `"${date}"`),
+    ).expect(400);
     expect(problem(res).errors).toEqual(
       expect.arrayContaining([{ path: 'dateOfBirth', message: expect.stringContaining('1900-01-01') }]),
     );
@@ -126,13 +128,13 @@ describe('calendar dates within 1900-01-01 … 2999-12-31', () => {
   it('refuses a moment in year 0000 in a query', async () => {
     const res = await request(t.app)
       .get('/v1/ledger/trial-balance?asOf=0000-01-01')
-      .set('Authorization', w.fundAdmin.auth);
+      .set('Authorization', w.fundAdmin.authHeader);
     expect(res.status).toBe(400);
     expect(problem(res).errors?.[0]?.path).toBe('asOf');
   });
 
   it('takes the first day of the range', async () => {
-    await rawJson('/v1/victims', w.worker.auth, victimWith('dateOfBirth', '"1900-01-01"')).expect(201);
+    await rawJson('/v1/victims', w.worker.authHeader, victimWith('dateOfBirth', '"1900-01-01"')).expect(201);
   });
 });
 
@@ -170,7 +172,7 @@ describe('every route, raw hostile JSON', () => {
           const call = request(t.app);
           const query = route.method === 'get' ? HOSTILE_QUERY : '';
           const res = await call[route.method](`${path}${query}`)
-            .set('Authorization', by.auth)
+            .set('Authorization', by.authHeader)
             .set('Idempotency-Key', `k-${Math.random()}`)
             .set('content-type', 'application/json')
             .send(body);

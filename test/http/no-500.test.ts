@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Role } from '../../src/lib/auth';
-import { createUser, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -14,7 +14,7 @@ const users = {} as Record<Role, TestUser>;
 beforeAll(async () => {
   t = await createTestApp();
   for (const role of ['admin', 'legal_aid', 'fund_admin', 'auditor'] as const) {
-    users[role] = await createUser(t, { role });
+    users[role] = await aUser(t, { role });
   }
 }, 60000);
 afterAll(async () => {

@@ -6,7 +6,8 @@ import { InlineRetries, relayInline } from '../../jobs/relay';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { createMailer } from '../../src/notifications/mailer';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { enqueueWelcome, eventually, insertUser, outboxState } from './fixtures';
+import { aUser } from '../helpers/factories';
+import { enqueueWelcome, eventually, outboxState } from './fixtures';
 
 let t: TestApp;
 let jobs: Jobs;
@@ -33,7 +34,7 @@ const emlFile = (outboxId: string) => path.join(mailDir, `outbox-${outboxId}.eml
 describe('embedded mode (no Redis, no SMTP)', () => {
   it('writes the welcome e-mail as an .eml file named after the outbox id, on kick', async () => {
     expect(jobs.mode).toBe('embedded');
-    const user = await insertUser(t.ctx.db, { name: 'Dara Sok' });
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true, name: 'Dara Sok' });
     await eventually(async () => (await outboxState(t.ctx.db)).pending === 0, 20_000, 'start-up pass');
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
     t.ctx.outbox.kick();
@@ -64,7 +65,7 @@ describe('embedded mode (no Redis, no SMTP)', () => {
   });
 
   it('overwrites the same file when a message is sent again, never adding a second one', async () => {
-    const user = await insertUser(t.ctx.db);
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true });
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
     t.ctx.outbox.kick();
     await eventually(async () => fs.existsSync(emlFile(outboxId)), 20_000, 'first file');
@@ -91,7 +92,7 @@ describe('embedded mode (no Redis, no SMTP)', () => {
   });
 
   it('sends nothing to a deactivated user, and records why', async () => {
-    const user = await insertUser(t.ctx.db, { active: false });
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true, active: false });
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
     t.ctx.outbox.kick();
     const delivery = await eventually(
@@ -120,7 +121,7 @@ describe('embedded mode (no Redis, no SMTP)', () => {
       .values({ topic: 'claim.from_a_newer_release', payload: JSON.stringify({}), relayed_at: null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const user = await insertUser(t.ctx.db);
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true });
     const good = await enqueueWelcome(t.ctx.db, user.id);
 
     const mailer = createMailer(t.config);

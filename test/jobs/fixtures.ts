@@ -29,31 +29,6 @@ export async function deleteQueueKeys(prefix: string): Promise<void> {
   }
 }
 
-let userSeq = 0;
-
-/** A staff user inserted straight into the table (the users endpoint belongs to another file). */
-export async function insertUser(
-  db: Db,
-  overrides: { email?: string; name?: string; active?: boolean } = {},
-): Promise<{ id: string; email: string; name: string }> {
-  userSeq += 1;
-  const email = overrides.email ?? `staff${userSeq}-${crypto.randomBytes(3).toString('hex')}@example.org`;
-  const name = overrides.name ?? `Staff Member ${userSeq}`;
-  const row = await db
-    .insertInto('users')
-    .values({
-      email,
-      name,
-      password_hash: 'scrypt$16384$8$1$c2FsdA$aGFzaA',
-      role: 'legal_aid',
-      organization_id: null,
-      active: overrides.active ?? true,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: row.id, email, name };
-}
-
 /** What the users endpoint does after creating a user: one outbox row in its transaction. */
 export async function enqueueWelcome(db: Db, userId: string): Promise<string> {
   return transact(db, (trx) => enqueueOutbox(trx, 'user.welcome', { userId }));

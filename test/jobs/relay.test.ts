@@ -6,10 +6,10 @@ import type { AppContext } from '../../src/context';
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
+import { aUser } from '../helpers/factories';
 import {
   enqueueWelcome,
   eventually,
-  insertUser,
   outboxState,
   queueSettled,
   REDIS_URL,
@@ -66,7 +66,7 @@ describe('outbox relay to Bull', () => {
     const users = [];
     const outboxIds: string[] = [];
     for (let i = 0; i < 50; i++) {
-      const user = await insertUser(t.ctx.db);
+      const user = await aUser(t, { role: 'legal_aid', office: null, direct: true });
       users.push(user);
       outboxIds.push(await enqueueWelcome(t.ctx.db, user.id));
     }
@@ -116,7 +116,7 @@ describe('outbox relay to Bull', () => {
   });
 
   it('keeps messages pending while Redis is unreachable, and delivers them once it is back', async () => {
-    const user = await insertUser(t.ctx.db);
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true });
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
 
     const down = queueSet(UNREACHABLE_REDIS_URL);

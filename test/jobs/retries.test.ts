@@ -5,7 +5,8 @@ import { createMailer } from '../../src/notifications/mailer';
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
-import { enqueueWelcome, eventually, insertUser, queueSettled, uniqueQueuePrefix } from './fixtures';
+import { aUser } from '../helpers/factories';
+import { enqueueWelcome, eventually, queueSettled, uniqueQueuePrefix } from './fixtures';
 
 let t: TestApp;
 let smtp: TestSmtp;
@@ -31,7 +32,7 @@ async function deliveries(outboxId: string): Promise<number> {
 
 describe('retries while the SMTP server is down', () => {
   it('retries a Bull job with backoff and delivers it once when SMTP comes back', async () => {
-    const user = await insertUser(t.ctx.db);
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true });
     await smtp.stop();
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
     const jobs = startJobs(t.ctx, { mode: 'worker' });
@@ -76,7 +77,7 @@ describe('retries while the SMTP server is down', () => {
   }, 60_000);
 
   it('retries in-process (no Redis) on the same schedule and delivers once', async () => {
-    const user = await insertUser(t.ctx.db);
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true });
     const config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: t.databaseUrl,

@@ -4,14 +4,8 @@ import path from 'node:path';
 import { generateKeyMaterial } from '../../src/lib/crypto';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import {
-  deleteQueueKeys,
-  enqueueWelcome,
-  eventually,
-  insertUser,
-  REDIS_URL,
-  uniqueQueuePrefix,
-} from './fixtures';
+import { aUser } from '../helpers/factories';
+import { deleteQueueKeys, enqueueWelcome, eventually, REDIS_URL, uniqueQueuePrefix } from './fixtures';
 
 jest.setTimeout(60_000);
 
@@ -65,7 +59,7 @@ function spawnWorker(env: Record<string, string>): {
 
 describe('npm run worker', () => {
   it('delivers a welcome e-mail through Redis and SMTP, then stops cleanly on SIGTERM', async () => {
-    const user = await insertUser(t.ctx.db, { name: 'Mai Nguyen' });
+    const user = await aUser(t, { role: 'legal_aid', office: null, direct: true, name: 'Mai Nguyen' });
     const outboxId = await enqueueWelcome(t.ctx.db, user.id);
 
     const worker = spawnWorker({

@@ -1,30 +1,12 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import type { Role } from '../../src/lib/auth';
 import type { Call } from '../../src/lib/route';
-import { aUser, anOffice, type TestUser as FactoryUser } from '../helpers/factories';
+import type { TestUser } from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
-
-/**
- * @deprecated a user from `aUser(t, { role, office, direct: true })`; `auth` is its
- * Authorization header as an object.
- */
-export type TestUser = FactoryUser & { auth: { Authorization: string } };
-
-/** @deprecated use `anOffice(t, 'fund_agency', { name, direct: true })`. */
-export async function makeOrganization(t: TestApp, name = 'Fund agency'): Promise<string> {
-  return (await anOffice(t, 'fund_agency', { name, direct: true })).id;
-}
-
-/** @deprecated use `aUser(t, { role, office, direct: true })`. */
-export async function makeUser(t: TestApp, role: Role, organizationId: string | null): Promise<TestUser> {
-  const user = await aUser(t, { role, office: organizationId, direct: true });
-  return { ...user, auth: { Authorization: user.authHeader } };
-}
 
 /** A service-level call, as defineRoute would build it. */
 export function callOf(
-  user: FactoryUser,
+  user: TestUser,
   body: unknown = {},
   idempotencyKey?: string,
   params: unknown = {},

@@ -5,7 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { addDays, todayUtc } from '../../src/lib/dates';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { makeOrganization, makeUser, type TestUser } from './helpers';
+import { aFund, anOffice, aReceipt, aUser, type TestUser } from '../helpers/factories';
 
 /** A period and fund export, read by the real ledger-cli and hledger in their strict modes. */
 let t: TestApp;
@@ -17,30 +17,18 @@ let fundB: string;
 let n = 0;
 const day = (d: number) => addDays(todayUtc(), d);
 
-async function newFund(user: TestUser, name: string, body: object = {}): Promise<string> {
-  return (
-    await request(t.app)
-      .post('/v1/funds')
-      .set(user.auth)
-      .send({ name, currency: 'THB', ...body })
-      .expect(201)
-  ).body.id;
-}
 const receipt = (user: TestUser, fund: string, amount: string, receivedOn: string, currency = 'THB') =>
-  request(t.app)
-    .post(`/v1/funds/${fund}/receipts`)
-    .set(user.auth)
-    .set('Idempotency-Key', `lp-${++n}`)
-    .send({ source: 'donation', amount, currency, receivedOn })
-    .expect(201);
+  aReceipt(t, user, fund, { source: 'donation', amount, currency, receivedOn });
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await makeUser(t, 'fund_admin', await makeOrganization(t));
-  otherAdmin = await makeUser(t, 'fund_admin', await makeOrganization(t, 'Other agency'));
-  auditor = await makeUser(t, 'auditor', null);
-  fundA = await newFund(admin, 'Victim Fund (Región Norte)', { currencies: ['KWD'] });
-  fundB = await newFund(otherAdmin, 'Secret Fund B');
+  const agency = await anOffice(t, 'fund_agency', { name: 'Fund agency', direct: true });
+  admin = await aUser(t, { role: 'fund_admin', office: agency, direct: true });
+  const otherAgency = await anOffice(t, 'fund_agency', { name: 'Other agency', direct: true });
+  otherAdmin = await aUser(t, { role: 'fund_admin', office: otherAgency, direct: true });
+  auditor = await aUser(t, { role: 'auditor', direct: true });
+  fundA = await aFund(t, admin, { name: 'Victim Fund (Región Norte)', currencies: ['KWD'] });
+  fundB = await aFund(t, otherAdmin, { name: 'Secret Fund B' });
   await receipt(admin, fundA, '1000.00', day(-40));
   await receipt(admin, fundA, '250.50', day(-10));
   await receipt(admin, fundA, '1.125', day(-10), 'KWD');
@@ -62,7 +50,8 @@ function withFile<T>(text: string, fn: (file: string) => T): T {
 }
 
 const exportOf = async (query: string, user = admin) =>
-  (await request(t.app).get(`/v1/ledger/export?${query}`).set(user.auth).expect(200)).text;
+  (await request(t.app).get(`/v1/ledger/export?${query}`).set('Authorization', user.authHeader).expect(200))
+    .text;
 
 describe('ledger export of a fund for a period', () => {
   it('is accepted by `ledger --strict --pedantic` and `hledger check --strict`', async () => {
@@ -101,7 +90,10 @@ describe('ledger export of a fund for a period', () => {
   });
 
   it("keeps another agency's fund out: 404, and no entries of it in an agency-wide export", async () => {
-    await request(t.app).get(`/v1/ledger/export?fundId=${fundA}`).set(otherAdmin.auth).expect(404);
+    await request(t.app)
+      .get(`/v1/ledger/export?fundId=${fundA}`)
+      .set('Authorization', otherAdmin.authHeader)
+      .expect(404);
     const mine = await exportOf(`from=${day(-30)}`, otherAdmin);
     expect(mine).toContain('999.00');
     expect(mine).not.toContain(fundA.slice(0, 8));
@@ -111,9 +103,12 @@ describe('ledger export of a fund for a period', () => {
   it('refuses a period that ends before it starts, or an impossible day', async () => {
     const res = await request(t.app)
       .get(`/v1/ledger/export?from=${day(-1)}&to=${day(-2)}`)
-      .set(admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(400);
     expect(res.body.type).toBe('https://redress.example/problems/dates-out-of-order');
-    await request(t.app).get('/v1/ledger/export?from=2026-02-30').set(admin.auth).expect(400);
+    await request(t.app)
+      .get('/v1/ledger/export?from=2026-02-30')
+      .set('Authorization', admin.authHeader)
+      .expect(400);
   });
 });

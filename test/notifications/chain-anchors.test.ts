@@ -2,28 +2,28 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { verifyAuditChain } from '../../src/audit/audit-chain';
 import { runReconciliation } from '../../src/notifications/reconciliation';
-import { fund, organization, person, type Person } from '../claims/support';
+import { aUser, aFundWithMoney, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 // A chain cut short still verifies; the anchors the reconciliation records catch it.
 
 let t: TestApp;
-let agency: Person;
+let agency: TestUser;
 let fundId: string;
 let keyN = 0;
 const today = new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
   t = await createTestApp();
-  agency = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
-  fundId = await fund(t, agency);
+  agency = await aUser(t, { role: 'fund_admin', direct: true });
+  fundId = await aFundWithMoney(t, agency);
 });
 afterAll(() => t.close());
 
 const receipt = () =>
   request(t.app)
     .post(`/v1/funds/${fundId}/receipts`)
-    .set('Authorization', agency.auth)
+    .set('Authorization', agency.authHeader)
     .set('Idempotency-Key', `anchor-${++keyN}`)
     .send({ source: 'donation', amount: '10.00', currency: 'THB', receivedOn: today })
     .expect(201);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { runCli } from '../../scripts/cli';
-import { createUser, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp, testAppEnv } from '../helpers/test-app';
 import { addDaysTo, labourClaim, office, victim } from './support';
 
@@ -21,7 +21,7 @@ const scanNow = (user: TestUser) =>
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await createUser(t, { role: 'admin' });
+  admin = await aUser(t, { role: 'admin' });
   const o = await office(t);
   // a TH labour claim's decision deadline runs 60 days from filing: filed 55 days ago, due in 5
   claimId = await labourClaim(t, o, await victim(t, o), addDaysTo(today, -55));
@@ -68,7 +68,7 @@ describe('POST /v1/admin/deadline-scan', () => {
   it.each(['legal_aid', 'fund_admin', 'auditor'] as const)(
     'is for admins only: a %s gets 403',
     async (role) => {
-      const user = await createUser(t, { role });
+      const user = await aUser(t, { role });
       const before = await t.ctx.db.selectFrom('deadline_reminders').select('id').execute();
       const res = await scanNow(user).expect(403);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

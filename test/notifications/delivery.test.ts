@@ -97,7 +97,10 @@ describe('delivery guarantees', () => {
       expect(during.pending).toBe(before.pending + 3);
       expect(during.delivered).toBe(before.delivered);
       await request(t.app).get('/healthz').expect(200);
-      const listed = await request(t.app).get('/v1/claims').set('Authorization', o.worker.auth).expect(200);
+      const listed = await request(t.app)
+        .get('/v1/claims')
+        .set('Authorization', o.worker.authHeader)
+        .expect(200);
       expect(listed.body.items.length).toBe(3);
     } finally {
       await down.stop();

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { createMailer, type Mailer } from '../../src/notifications/mailer';
-import { person } from '../claims/support';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { eventually } from '../jobs/fixtures';
 import { deliveryDetail, labourClaim, move, office, statusOutboxIds, uniqueEmail, victim } from './support';
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('failed jobs in embedded mode', () => {
   it('lists a message the in-process runner gave up on, and delivers it once when an admin retries', async () => {
-    const admin = await person(t, 'admin');
+    const admin = await aUser(t, { role: 'admin', direct: true });
     const o = await office(t);
     const v = await victim(t, o, {
       preferredLanguage: 'en',
@@ -47,7 +47,7 @@ describe('failed jobs in embedded mode', () => {
     const failed = await eventually(async () => {
       const res = await request(t.app)
         .get('/v1/admin/jobs/failed')
-        .set('Authorization', admin.auth)
+        .set('Authorization', admin.authHeader)
         .expect(200);
       return (res.body.items as Array<Record<string, unknown>>).find((j) => j.outboxId === outboxId);
     });
@@ -63,7 +63,7 @@ describe('failed jobs in embedded mode', () => {
     const alertJob = await eventually(async () => {
       const res = await request(t.app)
         .get('/v1/admin/jobs/failed')
-        .set('Authorization', admin.auth)
+        .set('Authorization', admin.authHeader)
         .expect(200);
       return (res.body.items as Array<Record<string, unknown>>).find((j) => j.topic === 'outbox.alert');
     });
@@ -75,11 +75,11 @@ describe('failed jobs in embedded mode', () => {
     down = false;
     await request(t.app)
       .post(`/v1/admin/jobs/${outboxId}/retry`)
-      .set('Authorization', admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(202, { id: outboxId, status: 'retrying' });
     await request(t.app)
       .post(`/v1/admin/jobs/${String(alertJob.id)}/retry`)
-      .set('Authorization', admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(202);
     expect(await eventually(() => deliveryDetail(t, outboxId!))).toBe(
       `victim (en): file outbox-${outboxId}.eml`,
@@ -87,12 +87,12 @@ describe('failed jobs in embedded mode', () => {
     await eventually(() => deliveryDetail(t, String(alertJob.id)));
     const after = await request(t.app)
       .get('/v1/admin/jobs/failed')
-      .set('Authorization', admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(200);
     expect(after.body).toEqual({ items: [], alerts: [] });
     await request(t.app)
       .post(`/v1/admin/jobs/${outboxId}/retry`)
-      .set('Authorization', admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(404);
   });
 });

@@ -6,7 +6,7 @@ import { startJobs, type Jobs } from '../../jobs/start';
 import { runCli } from '../../scripts/cli';
 import { LANGUAGES, LOCALES_DIR, missingTranslations } from '../../src/lib/i18n';
 import { i18nReport } from '../../src/notifications/i18n-report';
-import { person } from '../claims/support';
+import { aUser } from '../helpers/factories';
 import { createTestApp, type TestApp, testAppEnv } from '../helpers/test-app';
 import { eventually } from '../jobs/fixtures';
 import { FORBIDDEN, labourClaim, move, office, statusOutboxIds, uniqueEmail, victim } from './support';
@@ -69,10 +69,10 @@ describe('embedded mode', () => {
   });
 
   it('lists no failed jobs to an admin while nothing has failed', async () => {
-    const admin = await person(t, 'admin');
+    const admin = await aUser(t, { role: 'admin', direct: true });
     const res = await request(t.app)
       .get('/v1/admin/jobs/failed')
-      .set('Authorization', admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(200);
     expect(res.body).toEqual({ items: [], alerts: [] });
   });

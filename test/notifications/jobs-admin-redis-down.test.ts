@@ -6,7 +6,7 @@ import { sealAndVerifyAuditChain } from '../../src/audit/audit-chain';
 import { verifyLedger } from '../../src/ledger/ledger-chain';
 import { problemType } from '../../src/lib/problems';
 import { capturedLogs } from '../helpers/captured-logs';
-import { createUser, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { eventually, uniqueQueuePrefix } from '../jobs/fixtures';
 
@@ -69,7 +69,7 @@ beforeAll(async () => {
     { logger: logs.logger },
   );
   jobs = startJobs(t.ctx, { mode: 'relay', schedule: false });
-  admin = await createUser(t, { role: 'admin', name: 'Keiko Tanabe', email: 'keiko.tanabe@example.org' });
+  admin = await aUser(t, { role: 'admin', name: 'Keiko Tanabe', email: 'keiko.tanabe@example.org' });
 });
 afterAll(async () => {
   await jobs?.stop();

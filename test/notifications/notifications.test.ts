@@ -3,7 +3,7 @@ import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { scanDeadlines } from '../../src/notifications/deadline-reminders';
 import { runReconciliation } from '../../src/notifications/reconciliation';
-import { fund, organization, person } from '../claims/support';
+import { aUser, aFundWithMoney } from '../helpers/factories';
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
@@ -240,7 +240,7 @@ describe('deadline reminders', () => {
 
 describe('failed jobs', () => {
   it('keeps a job that ran out of attempts for admins, reports it in /metrics and /readyz, and retries it once on request', async () => {
-    const admin = await person(t, 'admin');
+    const admin = await aUser(t, { role: 'admin', direct: true });
     const o = await office(t);
     const email = uniqueEmail('retry');
     const v = await victim(t, o, {
@@ -257,7 +257,7 @@ describe('failed jobs', () => {
       async () => {
         const res = await request(t.app)
           .get('/v1/admin/jobs/failed')
-          .set('Authorization', admin.auth)
+          .set('Authorization', admin.authHeader)
           .expect(200);
         // Flagged once the admins were alerted (recorded just after Bull marks it failed).
         return (res.body.items as Array<Record<string, unknown>>).find(
@@ -276,7 +276,7 @@ describe('failed jobs', () => {
       attemptsMade: 3,
     });
     expect(failed.failedReason).toMatch(/ECONNREFUSED|connect/i);
-    await request(t.app).get('/v1/admin/jobs/failed').set('Authorization', o.worker.auth).expect(403);
+    await request(t.app).get('/v1/admin/jobs/failed').set('Authorization', o.worker.authHeader).expect(403);
 
     expect(failed.alert).toMatchObject({ reason: 'attempts_exhausted', errorCategory: 'smtp_unreachable' });
     // The admins' alerts about it go through the same stopped SMTP server and may have failed
@@ -291,7 +291,7 @@ describe('failed jobs', () => {
     await smtp.start();
     await request(t.app)
       .post(`/v1/admin/jobs/${outboxId}/retry`)
-      .set('Authorization', admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(202, { id: outboxId, status: 'retrying' });
     const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email));
     expect(mail.subject).toBe('Ada informasi baru untuk Anda');
@@ -301,9 +301,12 @@ describe('failed jobs', () => {
     // No longer failed: a second retry finds nothing, and so does an unknown id.
     await request(t.app)
       .post(`/v1/admin/jobs/${outboxId}/retry`)
-      .set('Authorization', admin.auth)
+      .set('Authorization', admin.authHeader)
       .expect(404);
-    await request(t.app).post('/v1/admin/jobs/999999/retry').set('Authorization', admin.auth).expect(404);
+    await request(t.app)
+      .post('/v1/admin/jobs/999999/retry')
+      .set('Authorization', admin.authHeader)
+      .expect(404);
     const audit = await t.ctx.db
       .selectFrom('audit_events')
       .select(['action', 'resource_id'])
@@ -315,17 +318,20 @@ describe('failed jobs', () => {
 
 describe('nightly reconciliation', () => {
   it('passes on intact books, then detects a posting changed in SQL and e-mails every active admin', async () => {
-    const admins = [await person(t, 'admin'), await person(t, 'admin')];
-    const retired = await person(t, 'admin');
+    const admins = [
+      await aUser(t, { role: 'admin', direct: true }),
+      await aUser(t, { role: 'admin', direct: true }),
+    ];
+    const retired = await aUser(t, { role: 'admin', direct: true });
     await t.ctx.db.updateTable('users').set({ active: false }).where('id', '=', retired.id).execute();
     const emailOf = async (id: string) =>
       (await t.ctx.db.selectFrom('users').select('email').where('id', '=', id).executeTakeFirstOrThrow())
         .email;
-    const agency = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
-    const fundId = await fund(t, agency);
+    const agency = await aUser(t, { role: 'fund_admin', direct: true });
+    const fundId = await aFundWithMoney(t, agency);
     await request(t.app)
       .post(`/v1/funds/${fundId}/receipts`)
-      .set('Authorization', agency.auth)
+      .set('Authorization', agency.authHeader)
       .set('Idempotency-Key', 'recon-1')
       .send({ source: 'donation', amount: '500.00', currency: 'THB', receivedOn: today })
       .expect(201);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
-import { fund, organization, person } from '../claims/support';
+import { aUser, aFundWithMoney } from '../helpers/factories';
 import { makeWorld, post, receipt, requested, stateFundClaim, type World } from '../disbursements/support';
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
@@ -67,12 +67,12 @@ async function paidLabourClaim(o: Office, victimId: string, paidTo: 'victim' | '
   ])
     await request(t.app)
       .post(`/v1/claims/${claimId}/transitions`)
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send(body)
       .expect(200);
   const res = await request(t.app)
     .post(`/v1/claims/${claimId}/payments-received`)
-    .set('Authorization', o.worker.auth)
+    .set('Authorization', o.worker.authHeader)
     .set('Idempotency-Key', `pay-${claimId}`)
     .send({ amount: '400.00', head: 'unpaid_wages', receivedOn: today, payer: 'employer', paidTo });
   return { claimId, res };
@@ -156,10 +156,10 @@ describe('payment made to the victim', () => {
       contact: { email, safeToContact: true },
       consent: { shareWithFundAgency: true, contactByEmail: true },
     });
-    const fundId = await fund(t, await person(t, 'fund_admin', await organization(t, 'fund_agency')));
+    const fundId = await aFundWithMoney(t, await aUser(t, { role: 'fund_admin', direct: true }));
     await request(t.app)
       .post('/v1/claims')
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({
         victimId: v,
         route: 'state_fund',

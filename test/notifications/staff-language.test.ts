@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { startJobs, type Jobs } from '../../jobs/start';
 import { LOCALES_DIR, sharedLanguage } from '../../src/lib/i18n';
-import { organization, person, type Person } from '../claims/support';
+import { aUser, type TestUser } from '../helpers/factories';
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
@@ -14,7 +14,7 @@ import { uniqueQueuePrefix } from '../jobs/fixtures';
 let t: TestApp;
 let smtp: TestSmtp;
 let mail: MailApp;
-let admin: Person;
+let admin: TestUser;
 let jobs: Jobs | undefined;
 const prefix = uniqueQueuePrefix();
 
@@ -24,7 +24,7 @@ const catalog = (language: string): Record<string, string> =>
 beforeAll(async () => {
   mail = await startMailApp(prefix, { RELAY_INTERVAL_MS: '100' });
   ({ t, smtp } = mail);
-  admin = await person(t, 'admin');
+  admin = await aUser(t, { role: 'admin', direct: true });
 });
 afterAll(async () => {
   await jobs?.stop();
@@ -34,13 +34,13 @@ afterAll(async () => {
 const newUser = (email: string, extra: Record<string, unknown> = {}) =>
   request(t.app)
     .post('/v1/users')
-    .set('Authorization', admin.auth)
+    .set('Authorization', admin.authHeader)
     .send({ email, name: 'Staff Member', password: 'a long enough password', role: 'auditor', ...extra });
 
-const patch = (by: Person, id: string, body: unknown) =>
+const patch = (by: TestUser, id: string, body: unknown) =>
   request(t.app)
     .patch(`/v1/users/${id}`)
-    .set('Authorization', by.auth)
+    .set('Authorization', by.authHeader)
     .send(body as object);
 
 describe('staff e-mail language', () => {
@@ -56,8 +56,8 @@ describe('staff e-mail language', () => {
       .execute();
     expect(none).toEqual([]);
 
-    const worker = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-    const colleague = await person(t, 'legal_aid', worker.organizationId);
+    const worker = await aUser(t, { role: 'legal_aid', direct: true });
+    const colleague = await aUser(t, { role: 'legal_aid', office: worker.organizationId, direct: true });
     expect(
       (await patch(worker, worker.id, { preferredLanguage: 'km' }).expect(200)).body.preferredLanguage,
     ).toBe('km');

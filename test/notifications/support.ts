@@ -1,61 +1,44 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import type { TestApp } from '../helpers/test-app';
-import { organization, person, victimBody, type Person } from '../claims/support';
+import { aClaim, aUser, aVictim, type TestUser } from '../helpers/factories';
 
 /**
  * Victims and claims for the notification tests, made through the API (so the outbox rows
  * come from the real transitions), and a claim's running deadline read back from the table.
  */
 export interface Office {
-  worker: Person;
+  worker: TestUser;
   workerEmail: string;
 }
 
 export async function office(t: TestApp): Promise<Office> {
-  const worker = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  const row = await t.ctx.db
-    .selectFrom('users')
-    .select('email')
-    .where('id', '=', worker.id)
-    .executeTakeFirstOrThrow();
-  return { worker, workerEmail: row.email };
+  const worker = await aUser(t, { role: 'legal_aid', direct: true });
+  return { worker, workerEmail: worker.email };
 }
 
 export const uniqueEmail = (tag: string) =>
   `${tag}-${crypto.randomBytes(4).toString('hex')}@mail.example.net`;
 
 export async function victim(t: TestApp, o: Office, over: Record<string, unknown> = {}): Promise<string> {
-  const res = await request(t.app)
-    .post('/v1/victims')
-    .set('Authorization', o.worker.auth)
-    .send(victimBody({ identityDocuments: [], ...over }));
-  if (res.status !== 201) throw new Error(`victim: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.id as string;
+  return (await aVictim(t, o.worker, { identityDocuments: [], ...over })).id;
 }
 
 /** A labour claim in Thailand: its decision deadline runs 60 days from filing. */
-export async function labourClaim(t: TestApp, o: Office, victimId: string, filedOn: string): Promise<string> {
-  const res = await request(t.app)
-    .post('/v1/claims')
-    .set('Authorization', o.worker.auth)
-    .send({
-      victimId,
-      route: 'labour',
-      jurisdiction: 'TH',
-      currency: 'THB',
-      filedOn,
-      respondent: 'Harbour Works Ltd.',
-      heads: [{ head: 'unpaid_wages', amount: '1000.00' }],
-    });
-  if (res.status !== 201) throw new Error(`claim: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.id as string;
+export function labourClaim(t: TestApp, o: Office, victimId: string, filedOn: string): Promise<string> {
+  return aClaim(t, o.worker, {
+    victimId,
+    route: 'labour',
+    filedOn,
+    respondent: 'Harbour Works Ltd.',
+    heads: [{ head: 'unpaid_wages', amount: '1000.00' }],
+  });
 }
 
 export async function move(t: TestApp, o: Office, claimId: string, to: string): Promise<void> {
   const res = await request(t.app)
     .post(`/v1/claims/${claimId}/transitions`)
-    .set('Authorization', o.worker.auth)
+    .set('Authorization', o.worker.authHeader)
     .send({ to });
   if (res.status !== 200) throw new Error(`transition: ${res.status} ${JSON.stringify(res.body)}`);
 }

@@ -3,7 +3,7 @@ import { startJobs, type Jobs } from '../../jobs/start';
 import { transact } from '../../src/lib/db';
 import { enqueueOutbox } from '../../src/lib/outbox';
 import { scanUpcoming, upcomingOffsetFor } from '../../src/notifications/upcoming-reminders';
-import { fund, organization, person } from '../claims/support';
+import { aUser, anOffice, aFundWithMoney } from '../helpers/factories';
 import type { TestSmtp } from '../helpers/smtp';
 import { startMailApp, type MailApp } from '../helpers/mail-app';
 import type { TestApp } from '../helpers/test-app';
@@ -99,13 +99,13 @@ describe('hearing reminders', () => {
     // A hearing date before the stage begins is refused, and nothing moves.
     const early = await request(t.app)
       .post(`/v1/claims/${claimId}/transitions`)
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({ to: 'hearing', hearingOn: addDaysTo(today, -1) })
       .expect(400);
     expect(early.body.errors).toEqual([expect.objectContaining({ path: 'hearingOn' })]);
     const moved = await request(t.app)
       .post(`/v1/claims/${claimId}/transitions`)
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({ to: 'hearing', hearingOn })
       .expect(200);
     expect(moved.body.history.at(-1)).toMatchObject({ to: 'hearing', hearingOn });
@@ -154,7 +154,7 @@ describe('hearing reminders', () => {
     // Once the claim has left the hearing stage, a late reminder is not sent.
     await request(t.app)
       .post(`/v1/claims/${claimId}/transitions`)
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({ to: 'settlement', award: { heads: [{ head: 'unpaid_wages', amount: '800.00' }] } })
       .expect(200);
     const late = await resend('hearing.reminder', (await reminderIds(claimId))[0]!);
@@ -172,7 +172,7 @@ describe('hearing reminders', () => {
     const v = await victim(t, o);
     const res = await request(t.app)
       .post('/v1/claims')
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({
         victimId: v,
         route: 'criminal',
@@ -185,7 +185,7 @@ describe('hearing reminders', () => {
       .expect(201);
     const refused = await request(t.app)
       .post(`/v1/claims/${res.body.id}/transitions`)
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({ to: 'investigation', hearingOn: addDaysTo(today, 5) })
       .expect(400);
     expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'hearingOn' })]);
@@ -206,11 +206,14 @@ describe('reflection period reminders', () => {
     const o = await office(t);
     const followed = await victim(t, o, { identifiedOn, jurisdiction: 'TH' });
     await labourClaim(t, o, followed, tenDaysAgo);
-    const bystander = await person(t, 'legal_aid', o.worker.organizationId);
+    const bystander = await aUser(t, { role: 'legal_aid', office: o.worker.organizationId, direct: true });
 
-    const orgId = await organization(t, 'legal_aid');
-    const workers = [await person(t, 'legal_aid', orgId), await person(t, 'legal_aid', orgId)];
-    const away = await person(t, 'legal_aid', orgId);
+    const otherOffice = await anOffice(t, 'legal_aid', { direct: true });
+    const workers = [
+      await aUser(t, { role: 'legal_aid', office: otherOffice, direct: true }),
+      await aUser(t, { role: 'legal_aid', office: otherOffice, direct: true }),
+    ];
+    const away = await aUser(t, { role: 'legal_aid', office: otherOffice, direct: true });
     await t.ctx.db.updateTable('users').set({ active: false }).where('id', '=', away.id).execute();
     const alone = await victim(
       t,
@@ -277,18 +280,21 @@ describe('reflection period reminders', () => {
 
 describe('State-fund decision due', () => {
   it('tells the fund agency’s active administrators 7 days and 1 day before the decision is due, each once', async () => {
-    const agency = await organization(t, 'fund_agency');
-    const admins = [await person(t, 'fund_admin', agency), await person(t, 'fund_admin', agency)];
-    const retired = await person(t, 'fund_admin', agency);
+    const agency = await anOffice(t, 'fund_agency', { direct: true });
+    const admins = [
+      await aUser(t, { role: 'fund_admin', office: agency, direct: true }),
+      await aUser(t, { role: 'fund_admin', office: agency, direct: true }),
+    ];
+    const retired = await aUser(t, { role: 'fund_admin', office: agency, direct: true });
     await t.ctx.db.updateTable('users').set({ active: false }).where('id', '=', retired.id).execute();
-    const elsewhere = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
-    const fundId = await fund(t, admins[0]!);
+    const elsewhere = await aUser(t, { role: 'fund_admin', direct: true });
+    const fundId = await aFundWithMoney(t, admins[0]!);
     const o = await office(t);
     const v = await victim(t, o);
     const filedOn = addDaysTo(today, -55);
     const res = await request(t.app)
       .post('/v1/claims')
-      .set('Authorization', o.worker.auth)
+      .set('Authorization', o.worker.authHeader)
       .send({
         victimId: v,
         route: 'state_fund',
@@ -344,7 +350,7 @@ describe('State-fund decision due', () => {
     for (const body of [{ to: 'eligibility_review' }, { to: 'denied', note: 'Not eligible' }])
       await request(t.app)
         .post(`/v1/claims/${claimId}/transitions`)
-        .set('Authorization', admins[0]!.auth)
+        .set('Authorization', admins[0]!.authHeader)
         .send(body)
         .expect(200);
     const late = await resend('fund_decision.due', (await reminderIds(claimId))[0]!);

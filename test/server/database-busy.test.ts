@@ -1,13 +1,13 @@
 import { inDbLane } from '../../src/lib/db-lanes';
 import { PROBLEM_BASE } from '../../src/lib/problems';
 import { capturedLogs, type CapturedLogs } from '../helpers/captured-logs';
+import { aFund } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { eventually } from '../jobs/fixtures';
 import {
   appWithSettings,
   backendsWaitingOnLocks,
   balances,
-  createFund,
   expectSoundLedger,
   fundAdmin,
   lockFundAccounts,
@@ -47,7 +47,7 @@ describe('lock timeout (55P03)', () => {
 
   it('answers 503 lock-timeout while another connection holds the fund rows; the retry then succeeds', async () => {
     const admin = await fundAdmin(t);
-    const fundId = await createFund(t, admin, 'Lock test fund');
+    const fundId = await aFund(t, admin, { name: 'Lock test fund' });
     const lock = await lockFundAccounts(t.databaseUrl, fundId);
     let res;
     try {
@@ -73,7 +73,7 @@ describe('statement timeout (57014)', () => {
 
   it('answers 503 statement-timeout when a statement runs past DB_STATEMENT_TIMEOUT_MS', async () => {
     const admin = await fundAdmin(t);
-    const fundId = await createFund(t, admin, 'Statement test fund');
+    const fundId = await aFund(t, admin, { name: 'Statement test fund' });
     // The lock would be waited on for a minute; the statement is cancelled after one second.
     const short = await appWithSettings(
       t,
@@ -115,9 +115,9 @@ describe('pool exhaustion (acquire timeout)', () => {
   it('answers 503 database-busy to writes when every writer connection (or the fund’s share) waits on a lock, and to a read when no connection is free', async () => {
     const admin = await fundAdmin(t);
     const [a, b, c] = [
-      await createFund(t, admin, 'Pool test fund A'),
-      await createFund(t, admin, 'Pool test fund B'),
-      await createFund(t, admin, 'Pool test fund C'),
+      await aFund(t, admin, { name: 'Pool test fund A' }),
+      await aFund(t, admin, { name: 'Pool test fund B' }),
+      await aFund(t, admin, { name: 'Pool test fund C' }),
     ];
     const lock = await lockFundAccounts(t.databaseUrl, [a, b]);
     let releaseHeld = () => undefined as void;

@@ -4,7 +4,7 @@ import { pathTo, seedDemoCaseworkFor } from '../../db/seeds/demo-casework';
 import { seedDemoData } from '../../db/seeds/demo';
 import { ROUTE_MACHINES, type Route } from '../../src/claims/route-machines';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { loginAs } from '../helpers/factories';
+import { aUser } from '../helpers/factories';
 import { issueSessionFor } from '../../src/auth/login.service';
 
 /** Issue 13 item 7: the embedded default's demo lets every flow be tried in the first minutes. */
@@ -41,7 +41,7 @@ describe('demo casework', () => {
     const held = new Set(statuses.map((c) => `${c.route}:${c.status}`));
     for (const stage of [...wanted, 'civil:paid']) expect([stage, held.has(stage)]).toEqual([stage, true]);
 
-    const admin = await loginAs(t, 'auditor');
+    const admin = await aUser(t, { role: 'auditor' });
     const ledger = await request(t.app)
       .get('/v1/ledger/verify')
       .set('Authorization', admin.authHeader)

@@ -1,11 +1,10 @@
 import { capturedLogs } from '../helpers/captured-logs';
-import type { TestUser } from '../helpers/factories';
+import { aFund, type TestUser } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { eventually } from '../jobs/fixtures';
 import {
   backendsWaitingOnLocks,
   balances,
-  createFund,
   expectSoundLedger,
   fundAdmin,
   lockFundAccounts,
@@ -84,10 +83,10 @@ async function queueOnLocks(funds: string[], perFund: number, tag: string) {
 
 it('serves every read of an unaffected fund while writes queued on locked funds hold every writer connection', async () => {
   const lockedFunds = [
-    await createFund(t, admin, 'Locked fund 1'),
-    await createFund(t, admin, 'Locked fund 2'),
+    await aFund(t, admin, { name: 'Locked fund 1' }),
+    await aFund(t, admin, { name: 'Locked fund 2' }),
   ];
-  const otherFund = await createFund(t, admin, 'Unaffected fund');
+  const otherFund = await aFund(t, admin, { name: 'Unaffected fund' });
   const queued = await queueOnLocks(lockedFunds, 3 * POOL, 'reads');
   let released = false;
   try {
@@ -113,8 +112,8 @@ it('serves every read of an unaffected fund while writes queued on locked funds 
 }, 240_000);
 
 it('completes writes to an unaffected fund while writes to a locked fund queue', async () => {
-  const lockedFund = await createFund(t, admin, 'Locked fund 3');
-  const otherFund = await createFund(t, admin, 'Unaffected fund 2');
+  const lockedFund = await aFund(t, admin, { name: 'Locked fund 3' });
+  const otherFund = await aFund(t, admin, { name: 'Unaffected fund 2' });
   const queued = await queueOnLocks([lockedFund], 3 * POOL, 'writes');
   let released = false;
   try {

@@ -10,7 +10,7 @@ import { openDatabase } from '../../src/lib/db';
 import type { Logger } from '../../src/lib/logger';
 import { createMetrics } from '../../src/lib/metrics';
 import { OpenApiRegistry } from '../../src/lib/openapi';
-import { createUser, type TestUser } from '../helpers/factories';
+import { aUser, type TestUser } from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
 import { bookViolations } from '../ledger/helpers';
 import { inheritChainKeys } from '../../src/lib/chain-keys';
@@ -23,17 +23,8 @@ export const today = new Date().toISOString().slice(0, 10);
 export async function fundAdmin(t: TestApp): Promise<TestUser & { name: string }> {
   const tag = crypto.randomBytes(4).toString('hex');
   const name = `Amara Okafor-${tag}`;
-  const user = await createUser(t, { role: 'fund_admin', name, email: `amara.okafor.${tag}@example.org` });
+  const user = await aUser(t, { role: 'fund_admin', name, email: `amara.okafor.${tag}@example.org` });
   return { ...user, name };
-}
-
-export async function createFund(t: TestApp, admin: TestUser, name: string): Promise<string> {
-  const res = await request(t.app)
-    .post('/v1/funds')
-    .set('Authorization', admin.authHeader)
-    .send({ name, currency: 'THB' })
-    .expect(201);
-  return res.body.id as string;
 }
 
 /** A receipt into the fund's unrestricted pot; the donor's name is an identifying value. */

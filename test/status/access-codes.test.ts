@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { person } from '../claims/support';
+import { aUser } from '../helpers/factories';
 import { issueCode, newVictim, post, SECRET, world, type World } from './support';
 
 let t: TestApp;
@@ -87,10 +87,10 @@ describe('issuing an access code', () => {
     expect(notFound.headers['content-type']).toMatch(/application\/problem\+json/);
     await request(t.app)
       .get(`/v1/victims/${v.id}/access-code`)
-      .set('Authorization', w.outsider.auth)
+      .set('Authorization', w.outsider.authHeader)
       .expect(404);
     await post(t, `/v1/victims/${v.id}/access-code`, w.fundAdmin, {}).expect(403);
-    const auditor = await person(t, 'auditor');
+    const auditor = await aUser(t, { role: 'auditor', direct: true });
     await post(t, `/v1/victims/${v.id}/access-code`, auditor, {}).expect(403);
     await post(t, `/v1/victims/${v.id}/access-code`, null, {}).expect(401);
     await post(t, '/v1/victims/00000000-0000-4000-8000-000000000000/access-code', w.worker, {}).expect(404);
@@ -120,7 +120,10 @@ describe('what the legal aid worker sees of the code', () => {
   it('shows when it was issued, failed checks since then and any lock, never the code', async () => {
     const v = await newVictim(t, w.worker);
     const summary = () =>
-      request(t.app).get(`/v1/victims/${v.id}/access-code`).set('Authorization', w.worker.auth).expect(200);
+      request(t.app)
+        .get(`/v1/victims/${v.id}/access-code`)
+        .set('Authorization', w.worker.authHeader)
+        .expect(200);
     expect((await summary()).body).toEqual({
       issuedAt: null,
       failedAttempts: 0,

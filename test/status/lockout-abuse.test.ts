@@ -34,7 +34,7 @@ const summary = async (victimId: string) =>
   (
     await request(t.app)
       .get(`/v1/victims/${victimId}/access-code`)
-      .set('Authorization', w.worker.auth)
+      .set('Authorization', w.worker.authHeader)
       .expect(200)
   ).body as { failedAttempts: number; lastFailedAttemptAt: string | null; lockedAddresses: number };
 

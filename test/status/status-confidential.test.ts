@@ -106,14 +106,14 @@ describe('nothing identifying leaves through the status answers', () => {
   it('the identifying values really are in the victim and claim records (the test can fail)', async () => {
     const victimRes = await request(t.app)
       .get(`/v1/victims/${victim.id}`)
-      .set('Authorization', w.worker.auth)
+      .set('Authorization', w.worker.authHeader)
       .expect(200);
     expect(leaks(JSON.stringify(victimRes.body))).toEqual(
       expect.arrayContaining([SECRET.fullName, SECRET.dateOfBirth, SECRET.phone, SECRET.email]),
     );
     const claims = await request(t.app)
       .get(`/v1/claims?victimId=${victim.id}`)
-      .set('Authorization', w.worker.auth)
+      .set('Authorization', w.worker.authHeader)
       .expect(200);
     expect(leaks(JSON.stringify(claims.body))).toEqual(
       expect.arrayContaining([SECRET.respondent, SECRET.caseNumber, SECRET.forum]),

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { organization, person, victimBody, type Person } from '../claims/support';
+import { aClaim, aUser, anOffice, aVictim, type TestUser, type TestVictim } from '../helpers/factories';
 import type { TestApp } from '../helpers/test-app';
 
 /**
@@ -19,47 +19,37 @@ export const SECRET = {
 };
 
 export interface World {
-  worker: Person;
-  outsider: Person;
-  fundAdmin: Person;
+  worker: TestUser;
+  outsider: TestUser;
+  fundAdmin: TestUser;
 }
 
 export async function world(t: TestApp): Promise<World> {
-  const office = await organization(t, 'legal_aid');
+  const office = await anOffice(t, 'legal_aid', { direct: true });
   return {
-    worker: await person(t, 'legal_aid', office),
-    outsider: await person(t, 'legal_aid', await organization(t, 'legal_aid')),
-    fundAdmin: await person(t, 'fund_admin', await organization(t, 'fund_agency')),
+    worker: await aUser(t, { role: 'legal_aid', office, direct: true }),
+    outsider: await aUser(t, { role: 'legal_aid', direct: true }),
+    fundAdmin: await aUser(t, { role: 'fund_admin', direct: true }),
   };
 }
 
-export const post = (t: TestApp, path: string, by: Person | null, body: object) => {
+export const post = (t: TestApp, path: string, by: TestUser | null, body: object) => {
   const r = request(t.app).post(path);
-  if (by) r.set('Authorization', by.auth);
+  if (by) r.set('Authorization', by.authHeader);
   return r.send(body);
 };
 
-export async function newVictim(
-  t: TestApp,
-  worker: Person,
-  preferredLanguage = 'th',
-): Promise<{ id: string; reference: string }> {
-  const res = await post(
-    t,
-    '/v1/victims',
-    worker,
-    victimBody({
-      fullName: SECRET.fullName,
-      dateOfBirth: SECRET.dateOfBirth,
-      preferredLanguage,
-      contact: { phone: SECRET.phone, email: SECRET.email, safeToContact: true },
-      identityDocuments: [],
-    }),
-  ).expect(201);
-  return { id: res.body.id, reference: res.body.reference };
+export function newVictim(t: TestApp, worker: TestUser, preferredLanguage = 'th'): Promise<TestVictim> {
+  return aVictim(t, worker, {
+    fullName: SECRET.fullName,
+    dateOfBirth: SECRET.dateOfBirth,
+    preferredLanguage,
+    contact: { phone: SECRET.phone, email: SECRET.email, safeToContact: true },
+    identityDocuments: [],
+  });
 }
 
-export async function issueCode(t: TestApp, worker: Person, victimId: string) {
+export async function issueCode(t: TestApp, worker: TestUser, victimId: string) {
   const res = await post(t, `/v1/victims/${victimId}/access-code`, worker, {}).expect(201);
   return res.body as { reference: string; accessCode: string; cardHtml: string };
 }
@@ -68,22 +58,19 @@ export async function issueCode(t: TestApp, worker: Person, victimId: string) {
  * A civil claim at `judgment` with 50000.00 THB awarded and 20000.00 received, and a labour
  * claim just filed: what a victim typically has at once.
  */
-export async function claimsFor(t: TestApp, worker: Person, victimId: string): Promise<void> {
-  const civil = await post(t, '/v1/claims', worker, {
+export async function claimsFor(t: TestApp, worker: TestUser, victimId: string): Promise<void> {
+  const id = await aClaim(t, worker, {
     victimId,
     route: 'civil',
-    jurisdiction: 'TH',
     forum: SECRET.forum,
     caseNumber: SECRET.caseNumber,
     respondent: SECRET.respondent,
-    currency: 'THB',
     heads: [
       { head: 'lost_opportunities', amount: '80000.50' },
       { head: 'other', amount: '1500.00', description: 'Travel to hearings' },
     ],
     filedOn: '2025-06-01',
-  }).expect(201);
-  const id = civil.body.id as string;
+  });
   await post(t, `/v1/claims/${id}/transitions`, worker, {
     to: 'hearing',
     occurredOn: '2025-06-10',
@@ -96,7 +83,7 @@ export async function claimsFor(t: TestApp, worker: Person, victimId: string): P
   }).expect(200);
   await request(t.app)
     .post(`/v1/claims/${id}/payments-received`)
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .set('Idempotency-Key', `pay-${id}`)
     .send({
       head: 'lost_opportunities',
@@ -106,15 +93,13 @@ export async function claimsFor(t: TestApp, worker: Person, victimId: string): P
       paidTo: 'victim',
     })
     .expect(201);
-  await post(t, '/v1/claims', worker, {
+  await aClaim(t, worker, {
     victimId,
     route: 'labour',
-    jurisdiction: 'TH',
     respondent: SECRET.respondent,
-    currency: 'THB',
     heads: [{ head: 'unpaid_wages', amount: '42000.00' }],
     filedOn: '2025-08-01',
-  }).expect(201);
+  });
 }
 
 /** Forgets every failed check, so one test's guessing does not lock the next one out. */

@@ -3,40 +3,41 @@ import { promisify } from 'node:util';
 import request from 'supertest';
 import { reindexVictimNames } from '../../src/victims/reindex';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, organization, person, snapshot, victimBody, type Person } from '../claims/support';
+import { aUser, anOffice, aFundWithMoney, victimBody, type TestUser } from '../helpers/factories';
+import { snapshot } from '../claims/support';
 
 let t: TestApp;
-let worker: Person;
-let colleague: Person;
-let outsider: Person;
-let auditor: Person;
-let fundAdmin: Person;
+let worker: TestUser;
+let colleague: TestUser;
+let outsider: TestUser;
+let auditor: TestUser;
+let fundAdmin: TestUser;
 const ids: Record<string, string> = {};
 const refs: Record<string, string> = {};
 
 async function register(name: string, over: Record<string, unknown>, by = worker) {
   const res = await request(t.app)
     .post('/v1/victims')
-    .set('Authorization', by.auth)
+    .set('Authorization', by.authHeader)
     .send(victimBody(over))
     .expect(201);
   ids[name] = res.body.id;
   refs[name] = res.body.reference;
 }
 
-const search = (by: Person, query: Record<string, string | undefined>) =>
-  request(t.app).get('/v1/victims').query(query).set('Authorization', by.auth);
+const search = (by: TestUser, query: Record<string, string | undefined>) =>
+  request(t.app).get('/v1/victims').query(query).set('Authorization', by.authHeader);
 
 const idsOf = (res: request.Response) => (res.body.items as Array<{ id: string }>).map((i) => i.id).sort();
 
 beforeAll(async () => {
   t = await createTestApp();
-  const office = await organization(t, 'legal_aid');
-  worker = await person(t, 'legal_aid', office);
-  colleague = await person(t, 'legal_aid', office);
-  outsider = await person(t, 'legal_aid', await organization(t, 'legal_aid'));
-  auditor = await person(t, 'auditor');
-  fundAdmin = await person(t, 'fund_admin', await organization(t, 'fund_agency'));
+  const office = await anOffice(t, 'legal_aid', { direct: true });
+  worker = await aUser(t, { role: 'legal_aid', office, direct: true });
+  colleague = await aUser(t, { role: 'legal_aid', office, direct: true });
+  outsider = await aUser(t, { role: 'legal_aid', direct: true });
+  auditor = await aUser(t, { role: 'auditor', direct: true });
+  fundAdmin = await aUser(t, { role: 'fund_admin', direct: true });
   await register('nguyen', {
     fullName: 'Nguyễn Thị Ánh Searchable',
     nationality: 'VN',
@@ -45,10 +46,10 @@ beforeAll(async () => {
   await register('somchai', { fullName: 'สมชายแก้วกล้า', nationality: 'TH', identityDocuments: [] });
   await register('khmer', { fullName: 'សុខ ចាន់ដារ៉ា', nationality: 'KH', identityDocuments: [] }, colleague);
   await register('elsewhere', { fullName: 'Nguyen Thi Anh Searchable', identityDocuments: [] }, outsider);
-  const fundId = await fund(t, fundAdmin);
+  const fundId = await aFundWithMoney(t, fundAdmin);
   await request(t.app)
     .post('/v1/claims')
-    .set('Authorization', worker.auth)
+    .set('Authorization', worker.authHeader)
     .send({
       victimId: ids.nguyen,
       route: 'state_fund',

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { fund, snapshot } from '../claims/support';
-import { aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
+import { snapshot } from '../claims/support';
+import { aFundWithMoney, aUser, anOffice, victimBody, type TestUser } from '../helpers/factories';
 
 let t: TestApp;
 let office: string;
@@ -184,7 +184,7 @@ describe('reading a victim', () => {
       .get(`/v1/victims/${victim.id}`)
       .set('Authorization', fundAdmin.authHeader)
       .expect(404);
-    const fundId = await fund(t, fundAdmin);
+    const fundId = await aFundWithMoney(t, fundAdmin);
     await request(t.app)
       .post('/v1/claims')
       .set('Authorization', worker.authHeader)

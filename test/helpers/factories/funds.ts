@@ -45,3 +45,23 @@ export async function aReceipt(
   if (res.status !== 201) throw new Error(`receipt: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as Record<string, any>;
 }
+
+/**
+ * A fund (as `aFund`) with 1,000,000 received into its unrestricted pot: a decided award is
+ * committed against the fund's money, so a fund that claims are decided on needs some.
+ */
+export async function aFundWithMoney(
+  t: TestApp,
+  admin: TestUser,
+  body: Record<string, unknown> = {},
+): Promise<string> {
+  const fundId = await aFund(t, admin, body);
+  const currency = typeof body.currency === 'string' ? body.currency : 'THB';
+  await aReceipt(t, admin, fundId, {
+    source: 'state_appropriation',
+    amount: '1000000',
+    currency,
+    receivedOn: '2025-01-02',
+  });
+  return fundId;
+}

@@ -18,8 +18,10 @@ import type { TestApp } from '../test-app';
  * event each, a real password hash), but with no welcome e-mail and no login (the login limiter
  * and the outbox stay as the test leaves them). `direct: true` writes the rows straight into the
  * tables instead: no audit event, no password, nothing of the user service — for tests whose
- * subject is what those would disturb (audit trails, the user service itself) or that only have
- * a database handle.
+ * subject is what those would disturb (audit trails, the user service, the jobs that follow it)
+ * or that only have a database handle:
+ *
+ *   const staff = await aUser({ ctx: { db } }, { role: 'legal_aid', office: null, direct: true });
  */
 
 /** Anything holding a database: a TestApp, or `{ ctx: { db } }` around a handle of one's own. */
@@ -36,6 +38,7 @@ export interface TestOffice {
 export interface TestUser {
   id: string;
   email: string;
+  name: string;
   role: Role;
   organizationId: string | null;
   /** A live bearer token for this user. */
@@ -62,6 +65,13 @@ export interface UserOptions {
   email?: string;
   name?: string;
   password?: string;
+}
+
+/** What only a directly inserted user can be: one already deactivated. */
+export interface DirectUserOptions extends UserOptions {
+  direct: true;
+  /** false: inserted as a deactivated user. */
+  active?: boolean;
 }
 
 export const unique = () => crypto.randomBytes(5).toString('hex');
@@ -111,7 +121,7 @@ async function officeIdFor(t: HasDb, options: UserOptions & { direct?: boolean }
 }
 
 function withToken(
-  user: { id: string; email: string; role: Role; organizationId: string | null },
+  user: { id: string; email: string; name: string; role: Role; organizationId: string | null },
   token: string,
   tokenId: string,
 ): TestUser {
@@ -120,17 +130,19 @@ function withToken(
 }
 
 /** A new, signed-in user; see the module comment for `direct`. */
-export async function aUser(t: HasDb, options: UserOptions & { direct: true }): Promise<TestUser>;
+export async function aUser(t: HasDb, options: DirectUserOptions): Promise<TestUser>;
 export async function aUser(t: TestApp, options: UserOptions & { direct?: false }): Promise<UserWithPassword>;
 export async function aUser(
   t: HasDb,
-  options: UserOptions & { direct?: boolean },
+  options: UserOptions & { direct?: boolean; active?: boolean },
 ): Promise<TestUser | UserWithPassword> {
   const { role } = options;
   const organizationId = await officeIdFor(t, options);
   const email = options.email ?? defaultEmail(role);
   const name = options.name ?? `Test ${role}`;
-  if (options.direct) return insertUser(t.ctx.db, { email, name, role, organizationId });
+  if (options.direct) {
+    return insertUser(t.ctx.db, { email, name, role, organizationId, active: options.active ?? true });
+  }
   const ctx = (t as TestApp).ctx;
   const password = options.password ?? `pw-${unique()}-${unique()}`;
   const passwordHash = await hashPassword(password);
@@ -153,7 +165,7 @@ export async function aUser(
 
 async function insertUser(
   db: Db,
-  user: { email: string; name: string; role: Role; organizationId: string | null },
+  user: { email: string; name: string; role: Role; organizationId: string | null; active: boolean },
 ): Promise<TestUser> {
   const row = await db
     .insertInto('users')
@@ -163,6 +175,7 @@ async function insertUser(
       password_hash: 'not-a-real-hash',
       role: user.role,
       organization_id: user.organizationId,
+      active: user.active,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -178,7 +191,7 @@ async function insertUser(
     .returning('id')
     .executeTakeFirstOrThrow();
   return withToken(
-    { id: row.id, email: user.email, role: user.role, organizationId: user.organizationId },
+    { id: row.id, email: user.email, name: user.name, role: user.role, organizationId: user.organizationId },
     token,
     tokenRow.id,
   );
