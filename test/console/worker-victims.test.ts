@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { aClaim, aUser, aVictim, type TestUser } from '../helpers/factories';
+import { aClaim, aFund, aUser, aVictim, type TestUser } from '../helpers/factories';
 import { consoleFor, flashCookieOf, type ConsoleClient } from '../helpers/console';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -60,6 +60,11 @@ describe('finding victims', () => {
     expect(found.text).toContain(`href="/console/victims/${victim.id}"`);
     const none = await c.post('/console/victims', { name: 'Nobody Atall' }).expect(200);
     expect(none.text).toContain('No victim matches.');
+  });
+
+  it('starts the list again for a cursor that is not one', async () => {
+    const res = await c.get('/console/victims?cursor=bm90LWEtY3Vyc29y').expect(200);
+    expect(res.text).toContain(victim.reference);
   });
 
   it('refuses a malformed criterion with the field error', async () => {
@@ -144,7 +149,7 @@ describe('the victim page', () => {
     for (const route of ['Civil', 'Labour', 'Criminal', 'State fund'])
       expect(res.text).toContain(`<h3>${route}</h3>`);
     expect(res.text).toContain(`href="/console/victims/${victim.id}/claims/new"`);
-    expect(res.text).toContain('unpaid_wages');
+    expect(res.text).toContain('Unpaid wages');
     expect(res.text).toContain('12000.00');
     expect(res.text).toContain('Assistance while a witness');
     expect(res.text).toContain('enctype="multipart/form-data"');
@@ -156,6 +161,32 @@ describe('the victim page', () => {
     const res = await stranger.get(`/console/victims/${victim.id}`).expect(404);
     expect(res.text).not.toContain('Mya Thandar Win');
     await c.get('/console/victims/not-an-id').expect(404);
+  });
+
+  it('shows a fund administrator of a fund with a claim of the victim only what a payment needs', async () => {
+    const admin = await aUser(t, { role: 'fund_admin' });
+    const fundId = await aFund(t, admin);
+    await aClaim(t, worker, {
+      victimId: victim.id,
+      route: 'state_fund',
+      fundId,
+      heads: [{ head: 'medical_expenses', amount: '500.00' }],
+    });
+    const res = await (await consoleFor(t, admin)).get(`/console/victims/${victim.id}`).expect(200);
+    expect(res.text).toContain(victim.reference);
+    expect(res.text).not.toContain('Mya Thandar Win');
+    expect(res.text).not.toContain('MA 1234567');
+    expect(res.text).not.toContain('+66 81 234 5678');
+    expect(res.text).not.toContain('enctype="multipart/form-data"');
+  });
+
+  it('is not found for a fund administrator whose funds have no claim of the victim, and refused to an auditor', async () => {
+    const fundAdmin = await consoleFor(t, await aUser(t, { role: 'fund_admin' }));
+    const res = await fundAdmin.get(`/console/victims/${victim.id}`).expect(404);
+    expect(res.text).not.toContain('Mya Thandar Win');
+    const auditor = await consoleFor(t, await aUser(t, { role: 'auditor' }));
+    const refused = await auditor.get(`/console/victims/${victim.id}`).expect(403);
+    expect(refused.text).not.toContain(victim.reference);
   });
 });
 

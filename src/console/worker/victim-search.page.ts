@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { searchVictims } from '../../casework/victims.search';
 import type { AppContext } from '../../context';
+import { ValidationError } from '../../lib/errors';
 import { victimSearchQuery, type VictimSearchQuery } from '../../victims/victims.schemas';
 import { consoleAction, consolePage, type ConsoleCall } from '../console-route';
 import type { FormProblem } from '../form-problems';
@@ -18,7 +19,11 @@ async function results(call: ConsoleCall, query: VictimSearchQuery) {
 export function registerVictimSearchPage(ctx: AppContext, router: Router): void {
   consolePage(ctx, router, { path: '/victims', permission: 'victims:read' }, async (call) => {
     const cursor = typeof call.query.cursor === 'string' ? call.query.cursor : undefined;
-    const page = await results(call, { limit: 50, cursor });
+    // a cursor that is not one of ours (edited by hand) starts the list again from the top
+    const page = await results(call, { limit: 50, cursor }).catch((err: unknown) => {
+      if (err instanceof ValidationError) return results(call, { limit: 50 });
+      throw err;
+    });
     call.render(VIEW, { title: call.t('victim.search.title'), page, values: {}, browsing: true });
   });
 
