@@ -150,6 +150,7 @@ describe('the victim page', () => {
       expect(res.text).toContain(`<h3>${route}</h3>`);
     expect(res.text).toContain(`href="/console/victims/${victim.id}/claims/new"`);
     expect(res.text).toContain('Unpaid wages');
+    expect(res.text).toContain('<dd>မြန်မာ</dd>');
     expect(res.text).toContain('12000.00');
     expect(res.text).toContain('Assistance while a witness');
     expect(res.text).toContain('enctype="multipart/form-data"');

@@ -3,6 +3,7 @@ import { listClaims } from '../../claims/claims.list';
 import { victimCompensation } from '../../claims/compensation.service';
 import { ROUTES } from '../../claims/route-machines';
 import type { AppContext } from '../../context';
+import { isLanguage, LANGUAGE_NAMES } from '../../lib/i18n';
 import { witnessAssistance } from '../../disbursements/witness-register.service';
 import { DOCUMENT_KINDS } from '../../documents/documents';
 import { listDocuments } from '../../documents/documents.service';
@@ -49,6 +50,7 @@ export async function showVictim(call: ConsoleCall, uploadProblem?: FormProblem)
       title: call.t('victim.page.title', { reference: model.victim.reference }),
       ...model,
       uploadProblem,
+      languageName: (code: string) => (isLanguage(code) ? LANGUAGE_NAMES[code] : code),
       documentKinds: DOCUMENT_KINDS.map((kind) => ({ value: kind, label: call.t(`document.kind.${kind}`) })),
     },
     uploadProblem?.status ?? 200,
