@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type Joi from 'joi';
 import type { AppContext } from '../context';
 import { roleMay, type Actor, type Permission } from '../lib/auth';
@@ -38,10 +38,22 @@ export interface PageSpec {
 export interface ActionSpec<T> extends PageSpec {
   /** The API's own joi schema for this operation (the console adds nothing of its own). */
   schema: Joi.ObjectSchema<T>;
-  /** Does the work; answers where to go next and what to tell the person there. */
-  run(call: ConsoleCall, input: T, formKey: string): Promise<{ redirect: string; flash?: Flash }>;
+  /**
+   * Does the work; answers where to go next and what to tell the person there. With `page`, that
+   * page is drawn at once instead (for what may be shown only once, such as a new access code);
+   * the same form sent again then goes to `redirect`.
+   */
+  run(call: ConsoleCall, input: T, formKey: string): Promise<ActionOutcome>;
   /** Draws the form again with the problem next to its fields (status 422, or the problem's). */
   reshow(call: ConsoleCall, problem: FormProblem): Promise<void>;
+  /** Runs before the CSRF check, e.g. a multipart parser that fills req.body (optional). */
+  before?: RequestHandler[];
+}
+
+export interface ActionOutcome {
+  redirect: string;
+  flash?: Flash;
+  page?: { view: string; model: Record<string, unknown> };
 }
 
 function secureCookies(ctx: AppContext): boolean {
@@ -133,7 +145,7 @@ export function consolePage(
  * flash message. A refused submission is shown again with each problem next to its field.
  */
 export function consoleAction<T>(ctx: AppContext, router: Router, spec: ActionSpec<T>): void {
-  router.post(spec.path, async (req, res, next) => {
+  router.post(spec.path, ...(spec.before ?? []), async (req: Request, res: Response, next: NextFunction) => {
     try {
       const call = callOf(ctx, req, res);
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -164,6 +176,10 @@ export function consoleAction<T>(ctx: AppContext, router: Router, spec: ActionSp
       try {
         const outcome = await spec.run(call, checked.value, formKey);
         await recordFormOutcome(ctx.db, userId, formKey, outcome.redirect);
+        if (outcome.page) {
+          call.render(outcome.page.view, outcome.page.model);
+          return;
+        }
         if (outcome.flash) setFlash(res, outcome.flash, secureCookies(ctx));
         res.redirect(303, outcome.redirect);
       } catch (err) {

@@ -3,10 +3,8 @@ import Joi from 'joi';
 import type { AppContext } from '../context';
 import { defineRoute } from '../lib/route';
 import { victimIdParams } from '../victims/victims.schemas';
+import { issueCodeBody } from './access-codes.schemas';
 import { accessCodeSummary, issueAccessCode } from './access-codes.service';
-
-/** POST /v1/victims/:id/access-code takes no fields. */
-export type IssueCodeBody = Record<string, never>;
 
 const tags = ['Victim status'];
 
@@ -22,7 +20,7 @@ export function registerAccessCodeRoutes(ctx: AppContext, router: Router): void 
       tags,
       permission: 'victims:write',
       params: victimIdParams,
-      body: Joi.object<IssueCodeBody, true>({}), // the code is always generated, never chosen
+      body: issueCodeBody,
       responses: {
         201: {
           description: 'The code, shown this once, and the card in the victim’s language',
