@@ -250,7 +250,7 @@ describe('my hearings', () => {
 });
 
 describe('the claim pages’ texts', () => {
-  const catalogs = ['console-claim', 'console-hearing'];
+  const catalogs = ['console-claim', 'console-hearing', 'console-wages'];
   const placeholders = (text: string) => (text.match(/\{\{\w+\}\}/g) ?? []).sort().join(',');
 
   it('exist in all seven languages with the same keys and placeholders as English', () => {

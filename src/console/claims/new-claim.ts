@@ -14,22 +14,27 @@ const DEFAULT_ROWS = 3;
 
 const isRoute = (value: unknown): value is Route => ROUTES.includes(value as Route);
 
-/** What the wage calculator (or a link) can fill in ahead: a first head and its amount. */
+/** What the wage calculator (or a link) fills in ahead: `head0`, `amount0`, `description0`… */
 function prefill(call: ConsoleCall): Record<string, unknown> {
-  const q = call.query;
-  const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return {
-    jurisdiction: one(q.jurisdiction) ?? 'TH',
-    currency: one(q.currency) ?? 'THB',
-    heads: one(q.amount) ? [{ head: one(q.head) ?? 'unpaid_wages', amount: one(q.amount) }] : [],
+  const one = (name: string) => {
+    const v = call.query[name];
+    return typeof v === 'string' && v !== '' ? v : undefined;
   };
+  const heads = HEADS.map((_, i) => ({
+    head: one(`head${i}`),
+    amount: one(`amount${i}`),
+    description: one(`description${i}`),
+  })).filter((h) => h.head && h.amount);
+  return { jurisdiction: one('jurisdiction') ?? 'TH', currency: one('currency') ?? 'THB', heads };
 }
 
 async function showForm(call: ConsoleCall, route: Route | undefined, problem?: FormProblem): Promise<void> {
   const victimId = recordId(call.params.id);
   const funds =
     route === 'state_fund' ? (await listFunds(call.ctx.db, call.actor, { limit: 200 })).items : [];
-  const rows = Math.min(HEADS.length, Math.max(DEFAULT_ROWS, Number(call.query.rows) || 0));
+  const values = prefill(call);
+  const given = (values.heads as unknown[]).length;
+  const rows = Math.min(HEADS.length, Math.max(DEFAULT_ROWS, given + 1, Number(call.query.rows) || 0));
   call.render(
     'claims/new-claim.njk',
     {
@@ -45,7 +50,7 @@ async function showForm(call: ConsoleCall, route: Route | undefined, problem?: F
       })),
       rowIndexes: [...Array(rows).keys()],
       moreRows: rows < HEADS.length ? rows + 1 : undefined,
-      values: prefill(call),
+      values,
       problem,
     },
     problem?.status ?? 200,
