@@ -211,6 +211,22 @@ describe('the claim page', () => {
     expect(last?.status).toBe('cancelled');
   });
 
+  it('corrects the case number with a reason, and refuses a correction without one', async () => {
+    const id = await labourClaim();
+    const refused = await c
+      .post(`/console/claims/${id}/corrections`, { caseNumber: 'LC 1/2026' })
+      .expect(422);
+    expect(refused.text).toContain('id="f-reason-error"');
+    expect((await claimOf(id)).caseNumber).toBeNull();
+    await c
+      .post(`/console/claims/${id}/corrections`, {
+        caseNumber: 'LC 1/2026',
+        reason: 'Number given by the court',
+      })
+      .expect(303);
+    expect((await claimOf(id)).caseNumber).toBe('LC 1/2026');
+  });
+
   it('answers 404 to a worker of another office, for the claim and for filing on the victim', async () => {
     const id = await labourClaim();
     const other = await consoleFor(t, await aUser(t, { role: 'legal_aid' }));

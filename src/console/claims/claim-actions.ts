@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { AppContext } from '../../context';
+import { claimPatchBody, patchClaim } from '../../claims/claim-changes';
 import { paymentBody, transitionBody, voidPaymentBody } from '../../claims/claims.schemas';
 import { recordPaymentReceived } from '../../claims/payments.service';
 import { voidPaymentReceived } from '../../claims/payment-voids.service';
@@ -10,7 +11,7 @@ import { recordId } from './ids';
 
 const claimPath = (id: string) => `/console/claims/${id}`;
 
-/** The claim page's own forms: a move along the route, a payment received, a payment voided. */
+/** The claim page's own forms: a move along the route, a payment received or voided, a correction. */
 export function registerClaimActions(ctx: AppContext, router: Router): void {
   consoleAction(ctx, router, {
     path: '/claims/:id/transitions',
@@ -65,5 +66,17 @@ export function registerClaimActions(ctx: AppContext, router: Router): void {
       return { redirect: claimPath(id), flash: { key: 'claim.payment.voided' } };
     },
     reshow: (call, problem) => showClaim(call, problem, `void:${call.params.paymentId}`),
+  });
+
+  consoleAction(ctx, router, {
+    path: '/claims/:id/corrections',
+    permission: 'claims:write',
+    schema: claimPatchBody,
+    run: async (call, input) => {
+      const id = recordId(call.params.id);
+      await patchClaim(call.ctx, call.actor, id, input, call.requestId);
+      return { redirect: claimPath(id), flash: { key: 'claim.correct.done' } };
+    },
+    reshow: (call, problem) => showClaim(call, problem, 'correct'),
   });
 }
