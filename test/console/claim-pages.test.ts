@@ -227,6 +227,21 @@ describe('the claim page', () => {
     expect((await claimOf(id)).caseNumber).toBe('LC 1/2026');
   });
 
+  it('shows an auditor the claim without case details, hearings, documents or any form', async () => {
+    const id = await labourClaim();
+    await c
+      .post(`/console/claims/${id}/corrections`, { caseNumber: 'LC 9/2026', reason: 'From the court' })
+      .expect(303);
+    const auditor = await consoleFor(t, await aUser(t, { role: 'auditor' }));
+    const page = await auditor.get(`/console/claims/${id}`).expect(200);
+    expect(page.text).toContain((await claimOf(id)).reference);
+    expect(page.text).not.toContain('LC 9/2026');
+    expect(page.text).not.toContain(`/console/claims/${id}/payments"`);
+    expect(page.text).not.toContain(`/console/claims/${id}/transitions"`);
+    expect(page.text).not.toContain(`/console/claims/${id}/hearings"`);
+    expect(page.text).not.toContain(`/console/victims/`);
+  });
+
   it('answers 404 to a worker of another office, for the claim and for filing on the victim', async () => {
     const id = await labourClaim();
     const other = await consoleFor(t, await aUser(t, { role: 'legal_aid' }));

@@ -6,6 +6,7 @@ import { listClaimHearings } from '../../claims/hearings/hearings.reads';
 import { HEARING_KINDS } from '../../claims/hearings/hearings';
 import { listPaymentsReceived } from '../../claims/payment-voids.service';
 import { listDocuments } from '../../documents/documents.service';
+import { roleMay } from '../../lib/auth';
 import { consolePage, type ConsoleCall } from '../console-route';
 import type { FormProblem } from '../form-problems';
 import { recordId } from './ids';
@@ -28,10 +29,20 @@ export async function showClaim(
   const id = recordId(call.params.id);
   const { ctx, actor, requestId } = call;
   const claim = await getClaim(ctx, actor, id, requestId);
+  // Each part is read only by a role the API would let read it (auditors: no hearings, no documents).
+  const may = {
+    hearings: roleMay(actor.role, 'hearings:read'),
+    documents: roleMay(actor.role, 'documents:read'),
+    write: roleMay(actor.role, 'claims:write'),
+    schedule: roleMay(actor.role, 'hearings:write'),
+    victim: roleMay(actor.role, 'victims:read'),
+  };
   const [hearings, payments, documents] = await Promise.all([
-    listClaimHearings(ctx, actor, id, requestId),
+    may.hearings ? listClaimHearings(ctx, actor, id, requestId) : { items: [] },
     listPaymentsReceived(ctx, actor, id, { limit: 500 }, requestId),
-    listDocuments(ctx, actor, { kind: 'claim', claimId: id }, false, requestId),
+    may.documents
+      ? listDocuments(ctx, actor, { kind: 'claim', claimId: id }, false, requestId)
+      : { items: [] },
   ]);
   const steps = claim.transitionRequirements
     .filter((s) => s.by.includes(actor.role))
@@ -48,6 +59,7 @@ export async function showClaim(
       title: call.t('claim.page.title', { reference: claim.reference }),
       claim,
       steps,
+      may,
       hearings: hearings.items,
       payments: payments.items,
       documents: documents.items,
