@@ -49,12 +49,27 @@ describe('filing a claim', () => {
     expect(criminal.text).not.toContain('name="fundId"');
   });
 
-  it('offers the funds of the fund directory on the State-fund route', async () => {
+  it('offers the funds of the fund directory on the State-fund route and files there', async () => {
     const fundAdmin = await aUser(t, { role: 'fund_admin' });
     const fundId = await aFund(t, fundAdmin, { name: 'Directory Fund One' });
     const page = await c.get(`/console/victims/${victimId}/claims/new?route=state_fund`).expect(200);
     expect(page.text).toContain(`value="${fundId}"`);
     expect(page.text).toContain('Directory Fund One');
+    const filed = await c
+      .post(
+        `/console/victims/${victimId}/claims/new`,
+        asForm({
+          victimId,
+          route: 'state_fund',
+          fundId,
+          jurisdiction: 'TH',
+          currency: 'THB',
+          heads: [{ head: 'medical_expenses', amount: '2500.00' }],
+        }),
+      )
+      .expect(303);
+    const claim = await claimOf(idFrom(filed.headers.location as string));
+    expect([claim.route, claim.fundId, claim.status]).toEqual(['state_fund', fundId, 'submitted']);
   });
 
   it('files a labour claim with two heads (an empty row ignored) and goes to its page', async () => {
