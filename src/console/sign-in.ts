@@ -15,8 +15,7 @@ import { safeNext } from './session';
 import { consoleText } from './text';
 
 function languageOf(req: Request): Language {
-  const chosen = (req.query.language ??
-    (req.body as Record<string, unknown> | undefined)?.language);
+  const chosen = req.query.language ?? (req.body as Record<string, unknown> | undefined)?.language;
   return normalizeLanguage(
     typeof chosen === 'string' && chosen ? chosen : req.acceptsLanguages(...LANGUAGES, 'tl') || undefined,
   );
